@@ -1,0 +1,161 @@
+"""The `atlas` command: validate the data, start a new file, print the schema."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .countries import is_country_code
+from .diagnostics import format_github, format_json, format_text, summary_line
+from .load import FOLDERS, slugify
+from .model import json_schema
+
+EPILOG_VALIDATE = """examples:
+  atlas validate                         check every file of the atlas here
+  atlas validate cities/potsdam.md       report on one file (references still resolve)
+  atlas validate --format github         annotations for GitHub Actions
+  atlas validate --strict                warnings fail too
+exit status: 0 when clean, 1 when there are errors (or warnings with --strict), 2 on bad usage"""
+
+EPILOG_NEW = """examples:
+  atlas new city "Rottenburg am Neckar" --country DE
+  atlas new initiative "Welcome Centre" --city potsdam
+  atlas new network "From the Sea to the City"
+The file is named after NAME (cities/rottenburg-am-neckar.md); an existing file is never overwritten."""
+
+
+def find_root(start: Path) -> Path | None:
+    for directory in (start, *start.parents):
+        if any((directory / folder).is_dir() for folder in FOLDERS.values()) and (directory / "atlas.yml").exists():
+            return directory
+    return None
+
+
+def _root_or_exit(args: argparse.Namespace) -> Path:
+    root = Path(args.root).resolve() if args.root else find_root(Path.cwd())
+    if root is None or not root.is_dir():
+        print("atlas: error: no atlas here (expected atlas.yml and cities/, initiatives/, networks/ folders); "
+              "run it from the atlas's folder or pass --root", file=sys.stderr)
+        sys.exit(2)
+    return root
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate
+
+    root = _root_or_exit(args)
+    paths = [Path(p) for p in args.paths]
+    for path in paths:
+        if not path.exists():
+            print(f"atlas: error: {path}: no such file or folder", file=sys.stderr)
+            return 2
+        resolved = path.resolve()
+        if not any(resolved == root / f or root / f in resolved.parents for f in FOLDERS.values()):
+            print(f"atlas: error: {path}: not an atlas file; only files in cities/, initiatives/ and "
+                  "networks/ are validated", file=sys.stderr)
+            return 2
+    report = validate(root, paths or None)
+    if args.format == "json":
+        print(format_json(report.checked, report.diagnostics))
+    else:
+        formatter = format_github if args.format == "github" else format_text
+        for diagnostic in report.diagnostics:
+            print(formatter(diagnostic))
+        print(summary_line(report.checked, report.diagnostics), file=sys.stderr if args.format == "github" else sys.stdout)
+    failing = [d for d in report.diagnostics if d.is_error or args.strict]
+    return 1 if failing else 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import render_template
+
+    root = _root_or_exit(args)
+    slug = slugify(args.name)
+    if not slug:
+        print(f"atlas: error: cannot make a file name from {args.name!r}; use letters or digits", file=sys.stderr)
+        return 2
+    given: dict[str, str] = {}
+    if args.kind == "city" and args.country:
+        if not is_country_code(args.country.upper()):
+            print(f"atlas: error: --country expects a two-letter ISO code such as DE, found {args.country!r}",
+                  file=sys.stderr)
+            return 2
+        given["country"] = args.country.upper()
+    if args.kind == "initiative" and args.city:
+        given["city"] = args.city
+    if args.country and args.kind != "city" or args.city and args.kind != "initiative":
+        print("atlas: error: --country is for cities and --city for initiatives", file=sys.stderr)
+        return 2
+    target = root / FOLDERS[args.kind] / f"{slug}.md"
+    if target.exists():
+        print(f"atlas: error: {target.relative_to(root)} already exists; edit it instead", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    name = args.name if not any(c in args.name for c in ":#'\"") else json.dumps(args.name, ensure_ascii=False)
+    target.write_text(render_template(args.kind, name, given), encoding="utf-8")
+    print(f"wrote {target.relative_to(root)}: fill in the fields, then run  atlas validate {target.relative_to(root)}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    kinds = [args.kind] if args.kind else ["city", "initiative", "network"]
+    schemas = {kind: json_schema(kind) for kind in kinds}
+    print(json.dumps(schemas[args.kind] if args.kind else schemas, indent=2, ensure_ascii=False, default=str))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="atlas",
+        description="The Moving Cities Atlas: check the data files and start new ones.",
+        epilog="Run 'atlas COMMAND --help' for a command's options and examples.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"atlas {__version__}")
+    parser.add_argument("--root", help="the atlas's folder (default: found from the current folder)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser("validate", help="check the data files and report every problem",
+                                description="Check the data files and report every problem with its file, "
+                                            "line and column.",
+                                epilog=EPILOG_VALIDATE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to report on (default: all)")
+    check.add_argument("--format", choices=["text", "github", "json"], default="text",
+                       help="text (default), github (Actions annotations) or json")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.set_defaults(run=cmd_validate)
+
+    new = commands.add_parser("new", help="write a template for a new city, initiative or network",
+                              description="Write a template for a new entity, with every field explained.",
+                              epilog=EPILOG_NEW, formatter_class=argparse.RawDescriptionHelpFormatter)
+    new.add_argument("kind", choices=["city", "initiative", "network"])
+    new.add_argument("name", metavar="NAME", help="the name, e.g. \"Rottenburg am Neckar\"")
+    new.add_argument("--country", metavar="CC", help="a city's ISO country code, e.g. DE")
+    new.add_argument("--city", metavar="SLUG", help="an initiative's city, e.g. potsdam")
+    new.set_defaults(run=cmd_new)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the entity files",
+                                 description="Print the JSON Schema of each entity's front matter, derived from "
+                                             "the model the validator uses.",
+                                 epilog="examples:\n  atlas schema\n  atlas schema city > city.schema.json",
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    schema.add_argument("kind", nargs="?", choices=["city", "initiative", "network"])
+    schema.set_defaults(run=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Countries: ISO 3166-1 codes and names (from pycountry) and land extents (Natural Earth)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+
+# Kosovo uses the user-assigned code XK, as the EU and most open data do.
+EXTRA = {"XK": "Kosovo"}
+DATA = Path(__file__).parent / "data" / "country-extents.json"
+
+
+@lru_cache(maxsize=None)
+def _codes() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries) | frozenset(EXTRA)
+
+
+def is_country_code(value: str) -> bool:
+    return value in _codes()
+
+
+@lru_cache(maxsize=None)
+def country_name(code: str) -> str:
+    if code in EXTRA:
+        return EXTRA[code]
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+def country_hint(value: str) -> str | None:
+    """What the contributor probably meant: 'Germany' or 'DEU' or 'de' -> 'DE'."""
+    text = value.strip()
+    if text.upper() in _codes():
+        return f"write it in capitals: '{text.upper()}'"
+    try:
+        country = pycountry.countries.lookup(text)
+    except LookupError:
+        try:
+            country = pycountry.countries.search_fuzzy(text)[0]
+        except LookupError:
+            names = _names()
+            close = difflib.get_close_matches(text.casefold(), list(names), n=1, cutoff=0.75)
+            if not close:
+                return "use the two-letter code, e.g. DE for Germany, IT for Italy"
+            country = pycountry.countries.get(alpha_2=names[close[0]])
+    return f"did you mean '{country.alpha_2}' ({country_name(country.alpha_2)})?"
+
+
+@lru_cache(maxsize=None)
+def _names() -> dict[str, str]:
+    names = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            if hasattr(country, attribute):
+                names[getattr(country, attribute).casefold()] = country.alpha_2
+    return names
+
+
+@lru_cache(maxsize=None)
+def _extents() -> dict[str, list[list[float]]]:
+    return json.loads(DATA.read_text(encoding="utf-8"))["extents"]
+
+
+def distance_km_to_country(code: str, latitude: float, longitude: float) -> float | None:
+    """Rough distance from a point to the nearest land box of a country; None if unknown."""
+    boxes = _extents().get(code)
+    if not boxes:
+        return None
+    best = math.inf
+    for west, south, east, north in boxes:
+        dlat = max(south - latitude, 0, latitude - north)
+        dlon = max(west - longitude, 0, longitude - east)
+        km_lon = dlon * 111.32 * math.cos(math.radians(min(abs(latitude), 89)))
+        best = min(best, math.hypot(dlat * 110.57, km_lon))
+    return best

@@ -1,0 +1,228 @@
+"""Load: read one entity file into plain values that remember where each came from.
+
+A file is YAML front matter between `---` lines, then a Markdown body. Problems that stop a
+file from being read at all (encoding, front matter, YAML syntax, anchors) become
+diagnostics here; everything else is the validator's job.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic
+
+try:  # libyaml is several times faster; the pure-Python loader gives the same nodes
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+KINDS = {"cities": "city", "initiatives": "initiative", "networks": "network"}
+FOLDERS = {kind: folder for folder, kind in KINDS.items()}
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_DEPTH = 16  # deepest nesting a real entity needs is 3
+
+Path_ = tuple  # a field path such as ("population", "value") or ("networks", 0)
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass
+class SourceFile:
+    """One entity file as read: its values, where each value sits, and its body."""
+
+    path: Path
+    display: str  # the path as the contributor sees it, relative to the atlas root
+    kind: str
+    slug: str
+    data: dict[str, Any] = field(default_factory=dict)
+    positions: dict[Path_, Position] = field(default_factory=dict)
+    key_positions: dict[Path_, Position] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    readable: bool = True  # False when the file could not be parsed at all
+
+    def position(self, path: Path_, *, key: bool = False) -> Position:
+        if key and path in self.key_positions:
+            return self.key_positions[path]
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), Position(1, 1))
+
+
+def fold(slug: str) -> str:
+    """The form two slugs share when they differ only by case or accents."""
+    decomposed = unicodedata.normalize("NFKD", slug)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def slugify(name: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", fold(name).replace("ß", "ss")))
+
+
+class _Reader:
+    def __init__(self, source: SourceFile, line_offset: int):
+        self.source = source
+        self.offset = line_offset
+        self.diagnostics: list[Diagnostic] = []
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.seen: set[int] = set()
+
+    def position(self, node: yaml.Node) -> Position:
+        mark = node.start_mark
+        return Position(mark.line + self.offset, mark.column + 1)
+
+    def error(self, position: Position, code: str, message: str, hint: str | None = None):
+        self.diagnostics.append(
+            Diagnostic(self.source.display, position.line, position.column, code, message, hint=hint)
+        )
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.source.positions[path] = self.position(node)
+        if len(path) > MAX_DEPTH:
+            self.error(self.position(node), "too-deep",
+                       f"values are nested more than {MAX_DEPTH} levels deep",
+                       "entity fields need at most three levels")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key is None:
+                    self.error(self.position(key_node), "wrong-type",
+                               "expected a field name, found a list or mapping used as a name")
+                    continue
+                key_position = self.position(key_node)
+                if key in result:
+                    first = self.source.key_positions[path + (key,)]
+                    self.error(key_position, "duplicate-key",
+                               f"field '{key}' appears twice (first on line {first.line})",
+                               "keep one of them")
+                    continue
+                self.source.key_positions[path + (key,)] = key_position
+                result[key] = self.build(value_node, path + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+            return node.value  # e.g. a timestamp like 2026-13-45: let the field check say so
+
+
+def _split_front_matter(text: str) -> tuple[str, int, str, int] | str:
+    """(yaml text, its first line, body, body's first line), or the code of the problem."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return "no-front-matter"
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return front, 2, body, index + 2
+    return "unclosed-front-matter"
+
+
+def _check_tabs(front: str, first_line: int, reader: _Reader) -> bool:
+    found = False
+    for number, line in enumerate(front.split("\n"), start=first_line):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            reader.error(Position(number, indent.index("\t") + 1), "tab-indent",
+                         "found a tab in the indentation; YAML allows only spaces",
+                         "replace the tab with two spaces")
+            found = True
+    return found
+
+
+def _check_anchors(front: str, reader: _Reader) -> bool:
+    """Refuse anchors and aliases before composing: an alias bomb expands exponentially."""
+    for event in yaml.parse(front, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark = event.start_mark
+            reader.error(Position(mark.line + reader.offset, mark.column + 1), "yaml-alias",
+                         "YAML anchors (&name) and aliases (*name) are not allowed",
+                         "write the value out in full")
+            return True
+    return False
+
+
+def read_source(path: Path, display: str, kind: str, max_bytes: int) -> tuple[SourceFile, list[Diagnostic]]:
+    source = SourceFile(path=path, display=display, kind=kind, slug=path.name[:-3])
+    reader = _Reader(source, 0)
+
+    def fail(code: str, message: str, hint: str | None = None, line: int = 1, column: int = 1):
+        source.readable = False
+        reader.error(Position(line, column), code, message, hint)
+        return source, reader.diagnostics
+
+    size = path.stat().st_size
+    if size > max_bytes:
+        return fail("file-too-large", f"expected at most {max_bytes:,} bytes, found {size:,}",
+                    "an entity file is a few kilobytes; move long texts out or shorten them")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return fail("not-utf8", f"expected UTF-8 text, found byte 0x{raw[error.start]:02x}",
+                    "save the file as UTF-8 (most editors offer it under 'Save with encoding')",
+                    line, column)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return fail("empty-file", "the file is empty",
+                    "start from a template: atlas new city|initiative|network NAME")
+    if "\x00" in text:
+        return fail("not-utf8", "expected text, found a NUL byte (is this a binary file?)")
+    split = _split_front_matter(text)
+    if split == "no-front-matter":
+        return fail("no-front-matter", "expected the file to start with a '---' line "
+                    f"opening the front matter, found {text.split(chr(10))[0][:40]!r}",
+                    "the first line must be exactly ---")
+    if split == "unclosed-front-matter":
+        return fail("unclosed-front-matter",
+                    "the front matter opened on line 1 is never closed",
+                    "add a line with exactly --- after the last field")
+    front, first_line, source.body, source.body_line = split
+    reader.offset = first_line
+    if _check_tabs(front, first_line, reader):
+        source.readable = False
+        return source, reader.diagnostics
+    try:
+        if ("&" in front or "*" in front) and _check_anchors(front, reader):
+            source.readable = False
+            return source, reader.diagnostics
+        node = yaml.compose(front, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
+        problem = error.problem or error.context or "invalid YAML"
+        return fail("yaml-syntax", f"YAML syntax error: {problem}",
+                    "check the indentation and that text containing ': ' or '#' is in quotes",
+                    line, column)
+    except (yaml.YAMLError, RecursionError) as error:
+        return fail("yaml-syntax", f"YAML syntax error: {error}", line=first_line)
+    source.positions[()] = Position(first_line, 1)
+    if node is None:
+        return source, reader.diagnostics
+    if not isinstance(node, yaml.MappingNode):
+        found = "a list" if isinstance(node, yaml.SequenceNode) else f"the text {node.value!r}"
+        return fail("wrong-type", f"expected the front matter to be fields (name: value), found {found}",
+                    "each line should look like  name: Potsdam", first_line)
+    try:
+        source.data = reader.build(node, ())
+    except RecursionError:
+        return fail("too-deep", "values are nested too deeply", line=first_line)
+    return source, reader.diagnostics

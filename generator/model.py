@@ -1,0 +1,489 @@
+"""The data model: City, Initiative and Network as declared fields.
+
+Each field type checks a value and describes itself as JSON Schema, so the validator,
+`atlas schema`, the `atlas new` templates and the field reference all come from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable
+from urllib.parse import urlsplit
+
+from .countries import country_hint, is_country_code
+
+if TYPE_CHECKING:
+    from .validate import Checker
+
+
+def describe(value: Any) -> str:
+    """How a value reads in a message: what the contributor actually wrote."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"the text {shown!r}" if value.strip() else "empty text"
+    if isinstance(value, list):
+        return "an empty list" if not value else f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a group of fields"
+    return type(value).__name__
+
+
+def nearest(word: str, candidates: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+class FieldType:
+    label = "a value"
+
+    def check(self, value: Any, checker: Checker, path: tuple) -> None:
+        raise NotImplementedError
+
+    def schema(self) -> dict:
+        raise NotImplementedError
+
+    def wrong_type(self, value: Any, checker: Checker, path: tuple, hint: str | None = None) -> None:
+        if value is None or (isinstance(value, (str, list)) and not value):
+            checker.report(path, "empty-value", f"expected {self.label}, found {describe(value)}",
+                           hint or "fill it in, or remove the field if it does not apply")
+        else:
+            checker.report(path, "wrong-type", f"expected {self.label}, found {describe(value)}", hint)
+
+
+class Text(FieldType):
+    label = "text"
+
+    def check(self, value, checker, path):
+        if isinstance(value, str) and value.strip():
+            return
+        hint = None
+        if isinstance(value, (int, float, bool, dt.date)):
+            hint = "put the text in quotes, e.g. \"...\""
+        self.wrong_type(value, checker, path, hint)
+
+    def schema(self):
+        return {"type": "string", "minLength": 1}
+
+
+class Boolean(FieldType):
+    label = "true or false"
+
+    def check(self, value, checker, path):
+        if not isinstance(value, bool):
+            self.wrong_type(value, checker, path, "write true or false, without quotes")
+
+    def schema(self):
+        return {"type": "boolean"}
+
+
+@dataclass
+class Integer(FieldType):
+    minimum: int = 1
+    label = "a whole number"
+
+    def check(self, value, checker, path):
+        if isinstance(value, str) and value.replace(",", "").replace(".", "").replace(" ", "").isdigit():
+            self.wrong_type(value, checker, path, "write the number without separators, e.g. 184754")
+        elif not isinstance(value, int) or isinstance(value, bool):
+            self.wrong_type(value, checker, path)
+        elif value < self.minimum:
+            checker.report(path, "out-of-range", f"expected a number of at least {self.minimum}, found {value}")
+
+    def schema(self):
+        return {"type": "integer", "minimum": self.minimum}
+
+
+@dataclass
+class Year(FieldType):
+    earliest: int = 1900
+    label = "a year"
+
+    def check(self, value, checker, path):
+        if not isinstance(value, int) or isinstance(value, bool):
+            hint = "write only the year, e.g. 2019" if isinstance(value, (str, dt.date)) else None
+            return self.wrong_type(value, checker, path, hint)
+        latest = checker.today.year
+        if not self.earliest <= value <= latest:
+            checker.report(path, "implausible-year",
+                           f"expected a year between {self.earliest} and {latest}, found {value}",
+                           "check for a typo")
+
+    def schema(self):
+        return {"type": "integer", "minimum": self.earliest}
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+class Date(FieldType):
+    label = "a date like 2026-10-01"
+
+    def check(self, value, checker, path):
+        date = _as_date(value)
+        if date is None:
+            if value is None or value == "":
+                return self.wrong_type(value, checker, path)
+            return checker.report(path, "bad-date", f"expected an ISO date like 2026-10-01, found {describe(value)}",
+                                  "write year-month-day with dashes, e.g. 2026-10-01")
+        if date > checker.today:
+            checker.report(path, "future-date",
+                           f"expected a date no later than today ({checker.today.isoformat()}), found {date.isoformat()}")
+
+    def schema(self):
+        return {"type": "string", "format": "date"}
+
+
+class PartialDate(FieldType):
+    """A year, a year and month, or a full date: '2019', '2021-06', '2021-06-14'."""
+
+    label = "a year, year-month or date like 2021-06"
+
+    def check(self, value, checker, path):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Year().check(value, checker, path)
+        date = _as_date(value)
+        if date is None and isinstance(value, str):
+            try:
+                date = dt.date.fromisoformat(value + "-01") if len(value) == 7 else None
+            except ValueError:
+                date = None
+        if date is None:
+            return checker.report(path, "bad-date", f"expected {self.label}, found {describe(value)}",
+                                  "e.g. 2021 or 2021-06 or 2021-06-14")
+        if date > checker.today:
+            checker.report(path, "future-date", f"expected a date no later than today, found {value}")
+        elif date.year < 1900:
+            checker.report(path, "implausible-year", f"expected a year from 1900 on, found {date.year}")
+
+    def schema(self):
+        return {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}]}
+
+
+class Url(FieldType):
+    label = "a web address starting with https://"
+
+    def check(self, value, checker, path):
+        if not isinstance(value, str) or not value.strip():
+            return self.wrong_type(value, checker, path)
+        scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
+        if scheme in ("javascript", "data", "vbscript"):
+            return checker.report(path, "unsafe-url",
+                                  f"expected an http or https address, found a {scheme}: address",
+                                  "only links to web pages are allowed")
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or " " in value.strip():
+            hint = f"did you mean 'https://{value.strip()}'?" if not parts.scheme and "." in value else None
+            checker.report(path, "bad-url", f"expected {self.label}, found {describe(value)}", hint)
+
+    def schema(self):
+        return {"type": "string", "format": "uri", "pattern": "^https?://"}
+
+
+class Country(FieldType):
+    label = "an ISO 3166-1 alpha-2 country code such as DE"
+
+    def check(self, value, checker, path):
+        if not isinstance(value, str) or not value.strip():
+            return self.wrong_type(value, checker, path)
+        if not is_country_code(value):
+            checker.report(path, "bad-country", f"expected {self.label}, found {describe(value)}",
+                           country_hint(value))
+
+    def schema(self):
+        return {"type": "string", "pattern": "^[A-Z]{2}$"}
+
+
+class Coordinates(FieldType):
+    label = "[latitude, longitude], two numbers"
+
+    def check(self, value, checker, path):
+        if not isinstance(value, list) or len(value) != 2 or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+        ):
+            hint = "e.g. coordinates: [52.3989, 13.0657]"
+            if isinstance(value, str) and "," in value:
+                hint = f"put them in square brackets: [{value}]"
+            return checker.report(path, "bad-coordinates", f"expected {self.label}, found {describe(value)}", hint)
+        latitude, longitude = value
+        if not -90 <= latitude <= 90:
+            hint = "latitude comes first, then longitude" if -90 <= longitude <= 90 else None
+            checker.report(path + (0,), "coordinates-range", f"expected a latitude between -90 and 90, found {latitude}", hint)
+        if not -180 <= longitude <= 180:
+            checker.report(path + (1,), "coordinates-range", f"expected a longitude between -180 and 180, found {longitude}")
+
+    def schema(self):
+        return {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+
+
+@dataclass
+class Choice(FieldType):
+    """A value from a controlled vocabulary (a data file, e.g. initiatives/topics.yml)."""
+
+    vocabulary: str
+
+    @property
+    def label(self):  # type: ignore[override]
+        return f"one of the {self.vocabulary}"
+
+    def check(self, value, checker, path):
+        allowed = checker.vocabularies[self.vocabulary]
+        if not isinstance(value, str) or not value.strip():
+            return self.wrong_type(value, checker, path)
+        if value not in allowed:
+            guess = nearest(value, allowed)
+            hint = f"did you mean '{guess}'?" if guess else f"choose from: {', '.join(allowed)}"
+            checker.report(path, "unknown-" + self.vocabulary.rstrip("s"),
+                           f"expected one of the {self.vocabulary} in {checker.vocabulary_files[self.vocabulary]}, found {value!r}",
+                           hint)
+
+    def schema(self):
+        return {"type": "string", "x-vocabulary": self.vocabulary}
+
+
+@dataclass
+class Ref(FieldType):
+    """The slug of another entity: its file name without .md."""
+
+    kind: str
+
+    @property
+    def label(self):  # type: ignore[override]
+        return f"the slug of a {self.kind} (its file name without .md)"
+
+    def check(self, value, checker, path):
+        if not isinstance(value, str) or not value.strip():
+            return self.wrong_type(value, checker, path)
+        checker.check_reference(self.kind, value, path)
+
+    def schema(self):
+        return {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "x-refers-to": self.kind}
+
+
+@dataclass
+class ListOf(FieldType):
+    item: FieldType
+    key: str | None = None  # for lists of groups, the field that must not repeat
+
+    @property
+    def label(self):  # type: ignore[override]
+        return f"a list of {self.item.label}"
+
+    def check(self, value, checker, path):
+        if not isinstance(value, list) or not value:
+            hint = None
+            if isinstance(value, str) and value.strip():
+                hint = f"write it as a list: [{value}]"
+            return self.wrong_type(value, checker, path, hint)
+        seen: dict[Any, int] = {}
+        for index, item in enumerate(value):
+            self.item.check(item, checker, path + (index,))
+            identity = item.get(self.key) if isinstance(item, dict) and self.key else item
+            if isinstance(identity, (str, int)):
+                if identity in seen:
+                    checker.report(path + (index,), "duplicate-item",
+                                   f"{identity!r} is listed twice (also item {seen[identity] + 1})",
+                                   "remove one of them")
+                else:
+                    seen[identity] = index
+
+    def schema(self):
+        return {"type": "array", "minItems": 1, "items": self.item.schema()}
+
+
+@dataclass
+class Record(FieldType):
+    """A group of named fields: an entity's front matter, or a nested value like population."""
+
+    fields: list["Field"]
+    label: str = "a group of fields"
+
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def check(self, value, checker, path):
+        if not isinstance(value, dict):
+            return self.wrong_type(value, checker, path)
+        known = {f.name: f for f in self.fields}
+        for name in value:
+            if name not in known:
+                guess = nearest(name.lower(), known)
+                hint = f"did you mean '{guess}'?" if guess else f"known fields: {', '.join(known)}"
+                where = f" in '{path[-1]}'" if path else ""
+                checker.report(path + (name,), "unknown-field", f"unknown field '{name}'{where}", hint, key=True)
+        for f in self.fields:
+            if f.name in value:
+                f.type.check(value[f.name], checker, path + (f.name,))
+            elif f.required:
+                where = f"'{path[-1]}' needs" if path else "this file needs"
+                checker.report(path, "missing-field", f"required field '{f.name}' is missing: {where} {f.type.label}",
+                               f"add a line such as  {f.name}: {f.example_yaml()}")
+
+    def schema(self):
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [f.name for f in self.fields if f.required],
+            "properties": {f.name: {**f.type.schema(), "description": f.description,
+                                    **({"examples": [f.example]} if f.example is not None else {})}
+                           for f in self.fields},
+        }
+
+
+@dataclass
+class Either(FieldType):
+    """A short form (text) or a long form (a group of fields), as contributors prefer."""
+
+    short: FieldType
+    long: Record
+
+    @property
+    def label(self):  # type: ignore[override]
+        return f"{self.short.label} or {self.long.label}"
+
+    def check(self, value, checker, path):
+        (self.long if isinstance(value, dict) else self.short).check(value, checker, path)
+
+    def schema(self):
+        return {"anyOf": [self.short.schema(), self.long.schema()]}
+
+
+@dataclass
+class Field:
+    name: str
+    type: FieldType
+    description: str
+    required: bool = False
+    example: Any = None
+
+    def example_yaml(self) -> str:
+        import json
+
+        if self.example is None:
+            return "..."
+        if isinstance(self.example, bool):
+            return str(self.example).lower()
+        if isinstance(self.example, (dt.date, int, float)):
+            return str(self.example)
+        if isinstance(self.example, str):
+            return self.example
+        return json.dumps(self.example, ensure_ascii=False, default=str).replace('"', "")
+
+
+SOURCE = Record(
+    [
+        Field("title", Text(), "What the source is, e.g. the page's title.", required=True,
+              example="Mitglieder – Städte Sicherer Häfen"),
+        Field("url", Url(), "Where it can be read.", required=True, example="https://example.org/page"),
+    ],
+    label="a source (title and url)",
+)
+
+SOURCES = Field(
+    "sources",
+    ListOf(Either(Url(), SOURCE), key="url"),
+    "Where each fact in this file can be checked: web addresses, or title and url.",
+    required=True,
+    example=[{"title": "Page title", "url": "https://example.org/page"}],
+)
+WEBSITE = Field("website", Url(), "The official website.", example="https://www.example.org")
+LAST_VERIFIED = Field("last_verified", Date(), "The day someone last checked every fact against its sources.",
+                      required=True, example=dt.date(2026, 10, 1))
+
+MEMBERSHIP = Record(
+    [
+        Field("network", Ref("network"), "The network's slug.", required=True, example="iash"),
+        Field("since", PartialDate(), "When the city joined: a year, or year and month.", example="2021-06"),
+    ],
+    label="a membership (network and since)",
+)
+
+CITY = Record(
+    [
+        Field("name", Text(), "The city's name as it is usually written in English.", required=True, example="Potsdam"),
+        Field("country", Country(), "ISO 3166-1 alpha-2 code of the country.", required=True, example="DE"),
+        Field("coordinates", Coordinates(), "Latitude, then longitude (WGS 84), as on most maps.",
+              required=True, example=[52.3989, 13.0657]),
+        Field("featured", Boolean(), "true for a full profile with the sections of a featured city.", example=False),
+        Field("subtitle", Text(), "One line that says what stands out.", example="A city that ..."),
+        Field("population", Record([
+            Field("value", Integer(), "Number of inhabitants.", required=True, example=184754),
+            Field("year", Year(earliest=1950), "Year of the count.", required=True, example=2022),
+            Field("source", Url(), "Where the figure is published.", required=True,
+                  example="https://www.example.org/statistics"),
+        ], label="a population (value, year and source)"), "The population with its year and source.",
+            example={"value": 184754, "year": 2022, "source": "https://www.example.org/statistics"}),
+        Field("networks", ListOf(Either(Ref("network"), MEMBERSHIP), key="network"),
+              "The networks the city belongs to: slugs, or network and since.",
+              example=["iash", {"network": "cities-of-safe-harbours", "since": 2019}]),
+        Field("takeaways", ListOf(Text()), "Key takeaways, one sentence each (featured cities).",
+              example=["..."]),
+        WEBSITE,
+        SOURCES,
+        LAST_VERIFIED,
+    ],
+    label="a city",
+)
+
+INITIATIVE = Record(
+    [
+        Field("title", Text(), "The initiative's name.", required=True, example="Welcome Centre"),
+        Field("city", Ref("city"), "The slug of the city where it happens.", required=True, example="potsdam"),
+        Field("topics", ListOf(Choice("topics")), "Topics from initiatives/topics.yml.", required=True,
+              example=["access-to-social-rights"]),
+        Field("since", Year(), "The year it started.", example=2016),
+        Field("actors", ListOf(Text()), "Who runs it: the municipality, NGOs, groups.", example=["City of Potsdam"]),
+        WEBSITE,
+        Field("related", ListOf(Ref("initiative")), "Slugs of related initiatives.", example=["other-initiative"]),
+        SOURCES,
+        LAST_VERIFIED,
+    ],
+    label="an initiative",
+)
+
+NETWORK = Record(
+    [
+        Field("name", Text(), "The network's full name.", required=True, example="International Alliance of Safe Harbours"),
+        Field("short_name", Text(), "A short name or acronym.", example="IASH"),
+        Field("founded", Year(earliest=1800), "The year it was founded.", example=2021),
+        Field("scope", Choice("scopes"), "Where its members are: from networks/scopes.yml.", required=True,
+              example="european"),
+        WEBSITE,
+        SOURCES,
+        LAST_VERIFIED,
+    ],
+    label="a network",
+)
+
+ENTITIES: dict[str, Record] = {"city": CITY, "initiative": INITIATIVE, "network": NETWORK}
+
+BODY_SECTIONS = {
+    "city": "what is unique about the city; focus of local migration policy; greatest achievements; "
+            "key factors; political activity beyond the city level",
+    "initiative": "what is inspiring; how it operates; who initiated it; the outcome",
+    "network": "what the network is and does",
+}
+
+
+def json_schema(kind: str) -> dict:
+    record = ENTITIES[kind]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": kind.capitalize(),
+        "description": f"Front matter of a {kind} file. The Markdown body below it holds: {BODY_SECTIONS[kind]}.",
+        **record.schema(),
+    }

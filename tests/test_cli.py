@@ -1,0 +1,162 @@
+"""The `atlas` command as a contributor and CI use it."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from generator.cli import main
+
+from .conftest import ROOT, RECENT
+
+
+def run(atlas, *args, capsys):
+    code = main(["--root", str(atlas.root), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def break_city(atlas):
+    atlas.write("cities/testville.md", f"---\nname: T\ncountry: Germany\ncoordinates: [52.52, 13.405]\n"
+                                       f"sources: [https://example.org]\nlast_verified: {RECENT}\n---\n")
+
+
+def test_a_clean_atlas_exits_0_with_a_summary(atlas, capsys):
+    code, out, _ = run(atlas, "validate", capsys=capsys)
+    assert code == 0 and out.strip() == "3 files checked: 0 errors, 0 warnings"
+
+
+def test_errors_exit_1_and_print_path_line_column_code_message_and_hint(atlas, capsys):
+    break_city(atlas)
+    code, out, _ = run(atlas, "validate", capsys=capsys)
+    assert code == 1
+    assert ("cities/testville.md:3:10: error[bad-country] expected an ISO 3166-1 alpha-2 country code such as DE, "
+            "found the text 'Germany' (hint: did you mean 'DE' (Germany)?)") in out
+    assert "3 files checked: 1 error, 0 warnings" in out
+
+
+def test_github_format_prints_workflow_annotations(atlas, capsys):
+    break_city(atlas)
+    code, out, err = run(atlas, "validate", "--format", "github", capsys=capsys)
+    assert code == 1
+    assert out.startswith("::error file=cities/testville.md,line=3,col=10,title=bad-country::expected an ISO")
+    assert "1 error" in err
+
+
+def test_json_format_is_machine_readable(atlas, capsys):
+    break_city(atlas)
+    code, out, _ = run(atlas, "validate", "--format", "json", capsys=capsys)
+    report = json.loads(out)
+    assert code == 1 and report["errors"] == 1 and report["files"] == 3
+    assert report["diagnostics"][0] | {"message": ""} == {
+        "path": "cities/testville.md", "line": 3, "column": 10, "code": "bad-country", "message": "",
+        "severity": "error", "hint": "did you mean 'DE' (Germany)?"}
+
+
+def test_warnings_pass_unless_strict(atlas, capsys):
+    atlas.write("networks/test-network.md", "---\nname: N\nscope: european\nsources: [https://example.org]\n"
+                                            "last_verified: 2019-01-01\n---\n")
+    assert run(atlas, "validate", capsys=capsys)[0] == 0
+    assert run(atlas, "validate", "--strict", capsys=capsys)[0] == 1
+
+
+def test_paths_limit_the_report_but_references_still_resolve(atlas, capsys):
+    break_city(atlas)
+    code, out, _ = run(atlas, "validate", str(atlas.root / "initiatives/test-welcome.md"), capsys=capsys)
+    assert code == 0 and "1 file checked: 0 errors" in out
+    code, out, _ = run(atlas, "validate", str(atlas.root / "cities"), capsys=capsys)
+    assert code == 1 and "bad-country" in out and "1 file checked" in out
+
+
+def test_a_path_outside_the_data_folders_is_a_usage_error(atlas, capsys):
+    (atlas.root / "notes.md").write_text("hi")
+    code, _, err = run(atlas, "validate", str(atlas.root / "notes.md"), capsys=capsys)
+    assert code == 2 and "not an atlas file" in err
+
+
+def test_new_city_writes_a_template_that_fails_until_filled_in(atlas, capsys):
+    code, out, _ = run(atlas, "new", "city", "Rottenburg am Neckar", "--country", "DE", capsys=capsys)
+    path = atlas.root / "cities/rottenburg-am-neckar.md"
+    assert code == 0 and path.exists() and "cities/rottenburg-am-neckar.md" in out
+    text = path.read_text()
+    assert "name: Rottenburg am Neckar" in text and "country: DE" in text
+    assert "# Latitude, then longitude" in text and "(required)" in text
+    codes = atlas.codes("cities/rottenburg-am-neckar.md")
+    assert "empty-value" in codes
+    filled = (text.replace("coordinates:\n", "coordinates: [48.4772, 8.9342]\n", 1)
+                  .replace("  - title:\n    url:\n", "  - title: Stadt Rottenburg\n    url: https://www.rottenburg.de\n")
+                  .replace("last_verified:\n", f"last_verified: {RECENT}\n", 1))
+    path.write_text(filled)
+    assert atlas.diagnostics("cities/rottenburg-am-neckar.md") == []
+
+
+def test_new_initiative_and_network_templates_validate_once_filled_in(atlas, capsys):
+    assert run(atlas, "new", "initiative", "Welcome: Centre", "--city", "testville", capsys=capsys)[0] == 0
+    assert run(atlas, "new", "network", "Safe Harbours", capsys=capsys)[0] == 0
+    initiative = atlas.root / "initiatives/welcome-centre.md"
+    text = initiative.read_text()
+    assert 'title: "Welcome: Centre"' in text and "## What is inspiring" in text
+    initiative.write_text(text.replace("topics:\n", "topics: [political-participation]\n", 1)
+                              .replace("  - title:\n    url:\n", "  - https://example.org\n")
+                              .replace("last_verified:\n", f"last_verified: {RECENT}\n", 1))
+    network = atlas.root / "networks/safe-harbours.md"
+    network.write_text(network.read_text().replace("scope:\n", "scope: global\n", 1)
+                       .replace("  - title:\n    url:\n", "  - https://example.org\n")
+                       .replace("last_verified:\n", f"last_verified: {RECENT}\n", 1))
+    assert atlas.diagnostics() == []
+
+
+def test_new_refuses_to_overwrite(atlas, capsys):
+    before = (atlas.root / "cities/testville.md").read_text()
+    code, _, err = run(atlas, "new", "city", "Testville", capsys=capsys)
+    assert code == 1 and "already exists" in err
+    assert (atlas.root / "cities/testville.md").read_text() == before
+
+
+def test_schema_describes_every_field_of_the_model(capsys):
+    from generator.model import ENTITIES
+
+    assert main(["schema"]) == 0
+    schemas = json.loads(capsys.readouterr().out)
+    for kind, record in ENTITIES.items():
+        assert set(schemas[kind]["properties"]) == set(record.field_names())
+        assert schemas[kind]["additionalProperties"] is False
+
+
+def test_the_schema_accepts_the_real_files_and_rejects_an_unknown_field(capsys):
+    jsonschema = pytest.importorskip("jsonschema")
+    from generator.validate import validate
+
+    main(["schema"])
+    schemas = json.loads(capsys.readouterr().out)
+    report = validate(ROOT)
+    for source in report.sources:
+        data = json.loads(json.dumps(source.data, default=str))
+        jsonschema.validate(data, schemas[source.kind])
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({**data, "colour": "red"}, schemas[source.kind])
+
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["new"], ["schema"]])
+def test_help_has_examples(command, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main([*command, "--help"])
+    assert exit.value.code == 0
+    out = capsys.readouterr().out
+    assert "usage: atlas" in out
+    if command in (["validate"], ["new"], ["schema"]):
+        assert "examples:" in out
+
+
+def test_the_installed_command_runs_in_a_real_process_without_a_traceback(atlas):
+    break_city(atlas)
+    result = subprocess.run([sys.executable, "-m", "generator", "validate"], cwd=atlas.root,
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "bad-country" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_outside_an_atlas_the_command_says_so(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "generator", "validate"], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and "no atlas here" in result.stderr

@@ -1,0 +1,127 @@
+"""Rules about a file as a whole: encoding, front matter, YAML, size, name."""
+
+import time
+import tracemalloc
+
+from .conftest import RECENT, only
+
+
+def test_a_file_that_is_not_utf8_is_an_error_naming_the_line_of_the_bad_byte(atlas):
+    atlas.write("cities/bad.md", "---\nname: Z\xfcrich\n".encode("latin-1"))
+    d = only(atlas.diagnostics(), "not-utf8")
+    assert (d.path, d.line) == ("cities/bad.md", 2)
+    assert "UTF-8" in d.message and "0xfc" in d.message
+
+
+def test_utf8_with_a_bom_and_crlf_line_ends_reads_like_any_other_file(atlas):
+    text = f"---\r\nname: Testburg\r\ncountry: DE\r\ncoordinates: [52.52, 13.405]\r\n" \
+           f"sources: [https://example.org]\r\nlast_verified: {RECENT}\r\nfeatrued: true\r\n---\r\nBody\r\n"
+    atlas.write("cities/testburg.md", b"\xef\xbb\xbf" + text.encode())
+    d = only(atlas.diagnostics(), "unknown-field")
+    assert (d.path, d.line, d.column) == ("cities/testburg.md", 7, 1)
+
+
+def test_an_empty_file_is_an_error(atlas):
+    atlas.write("cities/empty.md", "\n  \n")
+    d = only(atlas.diagnostics(), "empty-file")
+    assert d.path == "cities/empty.md" and "empty" in d.message
+
+
+def test_a_file_without_front_matter_is_an_error_that_shows_what_the_first_line_was(atlas):
+    atlas.write("cities/plain.md", "name: Plain\n")
+    d = only(atlas.diagnostics(), "no-front-matter")
+    assert d.line == 1 and "'---'" in d.message and "name: Plain" in d.message
+
+
+def test_front_matter_that_is_never_closed_is_an_error(atlas):
+    atlas.write("cities/open.md", "---\nname: Open\ncountry: DE\n")
+    d = only(atlas.diagnostics(), "unclosed-front-matter")
+    assert d.line == 1 and "never closed" in d.message
+
+
+def test_a_yaml_syntax_error_names_its_line_and_column(atlas):
+    atlas.write("cities/broken.md", f"---\nname: Broken\ncountry: [DE\ncoordinates: [1, 2]\nlast_verified: {RECENT}\n---\n")
+    d = only(atlas.diagnostics(), "yaml-syntax")
+    assert d.path == "cities/broken.md" and d.line in (3, 4) and d.column >= 1
+    assert "YAML syntax error" in d.message
+
+
+def test_tab_indentation_is_an_error_on_the_line_with_the_tab(atlas):
+    atlas.write("cities/tabbed.md", "---\nname: Tabbed\nsources:\n\t- https://example.org\n---\n")
+    d = only(atlas.diagnostics(), "tab-indent")
+    assert (d.line, d.column) == (4, 1) and "tab" in d.message and "spaces" in d.hint
+
+
+def test_yaml_anchors_and_aliases_are_refused(atlas):
+    atlas.write("cities/alias.md", "---\nname: &n Alias\nsubtitle: *n\n---\n")
+    d = only(atlas.diagnostics(), "yaml-alias")
+    assert d.line == 2 and "anchors" in d.message
+
+
+def test_an_alias_bomb_is_refused_without_expanding_it():
+    from pathlib import Path
+
+    from generator.load import read_source
+
+    lines = ["---", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        previous = chr(ord("a") + i - 1)
+        name = chr(ord("a") + i)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    lines.append("---")
+    text = "\n".join(lines) + "\n"
+    assert len(text) < 1500
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bomb.md"
+        path.write_text(text)
+        tracemalloc.start()
+        started = time.perf_counter()
+        _, diagnostics = read_source(path, "cities/bomb.md", "city", 1 << 20)
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert [d.code for d in diagnostics] == ["yaml-alias"]
+    # 9**10 expanded items would take minutes and gigabytes; refusing takes neither.
+    assert peak < 50 * 1024 * 1024 and elapsed < 10
+
+
+def test_a_file_larger_than_the_limit_is_refused_unread(atlas):
+    atlas.write("cities/huge.md", "---\nname: Huge\n---\n" + "x" * (1024 * 1024 + 1))
+    d = only(atlas.diagnostics(), "file-too-large")
+    assert "1,048,576" in d.message
+
+
+def test_a_file_name_that_is_not_a_lowercase_slug_is_an_error_with_the_name_to_use(atlas):
+    atlas.write("cities/Bad Name.md", f"---\nname: Bad\ncountry: DE\ncoordinates: [52.5, 13.4]\n"
+                                      f"sources: [https://example.org]\nlast_verified: {RECENT}\n---\n")
+    d = only(atlas.diagnostics(), "bad-file-name")
+    assert d.path == "cities/Bad Name.md" and "bad-name.md" in d.hint
+
+
+def test_two_slugs_that_differ_only_by_case_or_accents_collide(atlas):
+    body = f"---\nname: Zurich\ncountry: CH\ncoordinates: [47.37, 8.54]\nsources: [https://example.org]\n" \
+           f"last_verified: {RECENT}\n---\n"
+    atlas.write("cities/zurich.md", body)
+    atlas.write("cities/zürich.md", body)
+    d = only(atlas.diagnostics(), "slug-collision")
+    assert "cities/zurich.md" in d.message and d.path == "cities/zürich.md"
+
+
+def test_a_field_written_twice_is_an_error_pointing_at_the_second(atlas):
+    atlas.write("networks/twice.md", f"---\nname: Twice\nscope: european\nname: Again\n"
+                                     f"sources: [https://example.org]\nlast_verified: {RECENT}\n---\n")
+    d = only(atlas.diagnostics(), "duplicate-key")
+    assert d.line == 4 and "line 2" in d.message
+
+
+def test_front_matter_that_is_a_list_instead_of_fields_is_an_error(atlas):
+    atlas.write("networks/listy.md", "---\n- name\n- scope\n---\n")
+    d = only(atlas.diagnostics(), "wrong-type")
+    assert "a list" in d.message
+
+
+def test_deeply_nested_values_are_an_error_not_a_crash(atlas):
+    atlas.write("networks/deep.md", "---\nname: " + "[" * 40 + "]" * 40 + "\n---\n")
+    assert "too-deep" in atlas.codes()

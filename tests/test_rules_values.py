@@ -1,0 +1,149 @@
+"""Rules about values: countries, coordinates, addresses, dates, years, topics."""
+
+import datetime as dt
+
+import pytest
+
+from .conftest import RECENT, TODAY, only
+
+
+def city(atlas, *, country="DE", coordinates="[52.52, 13.405]", extra=""):
+    atlas.write("cities/testville.md",
+                f"---\nname: Testville\ncountry: {country}\ncoordinates: {coordinates}\n{extra}"
+                f"sources: [https://example.org]\nlast_verified: {RECENT}\n---\n")
+    return atlas.diagnostics()
+
+
+def test_a_country_name_instead_of_a_code_suggests_the_code(atlas):
+    d = only(city(atlas, country="Germany"), "bad-country")
+    assert (d.line, d.column) == (3, 10)
+    assert "ISO 3166-1 alpha-2" in d.message and "'Germany'" in d.message
+    assert "'DE'" in d.hint
+
+
+@pytest.mark.parametrize("written, hint", [("de", "'DE'"), ("Italia", "'IT'"), ("FRA", "'FR'"), ("Grece", "'GR'")])
+def test_country_hints(atlas, written, hint):
+    d = only(city(atlas, country=written, coordinates="[41.9, 12.5]" if hint == "'IT'" else "[52.52, 13.405]"),
+             "bad-country")
+    assert hint in d.hint
+
+
+def test_kosovo_is_a_country(atlas):
+    assert "bad-country" not in [d.code for d in city(atlas, country="XK", coordinates="[42.66, 21.17]")]
+
+
+@pytest.mark.parametrize("written", ["52.52, 13.405", "[52.52]", "[52.52, 13.4, 7]", "[north, east]"])
+def test_coordinates_that_are_not_two_numbers_are_an_error(atlas, written):
+    d = only(city(atlas, coordinates=written), "bad-coordinates")
+    assert d.line == 4 and "two numbers" in d.message
+
+
+def test_coordinates_without_brackets_get_a_hint_with_brackets(atlas):
+    d = only(city(atlas, coordinates="52.52, 13.405"), "bad-coordinates")
+    assert d.hint == "put them in square brackets: [52.52, 13.405]"
+
+
+def test_a_latitude_beyond_90_is_an_error(atlas):
+    d = only(city(atlas, coordinates="[95.1, 13.4]"), "coordinates-range")
+    assert "latitude between -90 and 90" in d.message and "95.1" in d.message
+
+
+def test_a_longitude_beyond_180_is_an_error(atlas):
+    d = only(city(atlas, coordinates="[52.5, 190]"), "coordinates-range")
+    assert "longitude between -180 and 180" in d.message
+
+
+def test_a_point_outside_europe_is_an_error(atlas):
+    d = only(city(atlas, country="US", coordinates="[40.71, -74.0]"), "outside-europe")
+    assert "[40.71, -74.0]" in d.message
+
+
+def test_swapped_latitude_and_longitude_are_named_as_such(atlas):
+    d = only(city(atlas, coordinates="[13.405, 52.52]"), "swapped-coordinates")
+    assert "[52.52, 13.405]" in d.hint and "Germany" in d.message
+
+
+def test_a_point_far_from_its_country_is_an_error(atlas):
+    d = only(city(atlas, country="IT", coordinates="[52.52, 13.405]"), "far-from-country")
+    assert "Italy" in d.message and "km" in d.message
+
+
+def test_the_europe_extent_is_configurable(atlas):
+    (atlas.root / "atlas.yml").write_text("europe_extent: {west: 10, south: 50, east: 20, north: 60}\n")
+    d = only(city(atlas, country="IT", coordinates="[41.9, 12.5]"), "outside-europe")
+    assert "latitude 50.0..60.0" in d.message
+
+
+def test_a_javascript_url_is_an_unsafe_url(atlas):
+    d = only(city(atlas, extra="website: javascript:alert(1)\n"), "unsafe-url")
+    assert d.line == 5 and "javascript:" in d.message
+
+
+@pytest.mark.parametrize("written", ["ftp://example.org", "www.example.org", "https://", "see the website"])
+def test_urls_other_than_http_and_https_are_errors(atlas, written):
+    d = only(city(atlas, extra=f"website: {written}\n"), "bad-url")
+    assert "https://" in d.message
+
+
+def test_a_bare_domain_gets_a_hint_with_https(atlas):
+    d = only(city(atlas, extra="website: www.example.org\n"), "bad-url")
+    assert d.hint == "did you mean 'https://www.example.org'?"
+
+
+def test_a_date_that_is_not_iso_is_an_error(atlas):
+    atlas.write("networks/test-network.md", "---\nname: N\nscope: european\nsources: [https://example.org]\n"
+                                            "last_verified: 1 October 2026\n---\n")
+    d = only(atlas.diagnostics(), "bad-date")
+    assert d.line == 5 and "ISO date" in d.message and "'1 October 2026'" in d.message
+
+
+def test_an_impossible_date_is_a_bad_date(atlas):
+    atlas.write("networks/test-network.md", "---\nname: N\nscope: european\nsources: [https://example.org]\n"
+                                            "last_verified: 2026-13-45\n---\n")
+    assert only(atlas.diagnostics(), "bad-date").line == 5
+
+
+def test_a_date_in_the_future_is_an_error(atlas):
+    future = (TODAY + dt.timedelta(days=3)).isoformat()
+    atlas.write("networks/test-network.md", f"---\nname: N\nscope: european\nsources: [https://example.org]\n"
+                                            f"last_verified: {future}\n---\n")
+    d = only(atlas.diagnostics(), "future-date")
+    assert future in d.message
+
+
+@pytest.mark.parametrize("year", [1066, TODAY.year + 5])
+def test_an_implausible_year_is_an_error(atlas, year):
+    atlas.write("initiatives/test-welcome.md", f"---\ntitle: T\ncity: testville\ntopics: [access-to-social-rights]\n"
+                                               f"since: {year}\nsources: [https://example.org]\n"
+                                               f"last_verified: {RECENT}\n---\n")
+    d = only(atlas.diagnostics(), "implausible-year")
+    assert d.line == 5 and str(year) in d.message
+
+
+def test_a_membership_date_may_be_a_year_or_a_month(atlas):
+    assert "bad-date" not in [d.code for d in city(
+        atlas, extra="networks:\n  - network: test-network\n    since: 2021-06\n")]
+    d = only(city(atlas, extra="networks:\n  - network: test-network\n    since: June 2021\n"), "bad-date")
+    assert d.line == 7
+
+
+def test_a_topic_not_in_the_vocabulary_is_an_error_suggesting_the_nearest(atlas):
+    atlas.write("initiatives/test-welcome.md", f"---\ntitle: T\ncity: testville\ntopics:\n"
+                                               f"  - political-participaton\nsources: [https://example.org]\n"
+                                               f"last_verified: {RECENT}\n---\n")
+    d = only(atlas.diagnostics(), "unknown-topic")
+    assert d.line == 5 and "initiatives/topics.yml" in d.message
+    assert d.hint == "did you mean 'political-participation'?"
+
+
+def test_a_scope_not_in_the_vocabulary_is_an_error(atlas):
+    atlas.write("networks/test-network.md", f"---\nname: N\nscope: worldwide\nsources: [https://example.org]\n"
+                                            f"last_verified: {RECENT}\n---\n")
+    d = only(atlas.diagnostics(), "unknown-scope")
+    assert "networks/scopes.yml" in d.message
+
+
+def test_a_population_as_formatted_text_gets_a_hint(atlas):
+    d = only(city(atlas, extra="population: {value: '184,754', year: 2022, source: https://example.org}\n"),
+             "wrong-type")
+    assert "without separators" in d.hint
