@@ -1,0 +1,1 @@
+"""Benchmarks (make bench): our stages against baselines run in the same invocation."""
