@@ -1,0 +1,327 @@
+"""Render: the linked atlas as outputs — Markdown pages, GeoJSON layers, CSV and JSON downloads.
+
+Every output is (path, content) relative to the site's docs root; the MkDocs plugin hands
+them to MkDocs, and nothing here knows MkDocs exists.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import geojson
+import jinja2
+
+from .link import Atlas, City, Initiative, Network
+
+TEMPLATES = Path(__file__).parent / "templates"
+DATA_LICENCE = "CC BY 4.0"
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # where it lands, relative to the docs root: cities/potsdam.md, data/cities.csv
+    content: str
+    source: str | None = None  # the data file it comes from, for "edit this page"
+    in_nav: bool = False
+
+
+# ---- helpers the templates use -------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def escape_markdown(text: Any) -> str:
+    """Data text is plain text: it must not become Markdown or HTML on the page."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def format_date(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_number(value: int) -> str:
+    return f"{value:,}"
+
+
+def page_path(entity: Any) -> str:
+    folder = {City: "cities", Initiative: "initiatives", Network: "networks"}.get(type(entity))
+    if folder:
+        return f"{folder}/{entity.slug}.md"
+    if hasattr(entity, "cities"):
+        return f"countries/{entity.slug}.md"
+    return f"topics/{entity.slug}.md"
+
+
+def page_url(path: str) -> str:
+    """The public URL of a page, relative to the site root (directory URLs)."""
+    stem = path[:-3]
+    return (stem[: -len("index")] if stem.endswith("index") else stem + "/") if stem != "index" else ""
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters.update(md=escape_markdown, date=format_date, number=format_number,
+                       json=lambda v: json.dumps(v, ensure_ascii=False))
+    return env
+
+
+class Renderer:
+    def __init__(self, atlas: Atlas):
+        self.atlas = atlas
+        self.env = _environment()
+
+    def page(self, template: str, path: str, **context: Any) -> str:
+        here = posixpath.dirname(path)
+
+        def link(target: Any) -> str:
+            target_path = target if isinstance(target, str) else page_path(target)
+            return posixpath.relpath(target_path, here or ".")
+
+        def topic_links(topics: list[str], link=link) -> str:
+            return " · ".join(f"[{escape_markdown(self.atlas.topics[t].name)}]({link(f'topics/{t}.md')})"
+                              for t in topics)
+
+        depth = page_url(path).count("/")
+        return self.env.get_template(template).render(
+            atlas=self.atlas, link=link, root="../" * depth, topic_links=topic_links, **context)
+
+
+def _description(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()[:300]
+
+
+def _first_paragraph(body: str) -> str:
+    for block in re.split(r"\n\s*\n", body):
+        block = block.strip()
+        if block and not block.startswith(("#", "<", "-", "*", "|")):
+            return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)
+    return ""
+
+
+# ---- pages: one small function each --------------------------------------------------
+
+def render_city_page(r: Renderer, city: City) -> Output:
+    path = page_path(city)
+    description = city.subtitle or _first_paragraph(city.body) or (
+        f"{city.name}, {city.country.name}, in the Moving Cities Atlas.")
+    return Output(path, r.page("city.md.j2", path, city=city, description=_description(description)), city.path)
+
+
+def render_initiative_page(r: Renderer, initiative: Initiative) -> Output:
+    path = page_path(initiative)
+    description = _first_paragraph(initiative.body) or (
+        f"{initiative.title}: an initiative in {initiative.city.name}, {initiative.city.country.name}.")
+    return Output(path, r.page("initiative.md.j2", path, initiative=initiative,
+                               description=_description(description)), initiative.path)
+
+
+def render_network_page(r: Renderer, network: Network) -> Output:
+    path = page_path(network)
+    groups: dict[str, list] = {}
+    for membership in network.memberships:
+        groups.setdefault(membership.city.country.name, []).append(membership)
+    countries = sorted(groups.items())
+    description = _first_paragraph(network.body) or f"{network.name}: a city network in the Moving Cities Atlas."
+    return Output(path, r.page("network.md.j2", path, network=network, groups=countries,
+                               description=_description(description)), network.path)
+
+
+def render_country_page(r: Renderer, country) -> Output:
+    path = page_path(country)
+    return Output(path, r.page("country.md.j2", path, country=country,
+                               description=f"Solidarity cities, initiatives and networks in {country.name}."))
+
+
+def render_topic_page(r: Renderer, topic) -> Output:
+    path = page_path(topic)
+    return Output(path, r.page("topic.md.j2", path, topic=topic, description=_description(topic.description)))
+
+
+def render_indexes(r: Renderer) -> list[Output]:
+    a = r.atlas
+    by_country = [(country, country.cities) for country in a.countries.values()]
+    return [
+        Output("cities/index.md", r.page("cities.md.j2", "cities/index.md", by_country=by_country), in_nav=True),
+        Output("initiatives/index.md", r.page("initiatives.md.j2", "initiatives/index.md"), in_nav=True),
+        Output("networks/index.md", r.page("networks.md.j2", "networks/index.md"), in_nav=True),
+        Output("countries/index.md", r.page("countries.md.j2", "countries/index.md"), in_nav=True),
+        Output("topics/index.md", r.page("topics.md.j2", "topics/index.md"), in_nav=True),
+        Output("data/index.md", r.page("data.md.j2", "data/index.md", tables=DATA_TABLES,
+                                       networks=list(a.networks.values()), licence=DATA_LICENCE), in_nav=True),
+    ]
+
+
+def render_counts(atlas: Atlas) -> dict[str, int]:
+    """The numbers the home page shows, computed from the data."""
+    return {"cities": len(atlas.cities), "featured": len(atlas.featured), "countries": len(atlas.countries),
+            "initiatives": len(atlas.initiatives), "networks": len(atlas.networks)}
+
+
+def render_snippet(atlas: Atlas, name: str, page: str) -> str:
+    """A block a hand-written page asks for with <!-- atlas:NAME -->."""
+    renderer = Renderer(atlas)
+    return renderer.page(f"snippet-{name}.md.j2", page, counts=render_counts(atlas))
+
+
+# ---- data: GeoJSON layers, CSV, JSON -------------------------------------------------
+
+def _point(city: City) -> geojson.Point:
+    # RFC 7946: [longitude, latitude]; 5 decimals is about a metre.
+    return geojson.Point((round(city.longitude, 5), round(city.latitude, 5)))
+
+
+def city_properties(city: City) -> dict:
+    return {"slug": city.slug, "name": city.name, "country": city.country.code,
+            "country_name": city.country.name, "featured": city.featured,
+            "networks": [n.slug for n in city.networks], "topics": city.topics,
+            "initiatives": len(city.initiatives), "url": page_url(page_path(city))}
+
+
+def _collection(features: list) -> str:
+    collection = geojson.FeatureCollection(features)
+    if not collection.is_valid:  # pragma: no cover - a bug in this module, not in the data
+        raise ValueError(f"invalid GeoJSON: {collection.errors()}")
+    return geojson.dumps(collection, ensure_ascii=False, separators=(",", ":"))
+
+
+def cities_geojson(cities: Iterable[City]) -> str:
+    return _collection([geojson.Feature(id=c.slug, geometry=_point(c), properties=city_properties(c))
+                        for c in cities])
+
+
+def initiatives_geojson(atlas: Atlas) -> str:
+    return _collection([
+        geojson.Feature(id=i.slug, geometry=_point(i.city), properties={
+            "slug": i.slug, "title": i.title, "city": i.city.slug, "city_name": i.city.name,
+            "country": i.city.country.code, "topics": i.topics, "since": i.since,
+            "url": page_url(page_path(i))})
+        for i in atlas.initiatives.values()])
+
+
+def _join(values: Iterable[Any]) -> str:
+    return "; ".join(str(v) for v in values)
+
+
+# Each download's columns: (name, what it holds, value). The data page documents these.
+DATA_TABLES: dict[str, list[tuple[str, str, Callable[[Any], Any]]]] = {
+    "cities.csv": [
+        ("slug", "the city's id and file name", lambda c: c.slug),
+        ("name", "the city's name", lambda c: c.name),
+        ("country", "ISO 3166-1 alpha-2 code", lambda c: c.country.code),
+        ("country_name", "the country's name", lambda c: c.country.name),
+        ("latitude", "WGS 84, decimal degrees", lambda c: round(c.latitude, 5)),
+        ("longitude", "WGS 84, decimal degrees", lambda c: round(c.longitude, 5)),
+        ("featured", "true for a full profile", lambda c: str(c.featured).lower()),
+        ("subtitle", "one line on what stands out", lambda c: c.subtitle or ""),
+        ("population", "inhabitants", lambda c: (c.population or {}).get("value", "")),
+        ("population_year", "year of the count", lambda c: (c.population or {}).get("year", "")),
+        ("population_source", "where the count is published", lambda c: (c.population or {}).get("source", "")),
+        ("networks", "slugs of its networks, separated by '; '", lambda c: _join(n.slug for n in c.networks)),
+        ("initiatives", "number of its initiatives in the atlas", lambda c: len(c.initiatives)),
+        ("website", "official website", lambda c: c.website or ""),
+        ("sources", "source addresses, separated by '; '", lambda c: _join(s.url for s in c.sources)),
+        ("last_verified", "the day the facts were last checked", lambda c: c.last_verified.isoformat()),
+        ("url", "its page, relative to the site", lambda c: page_url(page_path(c))),
+    ],
+    "initiatives.csv": [
+        ("slug", "the initiative's id and file name", lambda i: i.slug),
+        ("title", "its name", lambda i: i.title),
+        ("city", "the slug of its city", lambda i: i.city.slug),
+        ("city_name", "its city's name", lambda i: i.city.name),
+        ("country", "ISO 3166-1 alpha-2 code", lambda i: i.city.country.code),
+        ("topics", "topic slugs, separated by '; '", lambda i: _join(i.topics)),
+        ("since", "year it started", lambda i: i.since or ""),
+        ("actors", "who runs it, separated by '; '", lambda i: _join(i.actors)),
+        ("website", "its website", lambda i: i.website or ""),
+        ("related", "slugs of related initiatives, separated by '; '", lambda i: _join(r.slug for r in i.related)),
+        ("sources", "source addresses, separated by '; '", lambda i: _join(s.url for s in i.sources)),
+        ("last_verified", "the day the facts were last checked", lambda i: i.last_verified.isoformat()),
+        ("url", "its page, relative to the site", lambda i: page_url(page_path(i))),
+    ],
+    "networks.csv": [
+        ("slug", "the network's id and file name", lambda n: n.slug),
+        ("name", "its full name", lambda n: n.name),
+        ("short_name", "short name or acronym", lambda n: n.short_name or ""),
+        ("founded", "year founded", lambda n: n.founded or ""),
+        ("scope", "local, national, european or global", lambda n: n.scope),
+        ("members", "number of member cities in the atlas", lambda n: len(n.memberships)),
+        ("website", "its website", lambda n: n.website or ""),
+        ("sources", "source addresses, separated by '; '", lambda n: _join(s.url for s in n.sources)),
+        ("last_verified", "the day the facts were last checked", lambda n: n.last_verified.isoformat()),
+        ("url", "its page, relative to the site", lambda n: page_url(page_path(n))),
+    ],
+}
+
+
+def render_csv(columns, rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([name for name, _, _ in columns])
+    for row in rows:
+        writer.writerow([value(row) for _, _, value in columns])
+    return buffer.getvalue()
+
+
+def atlas_json(atlas: Atlas) -> str:
+    def common(e) -> dict:
+        return {"slug": e.slug, "sources": [{"title": s.title, "url": s.url} for s in e.sources],
+                "website": e.website, "last_verified": e.last_verified.isoformat(), "file": e.path,
+                "url": page_url(page_path(e))}
+
+    return json.dumps({
+        "licence": DATA_LICENCE,
+        "generated": "from the files of the Moving Cities Atlas repository",
+        "cities": [{**common(c), "name": c.name, "country": c.country.code, "coordinates": [c.latitude, c.longitude],
+                    "featured": c.featured, "subtitle": c.subtitle, "population": c.population,
+                    "takeaways": c.takeaways,
+                    "networks": [{"network": m.network.slug, "since": m.since} for m in c.memberships],
+                    "initiatives": [i.slug for i in c.initiatives], "topics": c.topics}
+                   for c in atlas.cities.values()],
+        "initiatives": [{**common(i), "title": i.title, "city": i.city.slug, "topics": i.topics, "since": i.since,
+                         "actors": i.actors, "related": [r.slug for r in i.related]}
+                        for i in atlas.initiatives.values()],
+        "networks": [{**common(n), "name": n.name, "short_name": n.short_name, "founded": n.founded,
+                      "scope": n.scope, "members": [m.city.slug for m in n.memberships]}
+                     for n in atlas.networks.values()],
+        "countries": [{"code": c.code, "name": c.name, "cities": [x.slug for x in c.cities]}
+                      for c in atlas.countries.values()],
+        "topics": [{"slug": t.slug, "name": t.name, "description": t.description,
+                    "initiatives": [i.slug for i in t.initiatives]} for t in atlas.topics.values()],
+    }, ensure_ascii=False, indent=1, default=str)
+
+
+def render_data(atlas: Atlas) -> list[Output]:
+    outputs = [
+        Output("data/cities.geojson", cities_geojson(atlas.cities.values())),
+        Output("data/initiatives.geojson", initiatives_geojson(atlas)),
+        Output("data/atlas.json", atlas_json(atlas)),
+        Output("data/cities.csv", render_csv(DATA_TABLES["cities.csv"], atlas.cities.values())),
+        Output("data/initiatives.csv", render_csv(DATA_TABLES["initiatives.csv"], atlas.initiatives.values())),
+        Output("data/networks.csv", render_csv(DATA_TABLES["networks.csv"], atlas.networks.values())),
+    ]
+    outputs += [Output(f"data/networks/{n.slug}.geojson", cities_geojson(n.members)) for n in atlas.networks.values()]
+    return outputs
+
+
+def render(atlas: Atlas) -> list[Output]:
+    """Every page and data file of the atlas."""
+    r = Renderer(atlas)
+    outputs = [render_city_page(r, c) for c in atlas.cities.values()]
+    outputs += [render_initiative_page(r, i) for i in atlas.initiatives.values()]
+    outputs += [render_network_page(r, n) for n in atlas.networks.values()]
+    outputs += [render_country_page(r, c) for c in atlas.countries.values()]
+    outputs += [render_topic_page(r, t) for t in atlas.topics.values()]
+    outputs += render_indexes(r)
+    outputs += render_data(atlas)
+    return outputs
