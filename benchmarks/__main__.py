@@ -12,7 +12,7 @@ import platform
 import sys
 from pathlib import Path
 
-from .measure import measure
+from .measure import compare
 from .synthetic import ROOT, generate
 
 WORK = ROOT / ".bench"
@@ -34,8 +34,8 @@ def machine() -> str:
 def bench_validation() -> dict:
     atlas = generate(WORK / "validate", cities=7000, featured=30, initiatives=2900, networks=100)
     files = 10000
-    baseline = measure([sys.executable, "-m", "benchmarks.baseline_parse", str(atlas)], cwd=ROOT)
-    ours = measure([str(BIN / "atlas"), "--root", str(atlas), "validate"], cwd=ROOT)
+    baseline, ours = compare([sys.executable, "-m", "benchmarks.baseline_parse", str(atlas)],
+                             [str(BIN / "atlas"), "--root", str(atlas), "validate"], cwd=ROOT)
     return {
         "files": files,
         "baseline_parse_seconds": round(baseline.seconds, 3),
@@ -48,7 +48,71 @@ def bench_validation() -> dict:
     }
 
 
-SECTIONS = {"validation": bench_validation}
+def _plain_mkdocs_site(atlas: Path, target: Path) -> Path:
+    """The same pages as Markdown files, the same theme and nav, and no plugin of ours."""
+    import shutil
+
+    from generator.build import build
+    from generator.render import render_snippet
+
+    result = build(atlas)
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(atlas / "content", target / "content")
+    shutil.copytree(atlas / "theme", target / "theme")
+    for output in result.outputs:
+        path = target / "content" / output.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(output.content, encoding="utf-8")
+    home = target / "content" / "index.md"
+    home.write_text(home.read_text().replace("<!-- atlas:counts -->", render_snippet(result.atlas, "counts", "index.md")))
+    config = (atlas / "mkdocs.yml").read_text().replace("  - atlas\n", "")
+    (target / "mkdocs.yml").write_text(config)
+    return target
+
+
+def _stage_seconds(atlas: Path) -> float:
+    """Our own stage, load -> validate -> link -> render, timed in-process (best of five)."""
+    import time
+
+    from generator.build import build
+
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        build(atlas)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def bench_site() -> dict:
+    import shutil
+
+    atlas = generate(WORK / "site-atlas", cities=1000, featured=30, initiatives=300, networks=20)
+    for name in ("content", "theme"):
+        shutil.copytree(ROOT / name, atlas / name)
+    shutil.copy(ROOT / "mkdocs.yml", atlas / "mkdocs.yml")
+    plain = _plain_mkdocs_site(atlas, WORK / "site-plain")
+    pages = sum(1 for _ in (plain / "content").rglob("*.md"))
+    mkdocs = [str(BIN / "mkdocs"), "build", "--strict", "--quiet"]
+    baseline, ours = compare([*mkdocs, "-f", str(plain / "mkdocs.yml"), "-d", str(WORK / "out-plain")],
+                             [*mkdocs, "-f", str(atlas / "mkdocs.yml"), "-d", str(WORK / "out-atlas")])
+    stage = _stage_seconds(atlas)
+    return {
+        "entities": "1,000 cities (30 featured), 300 initiatives, 20 networks",
+        "pages": pages,
+        "plain_mkdocs_build_seconds": round(baseline.seconds, 2),
+        "atlas_build_seconds": round(ours.seconds, 2),
+        "ratio": round(ours.seconds / baseline.seconds, 3),
+        "our_stage_seconds": round(stage, 3),
+        "our_stage_share_of_build": f"{100 * stage / ours.seconds:.1f} %",
+        "plain_peak_mib": round(baseline.peak_mib, 1),
+        "atlas_peak_mib": round(ours.peak_mib, 1),
+        "goal": "ratio <= 1.25 and our stage <= 5 % of the build",
+        "goal_met": ours.seconds / baseline.seconds <= 1.25 and stage / ours.seconds <= 0.05,
+    }
+
+
+SECTIONS = {"validation": bench_validation, "site": bench_site}
 
 
 def main(argv: list[str]) -> int:

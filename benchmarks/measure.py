@@ -15,12 +15,13 @@ class Run:
     peak_mib: float
 
 
-def measure(command: list[str], cwd=None, repeat: int = 3) -> Run:
+def measure(command: list[str], cwd=None, repeat: int = 3, env=None) -> Run:
     """The fastest of `repeat` runs, with that run's peak RSS (Linux: ru_maxrss is in KiB)."""
     best: Run | None = None
     for _ in range(repeat):
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(command, cwd=cwd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
         if os.waitstatus_to_exitcode(status) != 0:
@@ -29,3 +30,12 @@ def measure(command: list[str], cwd=None, repeat: int = 3) -> Run:
         best = run if best is None or run.seconds < best.seconds else best
     assert best is not None
     return best
+
+
+def compare(baseline: list[str], ours: list[str], repeat: int = 3, cwd=None) -> tuple[Run, Run]:
+    """Alternate the two commands so that a noisy moment hurts both alike; best run of each."""
+    runs: dict[int, list[Run]] = {0: [], 1: []}
+    for _ in range(repeat):
+        for index, command in enumerate((baseline, ours)):
+            runs[index].append(measure(command, cwd=cwd, repeat=1))
+    return min(runs[0], key=lambda r: r.seconds), min(runs[1], key=lambda r: r.seconds)

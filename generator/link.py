@@ -18,14 +18,14 @@ class Source:
     url: str
 
 
-@dataclass
+@dataclass(eq=False)
 class Membership:
     city: "City"
     network: "Network"
     since: str | None  # "2019", "2021-06" or "2021-06-14", as written
 
 
-@dataclass
+@dataclass(eq=False)
 class Entity:
     slug: str
     path: str  # the source file, relative to the atlas root
@@ -35,7 +35,7 @@ class Entity:
     website: str | None
 
 
-@dataclass
+@dataclass(eq=False)
 class City(Entity):
     name: str = ""
     country: "Country" = None  # type: ignore[assignment]
@@ -64,7 +64,7 @@ class City(Entity):
         return list(seen)
 
 
-@dataclass
+@dataclass(eq=False)
 class Initiative(Entity):
     title: str = ""
     city: City = None  # type: ignore[assignment]
@@ -74,7 +74,7 @@ class Initiative(Entity):
     related: list["Initiative"] = field(default_factory=list)  # both ways: named here or naming this
 
 
-@dataclass
+@dataclass(eq=False)
 class Network(Entity):
     name: str = ""
     short_name: str | None = None
@@ -91,7 +91,7 @@ class Network(Entity):
         return [m.city for m in self.memberships]
 
 
-@dataclass
+@dataclass(eq=False)
 class Country:
     code: str
     name: str
@@ -105,6 +105,9 @@ class Country:
     def initiatives(self) -> list[Initiative]:
         return [i for c in self.cities for i in c.initiatives]
 
+    def members_of(self, network: Network) -> int:
+        return sum(1 for city in self.cities if network in city.networks)
+
     @property
     def networks(self) -> list[Network]:
         seen: dict[str, Network] = {}
@@ -114,7 +117,7 @@ class Country:
         return sorted(seen.values(), key=lambda n: n.name.casefold())
 
 
-@dataclass
+@dataclass(eq=False)
 class Topic:
     slug: str
     name: str
@@ -122,7 +125,7 @@ class Topic:
     initiatives: list[Initiative] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class Atlas:
     cities: dict[str, City]
     initiatives: dict[str, Initiative]

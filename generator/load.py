@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -30,8 +30,7 @@ MAX_DEPTH = 16  # deepest nesting a real entity needs is 3
 Path_ = tuple  # a field path such as ("population", "value") or ("networks", 0)
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):  # a NamedTuple: created for every value, so it must be cheap
     line: int
     column: int
 
@@ -115,6 +114,8 @@ class _Reader:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if node.tag == "tag:yaml.org,2002:str":  # most values: skip the constructor's machinery
+            return node.value
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError):

@@ -7,6 +7,7 @@ them to MkDocs, and nothing here knows MkDocs exists.
 from __future__ import annotations
 
 import csv
+import functools
 import datetime as dt
 import io
 import json
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import geojson
 import jinja2
 
 from .link import Atlas, City, Initiative, Network
@@ -36,11 +36,15 @@ class Output:
 # ---- helpers the templates use -------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_NEEDS_ESCAPE = re.compile(r"[\\`*_{}\[\]()#+!|~&<>\n]")
 
 
 def escape_markdown(text: Any) -> str:
     """Data text is plain text: it must not become Markdown or HTML on the page."""
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = str(text)
+    if not _NEEDS_ESCAPE.search(text):  # most names and titles: nothing to do
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
@@ -67,10 +71,11 @@ def page_url(path: str) -> str:
     return (stem[: -len("index")] if stem.endswith("index") else stem + "/") if stem != "index" else ""
 
 
+@functools.lru_cache(maxsize=1)  # compiled templates are reused across builds (mkdocs serve)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
+                             undefined=jinja2.StrictUndefined, auto_reload=False)
     env.filters.update(md=escape_markdown, date=format_date, number=format_number,
                        json=lambda v: json.dumps(v, ensure_ascii=False))
     return env
@@ -83,10 +88,15 @@ class Renderer:
 
     def page(self, template: str, path: str, **context: Any) -> str:
         here = posixpath.dirname(path)
+        up = "../" * (here.count("/") + 1) if here else ""
+        prefix = here + "/" if here else ""
 
         def link(target: Any) -> str:
+            # Pages sit at most one folder deep; a cheap relpath (posixpath.relpath was a hot spot).
             target_path = target if isinstance(target, str) else page_path(target)
-            return posixpath.relpath(target_path, here or ".")
+            if prefix and target_path.startswith(prefix) and "/" not in target_path[len(prefix):]:
+                return target_path[len(prefix):]
+            return up + target_path
 
         def topic_links(topics: list[str], link=link) -> str:
             return " · ".join(f"[{escape_markdown(self.atlas.topics[t].name)}]({link(f'topics/{t}.md')})"
@@ -176,9 +186,13 @@ def render_snippet(atlas: Atlas, name: str, page: str) -> str:
 
 # ---- data: GeoJSON layers, CSV, JSON -------------------------------------------------
 
-def _point(city: City) -> geojson.Point:
+def _point(city: City) -> dict:
     # RFC 7946: [longitude, latitude]; 5 decimals is about a metre.
-    return geojson.Point((round(city.longitude, 5), round(city.latitude, 5)))
+    return {"type": "Point", "coordinates": [round(city.longitude, 5), round(city.latitude, 5)]}
+
+
+def _feature(id: str, geometry: dict, properties: dict) -> dict:
+    return {"type": "Feature", "id": id, "geometry": geometry, "properties": properties}
 
 
 def city_properties(city: City) -> dict:
@@ -189,20 +203,18 @@ def city_properties(city: City) -> dict:
 
 
 def _collection(features: list) -> str:
-    collection = geojson.FeatureCollection(features)
-    if not collection.is_valid:  # pragma: no cover - a bug in this module, not in the data
-        raise ValueError(f"invalid GeoJSON: {collection.errors()}")
-    return geojson.dumps(collection, ensure_ascii=False, separators=(",", ":"))
+    # Plain dicts: the geojson package's objects cost a third of rendering; tests check validity with it.
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def cities_geojson(cities: Iterable[City]) -> str:
-    return _collection([geojson.Feature(id=c.slug, geometry=_point(c), properties=city_properties(c))
-                        for c in cities])
+    return _collection([_feature(c.slug, _point(c), city_properties(c)) for c in cities])
 
 
 def initiatives_geojson(atlas: Atlas) -> str:
     return _collection([
-        geojson.Feature(id=i.slug, geometry=_point(i.city), properties={
+        _feature(i.slug, _point(i.city), {
             "slug": i.slug, "title": i.title, "city": i.city.slug, "city_name": i.city.name,
             "country": i.city.country.code, "topics": i.topics, "since": i.since,
             "url": page_url(page_path(i))})
@@ -298,7 +310,7 @@ def atlas_json(atlas: Atlas) -> str:
                       for c in atlas.countries.values()],
         "topics": [{"slug": t.slug, "name": t.name, "description": t.description,
                     "initiatives": [i.slug for i in t.initiatives]} for t in atlas.topics.values()],
-    }, ensure_ascii=False, indent=1, default=str)
+    }, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def render_data(atlas: Atlas) -> list[Output]:

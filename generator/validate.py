@@ -176,8 +176,9 @@ def check_city_location(checker: Checker) -> None:
     settings = checker.context.settings
     limit = settings.max_distance_from_country_km
     distance = distance_km_to_country(country, latitude, longitude) if isinstance(country, str) else None
-    swapped = distance_km_to_country(country, longitude, latitude) if isinstance(country, str) else None
-    if distance is not None and distance > limit and swapped is not None and swapped <= limit:
+    swapped = (distance_km_to_country(country, longitude, latitude)
+               if distance is not None and distance > limit else None)
+    if swapped is not None and swapped <= limit:
         checker.report(("coordinates",), "swapped-coordinates",
                        f"[{latitude}, {longitude}] lies {distance:,.0f} km from {country_name(country)}; "
                        f"[{longitude}, {latitude}] lies inside it",

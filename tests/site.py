@@ -1,0 +1,98 @@
+"""Helpers for tests of the built site: build it for real with MkDocs, then read it like a browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def build_site(root: Path, site: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run([*MKDOCS, "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
+                          capture_output=True, text=True, env=environment, cwd=root)
+
+
+def copy_atlas(target: Path) -> Path:
+    """A copy of this repository's atlas (data, content, theme, config) to break or grow."""
+    for name in ("cities", "initiatives", "networks", "content", "theme"):
+        shutil.copytree(ROOT / name, target / name)
+    for name in ("mkdocs.yml", "atlas.yml"):
+        shutil.copy(ROOT / name, target / name)
+    return target
+
+
+class Page(HTMLParser):
+    """What a crawler needs from one HTML page: its links, assets, ids, meta and text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.assets: list[str] = []
+        self.ids: set[str] = set()
+        self.meta: dict[str, str] = {}
+        self.text: list[str] = []
+        self.canonical: str | None = None
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        elif tag == "link" and a.get("href"):
+            if a.get("rel") == "canonical":
+                self.canonical = a["href"]
+            elif a.get("rel") in ("stylesheet", "icon", "manifest"):
+                self.assets.append(a["href"])
+        elif tag in ("script", "img", "source") and a.get("src"):
+            self.assets.append(a["src"])
+        elif tag == "meta" and (a.get("name") or a.get("property")):
+            self.meta[a.get("name") or a.get("property")] = a.get("content", "")
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+    @property
+    def plain(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def read_page(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def page_file(site: Path, url: str) -> Path:
+    """The file serving a site-relative URL such as 'cities/potsdam/'."""
+    path = site / unquote(url)
+    return path / "index.html" if url.endswith("/") or url == "" else path
+
+
+def resolve(site: Path, page_path: Path, href: str) -> tuple[Path, str] | None:
+    """The file and fragment an internal href points to; None for external links."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith(("mailto:", "tel:")):
+        return None
+    base = "/" + page_path.relative_to(site).as_posix()
+    target = urlsplit(urljoin(base, href))
+    path = site / unquote(target.path).lstrip("/")
+    if target.path.endswith("/") or path.is_dir():
+        path = path / "index.html"
+    return path, target.fragment

@@ -1,0 +1,191 @@
+"""The built site, as the public reads it: built for real by MkDocs from this repository."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import geojson
+import pytest
+
+from generator.validate import validate
+
+from .site import ROOT, build_site, copy_atlas, page_file, read_page, resolve
+
+pytestmark = pytest.mark.build
+REPO = "https://github.com/example-org/moving-cities-atlas"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    target = tmp_path_factory.mktemp("site")
+    result = build_site(ROOT, target, {"ATLAS_REPO_URL": REPO, "ATLAS_SITE_URL": "https://atlas.example.net/"})
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return target
+
+
+@pytest.fixture(scope="module")
+def data():
+    report = validate(ROOT)
+    by_kind = {"city": {}, "initiative": {}, "network": {}}
+    for source in report.sources:
+        by_kind[source.kind][source.slug] = source.data
+    return by_kind
+
+
+def test_every_entity_has_its_page_with_its_name_as_heading(site, data):
+    for kind, folder, field in (("city", "cities", "name"), ("initiative", "initiatives", "title"),
+                                ("network", "networks", "name")):
+        for slug, record in data[kind].items():
+            page = read_page(page_file(site, f"{folder}/{slug}/"))
+            assert record[field] in page.plain
+
+
+def test_every_country_and_topic_has_its_page(site, data):
+    for code in {c["country"] for c in data["city"].values()}:
+        assert page_file(site, f"countries/{code.lower()}/").exists()
+    for topic in (ROOT / "initiatives/topics.yml").read_text().split("- slug: ")[1:]:
+        assert page_file(site, f"topics/{topic.split()[0]}/").exists()
+
+
+def test_no_internal_link_or_asset_of_the_built_site_is_broken(site):
+    broken = []
+    pages = list(site.rglob("*.html"))
+    ids = {}
+    for path in pages:
+        page = read_page(path)
+        ids[path] = page.ids
+        for href in page.links + page.assets:
+            target = resolve(site, path, href)
+            if target is None:
+                continue
+            file, fragment = target
+            if not file.exists():
+                broken.append(f"{path.relative_to(site)} -> {href}")
+            elif fragment and file.suffix == ".html" and fragment not in ids.setdefault(file, read_page(file).ids):
+                broken.append(f"{path.relative_to(site)} -> {href} (no such anchor)")
+    assert len(pages) > 20
+    assert broken == []
+
+
+def test_the_home_page_counts_equal_the_data(site, data):
+    text = read_page(site / "index.html").plain
+    countries = {c["country"] for c in data["city"].values()}
+    featured = [c for c in data["city"].values() if c.get("featured")]
+    assert f"{len(data['city'])} cities" in text
+    assert f"{len(countries)} countries" in text
+    assert f"{len(featured)} featured city profiles" in text
+    assert f"{len(data['initiative'])} local initiatives" in text
+    assert f"{len(data['network'])} city networks" in text
+
+
+def test_a_city_page_links_to_its_country_networks_initiatives_and_sources(site, data):
+    page = read_page(page_file(site, "cities/potsdam/"))
+    assert "../../countries/de/" in page.links
+    assert "../../networks/cities-of-safe-harbours/" in page.links
+    assert "../../initiatives/potsdam-declaration/" in page.links
+    for source in data["city"]["potsdam"]["sources"]:
+        assert (source if isinstance(source, str) else source["url"]) in page.links
+    assert "since 2019-06" in page.plain and "Last verified on" in page.plain
+
+
+def test_edit_this_page_opens_the_data_file_in_the_repository(site):
+    page = read_page(page_file(site, "cities/potsdam/"))
+    assert f"{REPO}/edit/main/cities/potsdam.md" in page.links
+    assert f"{REPO}/edit/main/content/about.md" in read_page(page_file(site, "about/")).links
+
+
+def test_related_initiatives_link_both_ways(site):
+    a = read_page(page_file(site, "initiatives/potsdam-declaration/"))
+    b = read_page(page_file(site, "initiatives/charter-of-palermo/"))
+    assert "../charter-of-palermo/" in a.links and "../potsdam-declaration/" in b.links
+
+
+def test_a_network_page_lists_its_members_with_their_count(site, data):
+    members = [slug for slug, c in data["city"].items()
+               if any((m if isinstance(m, str) else m["network"]) == "cities-of-safe-harbours"
+                      for m in c.get("networks", []))]
+    page = read_page(page_file(site, "networks/cities-of-safe-harbours/"))
+    assert f"{len(members)} {'city' if len(members) == 1 else 'cities'} in" in page.plain
+    for slug in members:
+        assert f"../../cities/{slug}/" in page.links
+
+
+def test_pages_carry_description_open_graph_and_canonical_url(site):
+    page = read_page(page_file(site, "cities/potsdam/"))
+    assert page.canonical == "https://atlas.example.net/cities/potsdam/"
+    assert page.meta["og:url"] == page.canonical
+    assert page.meta["og:title"] == "Potsdam"
+    assert page.meta["description"].startswith("The capital of Brandenburg")
+
+
+def test_generated_entity_pages_stay_out_of_the_navigation(site):
+    html = page_file(site, "about/").read_text()
+    assert "cities/potsdam/" not in html and "cities/" in html
+
+
+def test_each_geojson_layer_is_valid_with_one_feature_per_entity_in_lon_lat_order(site, data):
+    cities = geojson.loads((site / "data/cities.geojson").read_text())
+    assert cities.is_valid and len(cities["features"]) == len(data["city"])
+    for feature in cities["features"]:
+        lat, lon = data["city"][feature["properties"]["slug"]]["coordinates"]
+        assert feature["geometry"]["coordinates"] == [round(lon, 5), round(lat, 5)]
+    initiatives = geojson.loads((site / "data/initiatives.geojson").read_text())
+    assert initiatives.is_valid and len(initiatives["features"]) == len(data["initiative"])
+    for slug in data["network"]:
+        layer = geojson.loads((site / f"data/networks/{slug}.geojson").read_text())
+        assert layer.is_valid
+
+
+def test_csv_rows_match_the_files(site, data):
+    for name, kind, field in (("cities", "city", "name"), ("initiatives", "initiative", "title"),
+                              ("networks", "network", "name")):
+        rows = list(csv.DictReader(io.StringIO((site / f"data/{name}.csv").read_text(encoding="utf-8"))))
+        assert {r["slug"]: r[field] for r in rows} == {s: d[field] for s, d in data[kind].items()}
+    rows = {r["slug"]: r for r in csv.DictReader(io.StringIO((site / "data/cities.csv").read_text()))}
+    assert float(rows["potsdam"]["latitude"]) == data["city"]["potsdam"]["coordinates"][0]
+
+
+def test_atlas_json_holds_the_whole_graph(site, data):
+    atlas = json.loads((site / "data/atlas.json").read_text())
+    assert {c["slug"] for c in atlas["cities"]} == set(data["city"])
+    assert {i["slug"] for i in atlas["initiatives"]} == set(data["initiative"])
+    assert {n["slug"] for n in atlas["networks"]} == set(data["network"])
+
+
+def test_the_data_page_describes_every_download(site):
+    page = read_page(page_file(site, "data/"))
+    for name in ("cities.geojson", "initiatives.geojson", "atlas.json", "cities.csv", "initiatives.csv",
+                 "networks.csv"):
+        assert name in page.links
+    assert "CC BY 4.0" in page.plain and "population_year" in page.plain
+
+
+def test_the_built_site_requests_nothing_from_other_hosts(site):
+    for path in site.rglob("*.html"):
+        for asset in read_page(path).assets:
+            assert resolve(site, path, asset) is not None, f"{path}: third-party asset {asset}"
+
+
+def test_a_failing_data_file_stops_the_build_with_its_diagnostic_and_writes_nothing(tmp_path):
+    atlas = copy_atlas(tmp_path / "atlas")
+    (atlas / "cities/potsdam.md").write_text((ROOT / "cities/potsdam.md").read_text().replace(
+        "country: DE", "country: Germany"))
+    result = build_site(atlas, tmp_path / "out")
+    assert result.returncode == 1
+    assert "cities/potsdam.md:3:10: error[bad-country]" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_data_text_is_shown_as_text_never_as_markup(tmp_path):
+    atlas = copy_atlas(tmp_path / "atlas")
+    text = "\n".join("subtitle: '<b>Bold</b> *stars* [link](x) The capital'" if line.startswith("subtitle:")
+                     else line for line in (ROOT / "cities/potsdam.md").read_text().splitlines())
+    (atlas / "cities/potsdam.md").write_text(text + "\n")
+    result = build_site(atlas, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out/cities/potsdam/index.html").read_text()
+    assert "&lt;b&gt;Bold&lt;/b&gt; *stars* [link](x) The capital" in html
