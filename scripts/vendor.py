@@ -110,8 +110,10 @@ def write_basemap(features: list[dict]) -> None:
     west, south, east, north = BASEMAP_EXTENT
     out = []
     for feature in features:
+        # Parts that wrap around the antimeridian (Russia's far east) would draw a band across Europe.
         polygons = [p for p in feature["polygons"]
-                    if (b := bbox(p[0]))[0] < east and b[2] > west and b[1] < north and b[3] > south]
+                    if (b := bbox(p[0]))[0] < east and b[2] > west and b[1] < north and b[3] > south
+                    and b[2] - b[0] < 180]
         if not polygons:
             continue
         coordinates = [[[[round(x, 3), round(y, 3)] for x, y in r] for r in p] for p in polygons]

@@ -96,3 +96,14 @@ def resolve(site: Path, page_path: Path, href: str) -> tuple[Path, str] | None:
     if target.path.endswith("/") or path.is_dir():
         path = path / "index.html"
     return path, target.fragment
+
+
+def demo_atlas(target: Path, cities: int = 150) -> Path:
+    """A synthetic atlas (deterministic) with this repository's pages, theme and config."""
+    from benchmarks.synthetic import generate
+
+    atlas = generate(target, cities=cities, featured=12, initiatives=60, networks=6)
+    for name in ("content", "theme"):
+        shutil.copytree(ROOT / name, atlas / name)
+    shutil.copy(ROOT / "mkdocs.yml", atlas / "mkdocs.yml")
+    return atlas
