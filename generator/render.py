@@ -7,6 +7,7 @@ them to MkDocs, and nothing here knows MkDocs exists.
 from __future__ import annotations
 
 import csv
+import html
 import functools
 import datetime as dt
 import io
@@ -77,6 +78,7 @@ def _environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined, auto_reload=False)
     env.filters.update(md=escape_markdown, date=format_date, number=format_number,
+                       html=lambda v: html.escape(str(v), quote=True),
                        json=lambda v: json.dumps(v, ensure_ascii=False))
     return env
 

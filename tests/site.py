@@ -98,12 +98,53 @@ def resolve(site: Path, page_path: Path, href: str) -> tuple[Path, str] | None:
     return path, target.fragment
 
 
-def demo_atlas(target: Path, cities: int = 150) -> Path:
-    """A synthetic atlas (deterministic) with this repository's pages, theme and config."""
+HOSTILE_NAME = "<img src=x onerror=window.__pwned=1> Évry & Co"
+
+
+def demo_atlas(target: Path, cities: int = 150, hostile: bool = True) -> Path:
+    """A synthetic atlas (deterministic) with this repository's pages, theme and config.
+
+    With `hostile`, one city's name is HTML that would run a script if inserted as HTML.
+    """
     from benchmarks.synthetic import generate
 
     atlas = generate(target, cities=cities, featured=12, initiatives=60, networks=6)
+    if hostile:
+        path = atlas / "cities" / "city-00003.md"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("name: Synthetic City 3\n", f"name: '{HOSTILE_NAME}'\n"), encoding="utf-8")
     for name in ("content", "theme"):
         shutil.copytree(ROOT / name, atlas / name)
     shutil.copy(ROOT / "mkdocs.yml", atlas / "mkdocs.yml")
     return atlas
+
+
+class Server:
+    """A static HTTP server on localhost for a built site, in a background thread."""
+
+    def __init__(self, directory: Path):
+        import functools
+        import http.server
+        import threading
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        handler = functools.partial(Quiet, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium (never a downloaded browser); CHROMIUM overrides."""
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")

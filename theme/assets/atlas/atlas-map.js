@@ -3,7 +3,8 @@
  * Everything comes from this site: Leaflet and Leaflet.markercluster (vendored), the
  * country outlines (Natural Earth) and the cities layer (data/cities.geojson). No tile
  * server is contacted unless mkdocs.yml switches one on (extra.atlas.tiles).
- * Text from the data is always inserted with textContent, never as HTML.
+ * Text from the data is always inserted with textContent, never as HTML: Leaflet sets
+ * string popups and tooltips as innerHTML, so they only ever get DOM nodes.
  * Material's instant navigation swaps pages without a reload, so maps are created on
  * every document$ emission and the previous page's maps are removed first.
  */
@@ -266,7 +267,7 @@
       entries = features.map(function (feature) {
         var marker = cityMarker(feature);
         marker.bindPopup(function () { return popupFor(feature.properties, root, names); });
-        marker.bindTooltip(feature.properties.name, { direction: "top", offset: [0, -6] });
+        marker.bindTooltip(element("span", null, feature.properties.name), { direction: "top", offset: [0, -6] });
         return { properties: feature.properties, marker: marker };
       });
       apply(false);
@@ -307,7 +308,7 @@
         var feature = results[0].features.filter(function (f) { return f.properties.slug === slug; })[0];
         if (!feature) return;
         var marker = cityMarker(feature).addTo(map);
-        marker.bindTooltip(feature.properties.name, { permanent: true, direction: "top", offset: [0, -8] });
+        marker.bindTooltip(element("span", null, feature.properties.name), { permanent: true, direction: "top", offset: [0, -8] });
         var point = marker.getLatLng();
         var bounds = null;
         if (results[1]) {
@@ -328,7 +329,7 @@
         var markers = data.features.map(function (feature) {
           var marker = cityMarker(feature);
           marker.bindPopup(function () { return popupFor(feature.properties, root, {}); });
-          marker.bindTooltip(feature.properties.name, { direction: "top", offset: [0, -6] });
+          marker.bindTooltip(element("span", null, feature.properties.name), { direction: "top", offset: [0, -6] });
           return marker;
         });
         var clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });

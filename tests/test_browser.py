@@ -1,0 +1,276 @@
+"""The map and pages in a real browser: Debian's headless Chromium driven by Playwright.
+
+Every test fails if the page logs a console error or requests anything outside localhost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from .site import CHROMIUM_ARGS, HOSTILE_NAME, ROOT, Server, build_site, chromium_path, demo_atlas
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+if chromium_path() is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must have Debian's chromium for the browser tests (.ci/run installs it)")
+    pytest.skip("Debian's chromium is not installed: apt-get install chromium", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """A built synthetic atlas of 150 cities served on localhost, with its data."""
+    base = tmp_path_factory.mktemp("demo")
+    atlas = demo_atlas(base / "atlas")
+    result = build_site(atlas, base / "site")
+    assert result.returncode == 0, result.stderr
+    server = Server(base / "site")
+    server.data = json.loads((base / "site/data/atlas.json").read_text())
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    """This repository's atlas, built and served."""
+    base = tmp_path_factory.mktemp("real")
+    result = build_site(ROOT, base / "site")
+    assert result.returncode == 0, result.stderr
+    server = Server(base / "site")
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors and blocks every request off localhost."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors, page.outside = [], []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("response", lambda r: r.status >= 400 and page.errors.append(f"HTTP {r.status}: {r.url}"))
+
+    def guard(route):
+        host = urlsplit(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            page.outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    yield page
+    context.close()
+    assert page.outside == [], f"requests left localhost: {page.outside}"
+    assert page.errors == [], f"console errors: {page.errors}"
+
+
+def open_map(page, server, query: str = ""):
+    page.goto(server.url + "map/" + query)
+    page.wait_for_selector("[data-atlas-map='explore'][data-atlas-ready]", state="attached")
+    page.wait_for_timeout(300)  # markercluster draws in chunks after the data is in
+
+
+def shown_on_map(page) -> int:
+    """What the reader sees: the numbers on the cluster bubbles plus the single markers."""
+    clusters = page.eval_on_selector_all(".marker-cluster span", "spans => spans.map(s => +s.textContent)")
+    singles = page.locator("path.atlas-marker").count()
+    return sum(clusters) + singles
+
+
+def listed(page) -> list[str]:
+    return page.eval_on_selector_all("[data-atlas-list] li a", "links => links.map(a => a.textContent)")
+
+
+def count_text(page) -> str:
+    return page.inner_text("[data-atlas-count]")
+
+
+def members(server, network: str) -> list[str]:
+    return sorted(c["name"] for c in server.data["cities"] if network in [m["network"] for m in c["networks"]])
+
+
+def test_the_map_shows_every_city_of_the_data(page, demo):
+    open_map(page, demo)
+    total = len(demo.data["cities"])
+    assert count_text(page) == f"{total} cities shown"
+    assert shown_on_map(page) == total
+    assert page.locator(".marker-cluster").count() > 0  # 150 cities in Europe do cluster
+
+
+def test_the_list_alternative_matches_the_markers(page, demo):
+    open_map(page, demo)
+    assert sorted(listed(page)) == sorted(c["name"] for c in demo.data["cities"])
+    assert len(listed(page)) == shown_on_map(page)
+    first = page.locator("[data-atlas-list] li a").first
+    assert first.get_attribute("href").startswith("../cities/")
+
+
+def test_picking_a_network_shows_exactly_its_members(page, demo):
+    open_map(page, demo)
+    page.check("input[name=view][value=network]")
+    page.select_option("select[name=network]", "network-003")
+    page.wait_for_timeout(300)
+    expected = members(demo, "network-003")
+    assert sorted(listed(page)) == expected
+    assert shown_on_map(page) == len(expected)
+    assert count_text(page).startswith(f"{len(expected)} cities shown: members of Synthetic Network 3")
+    assert parse_qs(urlsplit(page.url).query)["network"] == ["network-003"]
+
+
+def test_a_country_filter_gives_the_right_count_and_combines_with_the_others(page, demo):
+    open_map(page, demo)
+    page.select_option("select[name=country]", "IT")
+    page.wait_for_timeout(300)
+    italian = [c for c in demo.data["cities"] if c["country"] == "IT"]
+    assert count_text(page).startswith(f"{len(italian)} cities shown")
+    assert shown_on_map(page) == len(italian)
+    page.check("input[name=view][value=featured]")
+    page.wait_for_timeout(300)
+    featured = [c for c in italian if c["featured"]]
+    assert len(listed(page)) == len(featured) and shown_on_map(page) == len(featured)
+
+
+def test_a_topic_filter_shows_cities_with_an_initiative_on_it(page, demo):
+    open_map(page, demo)
+    page.select_option("select[name=topic]", "political-participation")
+    page.wait_for_timeout(300)
+    expected = sorted(c["name"] for c in demo.data["cities"] if "political-participation" in c["topics"])
+    assert expected and sorted(listed(page)) == expected
+
+
+def test_a_shared_address_restores_the_view_the_filters_and_the_position(page, demo):
+    open_map(page, demo, "?view=featured&country=DE&z=6&lat=51.0&lng=10.0")
+    assert page.is_checked("input[name=view][value=featured]")
+    assert page.input_value("select[name=country]") == "DE"
+    expected = [c for c in demo.data["cities"] if c["country"] == "DE" and c["featured"]]
+    assert len(listed(page)) == len(expected)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["z"] == ["6"] and abs(float(query["lat"][0]) - 51.0) < 0.01
+
+
+def test_the_back_button_returns_to_the_previous_view(page, demo):
+    # Real clicks: Chrome skips history entries that were not made by a user gesture.
+    open_map(page, demo, "?country=FR")
+    page.click("input[name=view][value=featured]")
+    page.wait_for_timeout(200)
+    page.click("input[name=view][value=network]")
+    page.wait_for_timeout(200)
+    page.go_back()
+    page.wait_for_timeout(400)
+    assert page.is_checked("input[name=view][value=featured]")
+    assert page.input_value("select[name=country]") == "FR"
+    expected = [c for c in demo.data["cities"] if c["country"] == "FR" and c["featured"]]
+    assert len(listed(page)) == len(expected)
+
+
+def test_a_popup_names_the_city_and_links_to_its_page(page, demo):
+    open_map(page, demo, "?country=CH")
+    page.locator("[data-atlas-list] li a").first  # the list is filled
+    marker = page.locator("path.atlas-marker").first
+    if marker.count() == 0:  # still clustered: zoom into the cluster
+        page.locator(".marker-cluster").first.click()
+        page.wait_for_timeout(600)
+        marker = page.locator("path.atlas-marker").first
+    marker.click(force=True)
+    popup = page.locator(".atlas-popup")
+    popup.wait_for()
+    assert "Switzerland" in popup.inner_text() and "initiative" in popup.inner_text()
+    assert popup.locator("a").get_attribute("href").startswith("../cities/city-")
+
+
+def test_text_from_the_data_is_shown_as_text_never_run_as_html(page, demo):
+    open_map(page, demo)
+    assert HOSTILE_NAME in listed(page)
+    assert page.evaluate("window.__pwned") is None
+    page.goto(demo.url + "cities/city-00003/")
+    page.wait_for_selector("[data-atlas-ready]", state="attached")
+    assert HOSTILE_NAME in page.inner_text("h1")
+    assert page.title() == f"{HOSTILE_NAME} - Moving Cities Atlas"
+    assert page.inner_text(".md-header__topic:last-child") .strip() in (HOSTILE_NAME, "")
+    assert page.get_attribute("meta[property='og:title']", "content") == HOSTILE_NAME
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_instant_navigation_to_the_map_and_back_leaves_working_maps(page, demo):
+    page.goto(demo.url + "cities/city-00001/")
+    page.wait_for_selector("[data-atlas-map='city'][data-atlas-ready]", state="attached")
+    page.click("nav.md-tabs a:has-text('Map')")
+    page.wait_for_selector("[data-atlas-map='explore'][data-atlas-ready]", state="attached")
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.querySelectorAll('.leaflet-container').length") == 1
+    assert shown_on_map(page) == len(demo.data["cities"])
+    page.go_back()
+    page.wait_for_selector("[data-atlas-map='city'][data-atlas-ready]", state="attached")
+    assert page.locator(".leaflet-container path.atlas-marker").count() == 1
+    page.go_forward()
+    page.wait_for_selector("[data-atlas-map='explore'][data-atlas-ready]", state="attached")
+    page.wait_for_timeout(300)
+    assert len(listed(page)) == len(demo.data["cities"])
+
+
+def test_a_network_page_maps_its_members(page, demo):
+    page.goto(demo.url + "networks/network-002/")
+    page.wait_for_selector("[data-atlas-map='network'][data-atlas-ready]", state="attached")
+    page.wait_for_timeout(300)
+    assert shown_on_map(page) == len(members(demo, "network-002"))
+
+
+def test_the_map_works_in_dark_mode(browser, demo):
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(demo.url + "map/")
+    page.wait_for_selector("[data-atlas-map='explore'][data-atlas-ready]", state="attached")
+    page.wait_for_selector("path.atlas-land", state="attached")
+    fill = page.eval_on_selector("path.atlas-land", "p => getComputedStyle(p).fill")
+    context.close()
+    assert fill == "rgb(43, 52, 64)"  # the slate palette's land colour
+
+
+def test_a_phone_sees_the_map(browser, demo):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    page.goto(demo.url + "map/")
+    page.wait_for_selector("[data-atlas-map='explore'][data-atlas-ready]", state="attached")
+    page.wait_for_timeout(300)
+    map_box = page.locator(".atlas-map").bounding_box()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".atlas-map").screenshot(path=str(ARTIFACTS / "map-phone.png"))
+    lands = page.locator("path.atlas-land").count()
+    context.close()
+    assert map_box["width"] >= 350 and map_box["height"] >= 300
+    assert lands > 20
+    assert (ARTIFACTS / "map-phone.png").stat().st_size > 10_000  # a drawn map, not a blank box
+
+
+@pytest.mark.parametrize("path", ["", "map/", "cities/potsdam/", "networks/cities-of-safe-harbours/"])
+def test_no_serious_or_critical_accessibility_violation(page, real, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(real.url + path)
+    if page.locator("[data-atlas-map]").count():
+        page.wait_for_selector("[data-atlas-ready]", state="attached")
+    results = Axe().run(page)
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+               f" {v['nodes'][0].get('failureSummary', '')[:300]}"
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
