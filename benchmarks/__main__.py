@@ -112,7 +112,66 @@ def bench_site() -> dict:
     }
 
 
-SECTIONS = {"validation": bench_validation, "site": bench_site}
+def bench_map() -> dict:
+    """The map page with 10,000 cities: time until markers are clustered and the list is filled."""
+    import gzip
+    import shutil
+    import subprocess
+
+    from generator.build import build
+    from generator.render import render_data
+    from tests.site import CHROMIUM_ARGS, Server, chromium_path
+
+    if chromium_path() is None:
+        return {"skipped": "Debian's chromium is not installed (apt-get install chromium)"}
+    site = WORK / "map-site"
+    shutil.rmtree(site, ignore_errors=True)
+    subprocess.run([str(BIN / "mkdocs"), "build", "--quiet", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)],
+                   check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    atlas = build(generate(WORK / "map-atlas", cities=10000, featured=30, initiatives=300, networks=20)).atlas
+    layer = next(o.content for o in render_data(atlas) if o.path == "data/cities.geojson").encode("utf-8")
+    (site / "data" / "cities.geojson").write_bytes(layer)
+    gzipped = len(gzip.compress(layer, compresslevel=6))
+
+    from playwright.sync_api import sync_playwright
+
+    server = Server(site)
+    timings: dict[str, list[float]] = {"plain": [], "map": []}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            for _ in range(3):  # alternate, fresh context (cold cache) each time
+                for name, path in (("plain", "about/"), ("map", "map/")):
+                    context = browser.new_context(viewport={"width": 1280, "height": 900})
+                    page = context.new_page()
+                    page.goto(server.url + path, wait_until="load")
+                    if name == "map":
+                        page.wait_for_function("performance.getEntriesByName('atlas-map-ready').length > 0",
+                                               timeout=60000)
+                        shown = page.inner_text("[data-atlas-count]")
+                        ready = page.evaluate("performance.getEntriesByName('atlas-map-ready')[0].startTime")
+                    else:
+                        ready = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+                    timings[name].append(ready / 1000)
+                    context.close()
+            browser.close()
+    finally:
+        server.close()
+    plain, ready = min(timings["plain"]), min(timings["map"])
+    return {
+        "cities": len(atlas.cities),
+        "shown": shown,
+        "plain_page_loaded_seconds": round(plain, 3),
+        "map_interactive_seconds": round(ready, 3),
+        "ratio_to_plain_page": round(ready / plain, 2),
+        "cities_geojson_mib": round(len(layer) / 2**20, 2),
+        "cities_geojson_gzip_mib": round(gzipped / 2**20, 3),
+        "goal": "interactive < 1.5 s; cities.geojson < 1 MB gzipped",
+        "goal_met": ready < 1.5 and gzipped < 2**20,
+    }
+
+
+SECTIONS = {"validation": bench_validation, "site": bench_site, "map": bench_map}
 
 
 def main(argv: list[str]) -> int:

@@ -179,8 +179,12 @@
     } else {
       map.fitBounds(EUROPE);
     }
+    var onClustered = null; // called once markercluster has placed every marker
     var clusters = L.markerClusterGroup({
       chunkedLoading: true,
+      chunkProgress: function (processed, total) {
+        if (processed === total && onClustered) { var done = onClustered; onClustered = null; done(); }
+      },
       showCoverageOnHover: false,
       maxClusterRadius: 45,
       spiderfyOnMaxZoom: true,
@@ -190,13 +194,15 @@
     // Without a shared position in the address, the first view fits the cities shown.
     var fitOnNextFilter = isNaN(state.z) || isNaN(state.lat) || isNaN(state.lng);
 
-    function apply(pushHistory) {
+    function apply(pushHistory, then) {
       var shown = [];
       for (var i = 0; i < entries.length; i++) {
         if (matches(entries[i].properties, state)) shown.push(entries[i]);
       }
       clusters.clearLayers();
+      onClustered = then || null;
       clusters.addLayers(shown.map(function (e) { return e.marker; }));
+      if (!shown.length && onClustered) { var done = onClustered; onClustered = null; done(); }
       var fragment = document.createDocumentFragment();
       var lastCountry = null;
       shown.forEach(function (e) {
@@ -270,9 +276,10 @@
         marker.bindTooltip(element("span", null, feature.properties.name), { direction: "top", offset: [0, -6] });
         return { properties: feature.properties, marker: marker };
       });
-      apply(false);
-      container.setAttribute("data-atlas-ready", String(entries.length));
-      if (window.performance && performance.mark) performance.mark("atlas-map-ready");
+      apply(false, function () {
+        container.setAttribute("data-atlas-ready", String(entries.length));
+        if (window.performance && performance.mark) performance.mark("atlas-map-ready");
+      });
     }).catch(function (error) {
       counter.textContent = "The map's data could not be loaded (" + error.message + "). The cities are listed by country on the Cities page.";
     });
