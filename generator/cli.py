@@ -107,6 +107,56 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import GitError, diff, format_markdown, format_text
+
+    root = _root_or_exit(args)
+    try:
+        changes = diff(root, args.base, args.head)
+    except GitError as error:
+        print(f"atlas: error: git: {error}", file=sys.stderr)
+        return 2
+    print(format_markdown(changes) if args.format == "markdown" else format_text(changes))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from .importer import ImportError_, import_cities
+    from .validate import validate
+
+    root = _root_or_exit(args)
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"atlas: error: {path}: no such file", file=sys.stderr)
+        return 2
+    try:
+        verified = dt.date.fromisoformat(args.verified) if args.verified else None
+    except ValueError:
+        print(f"atlas: error: --verified expects a date like 2026-10-01, found {args.verified!r}", file=sys.stderr)
+        return 2
+    try:
+        outcome = import_cities(root, path, update=args.update, verified=verified)
+    except ImportError_ as error:
+        print(f"atlas: error: {error}", file=sys.stderr)
+        return 1
+    for number, reason in outcome.skipped:
+        print(f"{path}: row {number}: skipped: {reason}")
+    for number, name, reasons in outcome.failed:
+        for reason in reasons:
+            print(f"{path}: row {number}: {name}: {reason}")
+    written = outcome.written + outcome.updated
+    if written:  # what was written passes the same validation as every file
+        report = validate(root, [root / p for p in written])
+        for diagnostic in report.errors:
+            print(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.message}")
+    total = len(outcome.written) + len(outcome.updated) + len(outcome.skipped) + len(outcome.failed)
+    print(f"{total} rows: {len(outcome.written)} new files, {len(outcome.updated)} updated, "
+          f"{len(outcome.skipped)} skipped, {len(outcome.failed)} not imported")
+    return 1 if outcome.failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="atlas",
@@ -144,6 +194,33 @@ def build_parser() -> argparse.ArgumentParser:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     schema.add_argument("kind", nargs="?", choices=["city", "initiative", "network"])
     schema.set_defaults(run=cmd_schema)
+
+    changes = commands.add_parser("diff", help="list the entities a change adds, removes or changes",
+                                  description="Compare the atlas between two git revisions, entity by entity.",
+                                  epilog="examples:\n  atlas diff origin/main\n  atlas diff main HEAD --format markdown"
+                                         " >> \"$GITHUB_STEP_SUMMARY\"",
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    changes.add_argument("base", metavar="BASE", help="the revision before the change, e.g. origin/main")
+    changes.add_argument("head", metavar="HEAD", nargs="?", default="HEAD", help="the revision after (default HEAD)")
+    changes.add_argument("--format", choices=["text", "markdown"], default="text")
+    changes.set_defaults(run=cmd_diff)
+
+    bulk = commands.add_parser("import", help="create city files from a CSV spreadsheet or a GeoJSON file",
+                               description="Create one checked file per row. Columns (CSV) or properties (GeoJSON): "
+                                           "name, country, latitude, longitude, source (one or more addresses), "
+                                           "and optionally networks (slugs separated by ;), website, subtitle, "
+                                           "featured, last_verified. GeoJSON points give the coordinates.",
+                               epilog="examples:\n  atlas import members.csv --kind city\n"
+                                      "  atlas import members.geojson --kind city --verified 2026-10-01\n"
+                                      "Rows that cannot be imported are reported with their row number and reason; "
+                                      "the exit status is then 1.",
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+    bulk.add_argument("file", metavar="FILE", help="a .csv (UTF-8, header row) or .geojson file")
+    bulk.add_argument("--kind", choices=["city"], default="city", help="what each row is (only city for now)")
+    bulk.add_argument("--update", action="store_true", help="update existing files instead of skipping them")
+    bulk.add_argument("--verified", metavar="DATE",
+                      help="last_verified for rows without that column (default: today)")
+    bulk.set_defaults(run=cmd_import)
     return parser
 
 

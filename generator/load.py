@@ -160,6 +160,17 @@ def _check_anchors(front: str, reader: _Reader) -> bool:
 
 
 def read_source(path: Path, display: str, kind: str, max_bytes: int) -> tuple[SourceFile, list[Diagnostic]]:
+    """Read a file from disk; a file over the limit is refused unread."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        source = SourceFile(path=path, display=display, kind=kind, slug=path.name[:-3], readable=False)
+        return source, [Diagnostic(display, 1, 1, "file-too-large", f"expected at most {max_bytes:,} bytes, found {size:,}",
+                                   hint="an entity file is a few kilobytes; move long texts out or shorten them")]
+    return parse_source(path.read_bytes(), path, display, kind)
+
+
+def parse_source(raw: bytes, path: Path, display: str, kind: str) -> tuple[SourceFile, list[Diagnostic]]:
+    """Parse a file's bytes, from disk or from a git revision."""
     source = SourceFile(path=path, display=display, kind=kind, slug=path.name[:-3])
     reader = _Reader(source, 0)
 
@@ -168,11 +179,6 @@ def read_source(path: Path, display: str, kind: str, max_bytes: int) -> tuple[So
         reader.error(Position(line, column), code, message, hint)
         return source, reader.diagnostics
 
-    size = path.stat().st_size
-    if size > max_bytes:
-        return fail("file-too-large", f"expected at most {max_bytes:,} bytes, found {size:,}",
-                    "an entity file is a few kilobytes; move long texts out or shorten them")
-    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -171,7 +171,36 @@ def render_indexes(r: Renderer) -> list[Output]:
         Output("topics/index.md", r.page("topics.md.j2", "topics/index.md"), in_nav=True),
         Output("data/index.md", r.page("data.md.j2", "data/index.md", tables=DATA_TABLES,
                                        networks=list(a.networks.values()), licence=DATA_LICENCE), in_nav=True),
+        render_field_reference(r),
     ]
+
+
+def field_rows(record, prefix: str = "") -> list[dict]:
+    """Every field of a record, nested ones as population.value, for the field reference."""
+    from .model import Either, ListOf, Record
+
+    rows = []
+    for f in record.fields:
+        kind = f.type
+        inner = kind.item if isinstance(kind, ListOf) else kind
+        inner = inner.long if isinstance(inner, Either) else inner
+        vocabulary = getattr(getattr(kind, "item", kind), "vocabulary", None) or getattr(kind, "vocabulary", None)
+        rows.append({"name": prefix + f.name, "type": kind.label, "required": f.required,
+                     "vocabulary": vocabulary, "example": f.example_yaml() if f.example is not None else "",
+                     "description": f.description})
+        if isinstance(inner, Record):
+            rows += field_rows(inner, prefix + f.name + ("[]." if isinstance(kind, ListOf) else "."))
+    return rows
+
+
+def render_field_reference(r: Renderer) -> Output:
+    from .model import BODY_SECTIONS, ENTITIES
+
+    entities = [(kind, FOLDER_OF[kind], field_rows(record), BODY_SECTIONS[kind]) for kind, record in ENTITIES.items()]
+    return Output("fields.md", r.page("fields.md.j2", "fields.md", entities=entities), in_nav=True)
+
+
+FOLDER_OF = {"city": "cities", "initiative": "initiatives", "network": "networks"}
 
 
 def render_counts(atlas: Atlas) -> dict[str, int]:

@@ -331,6 +331,34 @@ def discover(root: Path) -> list[tuple[Path, str]]:
     return found
 
 
+def load_vocabularies(root: Path) -> tuple[dict[str, Vocabulary], list[Diagnostic]]:
+    vocabularies, diagnostics = {}, []
+    for name, relative in VOCABULARIES.items():
+        vocabularies[name], problems = load_vocabulary(root, relative)
+        diagnostics.extend(problems)
+    return vocabularies, diagnostics
+
+
+def make_context(root: Path, settings: Settings, vocabularies: dict[str, Vocabulary],
+                 sources: Iterable[SourceFile], today: dt.date | None = None) -> Context:
+    """What the rules need to know about the rest of the atlas: its slugs and vocabularies."""
+    slugs: dict[str, set[str]] = {kind: set() for kind in FOLDERS}
+    slugs["country"] = set()
+    for source in sources:
+        slugs[source.kind].add(source.slug)
+        if source.kind == "city" and isinstance(source.data.get("country"), str):
+            slugs["country"].add(source.data["country"])
+    return Context(root, settings, vocabularies, slugs, today or dt.date.today())
+
+
+def check_source(source: SourceFile, context: Context) -> list[Diagnostic]:
+    """Every rule on one readable file."""
+    checker = Checker(source, context)
+    for rule in FILE_RULES:
+        rule(checker)
+    return checker.diagnostics
+
+
 def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | None = None) -> Report:
     """Load every entity file, check it against the model and the atlas, collect everything.
 
@@ -339,11 +367,7 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
     """
     root = root.resolve()
     settings = Settings.load(root)
-    diagnostics: list[Diagnostic] = []
-    vocabularies = {}
-    for name, relative in VOCABULARIES.items():
-        vocabularies[name], problems = load_vocabulary(root, relative)
-        diagnostics.extend(problems)
+    vocabularies, diagnostics = load_vocabularies(root)
 
     sources: list[SourceFile] = []
     for path, kind in discover(root):
@@ -351,21 +375,10 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
         sources.append(source)
         diagnostics.extend(problems)
 
-    slugs: dict[str, set[str]] = {kind: set() for kind in FOLDERS}
-    slugs["country"] = set()
+    context = make_context(root, settings, vocabularies, sources, today)
     for source in sources:
-        slugs[source.kind].add(source.slug)
-        if source.kind == "city" and isinstance(source.data.get("country"), str):
-            slugs["country"].add(source.data["country"])
-    context = Context(root, settings, vocabularies, slugs, today or dt.date.today())
-
-    for source in sources:
-        if not source.readable:
-            continue
-        checker = Checker(source, context)
-        for rule in FILE_RULES:
-            rule(checker)
-        diagnostics.extend(checker.diagnostics)
+        if source.readable:
+            diagnostics.extend(check_source(source, context))
     diagnostics.extend(check_slug_collisions(sources))
 
     checked = len(sources)

@@ -1,0 +1,154 @@
+"""Diff: what a change does to the atlas, entity by entity, between two git revisions.
+
+For reviewers: "adds city Tilos (GR); changes 2 initiatives" instead of a raw diff.
+Only files whose git blob differs are parsed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .load import FOLDERS, KINDS, parse_source
+
+NAME_FIELD = {"city": "name", "initiative": "title", "network": "name"}
+PLURAL = {"city": "cities", "initiative": "initiatives", "network": "networks"}
+
+
+class GitError(Exception):
+    pass
+
+
+@dataclass
+class Change:
+    kind: str
+    slug: str
+    action: str  # "adds", "removes" or "changes"
+    name: str
+    country: str | None = None
+    fields: list[str] = field(default_factory=list)
+    unreadable: bool = False
+
+    @property
+    def path(self) -> str:
+        return f"{FOLDERS[self.kind]}/{self.slug}.md"
+
+
+def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
+    result = subprocess.run(["git", "-C", str(root), *args], input=data, capture_output=True)
+    if result.returncode != 0:
+        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} failed")
+    return result.stdout
+
+
+def _tree(root: Path, revision: str) -> dict[str, str]:
+    """path -> blob id of every entity file at a revision."""
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    except GitError:
+        raise GitError(f"unknown revision '{revision}' (expected a branch, tag or commit, e.g. origin/main)") from None
+    listing = _git(root, "ls-tree", "-r", "-z", revision, "--", *KINDS).decode("utf-8")
+    blobs = {}
+    for entry in filter(None, listing.split("\0")):
+        meta, path = entry.split("\t", 1)
+        parts = PurePosixPath(path).parts
+        if len(parts) == 2 and parts[0] in KINDS and path.endswith(".md"):
+            blobs[path] = meta.split()[2]
+    return blobs
+
+
+def _read_blobs(root: Path, blob_ids: list[str]) -> dict[str, bytes]:
+    if not blob_ids:
+        return {}
+    out = _git(root, "cat-file", "--batch", data="".join(f"{b}\n" for b in blob_ids).encode())
+    blobs, position = {}, 0
+    for blob in blob_ids:
+        header_end = out.index(b"\n", position)
+        size = int(out[position:header_end].split()[2])
+        start = header_end + 1
+        blobs[blob] = out[start:start + size]
+        position = start + size + 1
+    return blobs
+
+
+def _parse(path: str, raw: bytes):
+    folder, name = path.split("/", 1)
+    source, problems = parse_source(raw, Path(path), path, KINDS[folder])
+    return source, bool(problems) or not source.readable
+
+
+def _label(source, kind: str) -> tuple[str, str | None]:
+    data = source.data if isinstance(source.data, dict) else {}
+    name = data.get(NAME_FIELD[kind])
+    country = data.get("country") if kind == "city" else None
+    return (str(name) if name else source.slug), (str(country) if isinstance(country, str) else None)
+
+
+def diff(root: Path, base: str, head: str = "HEAD") -> list[Change]:
+    before, after = _tree(root, base), _tree(root, head)
+    changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
+    blobs = _read_blobs(root, sorted({b for p in changed for b in (before.get(p), after.get(p)) if b}))
+    changes = []
+    for path in changed:
+        kind = KINDS[path.split("/", 1)[0]]
+        slug = PurePosixPath(path).stem
+        old = _parse(path, blobs[before[path]]) if path in before else None
+        new = _parse(path, blobs[after[path]]) if path in after else None
+        if old is None:
+            name, country = _label(new[0], kind)
+            changes.append(Change(kind, slug, "adds", name, country, unreadable=new[1]))
+        elif new is None:
+            name, country = _label(old[0], kind)
+            changes.append(Change(kind, slug, "removes", name, country))
+        else:
+            name, country = _label(new[0], kind)
+            a, b = old[0].data or {}, new[0].data or {}
+            fields = [f for f in dict.fromkeys([*a, *b]) if a.get(f) != b.get(f)]
+            if old[0].body.strip() != new[0].body.strip():
+                fields.append("text")
+            changes.append(Change(kind, slug, "changes", name, country, fields or ["formatting"], new[1]))
+    order = {"adds": 0, "changes": 1, "removes": 2}
+    return sorted(changes, key=lambda c: (order[c.action], list(KINDS.values()).index(c.kind), c.name.casefold()))
+
+
+def summary(changes: list[Change]) -> str:
+    """One line: 'adds city Tilos (GR); changes 2 initiatives'."""
+    if not changes:
+        return "no change to the atlas's data"
+    parts = []
+    for action in ("adds", "changes", "removes"):
+        for kind in ("city", "initiative", "network"):
+            group = [c for c in changes if c.action == action and c.kind == kind]
+            if len(group) == 1:
+                c = group[0]
+                parts.append(f"{action} {kind} {c.name}" + (f" ({c.country})" if c.country else ""))
+            elif group:
+                parts.append(f"{action} {len(group)} {PLURAL[kind]}")
+    return "; ".join(parts)
+
+
+def format_text(changes: list[Change]) -> str:
+    lines = [summary(changes)]
+    for c in changes:
+        where = f" ({c.country})" if c.country else ""
+        detail = f": {', '.join(c.fields)}" if c.action == "changes" else ""
+        warning = " [has errors: run atlas validate]" if c.unreadable else ""
+        lines.append(f"  {c.action} {c.kind} {c.name}{where} — {c.path}{detail}{warning}")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("*", "\\*").replace("_", "\\_")
+
+
+def format_markdown(changes: list[Change]) -> str:
+    lines = ["### Changes to the atlas", "", f"**{_md(summary(changes)[:1].upper() + summary(changes)[1:])}**"]
+    if changes:
+        lines += ["", "| | Kind | Name | File | Fields |", "| --- | --- | --- | --- | --- |"]
+        for c in changes:
+            name = _md(c.name) + (f" ({c.country})" if c.country else "")
+            fields = ", ".join(f"`{f}`" for f in c.fields) if c.action == "changes" else ""
+            flag = " ⚠️ has errors" if c.unreadable else ""
+            lines.append(f"| {c.action} | {c.kind} | {name}{flag} | `{c.path}` | {fields} |")
+    return "\n".join(lines) + "\n"
