@@ -198,6 +198,8 @@ class Country(FieldType):
     label = "an ISO 3166-1 alpha-2 country code such as DE"
 
     def check(self, value, checker, path):
+        if value is False:  # YAML 1.1 reads NO (Norway) as false
+            return self.wrong_type(value, checker, path, 'Norway\'s code must be in quotes: country: "NO"')
         if not isinstance(value, str) or not value.strip():
             return self.wrong_type(value, checker, path)
         if not is_country_code(value):

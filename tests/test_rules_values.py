@@ -28,6 +28,12 @@ def test_country_hints(atlas, written, hint):
     assert hint in d.hint
 
 
+def test_norway_written_without_quotes_gets_a_hint_about_yaml_reading_no_as_false(atlas):
+    d = only(city(atlas, country="NO", coordinates="[59.91, 10.75]"), "wrong-type")
+    assert "true/false (false)" in d.message and 'country: "NO"' in d.hint
+    assert "wrong-type" not in [d.code for d in city(atlas, country='"NO"', coordinates="[59.91, 10.75]")]
+
+
 def test_kosovo_is_a_country(atlas):
     assert "bad-country" not in [d.code for d in city(atlas, country="XK", coordinates="[42.66, 21.17]")]
 
