@@ -123,7 +123,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from .importer import ImportError_, import_cities
+    from .importer import ImportFailed, import_cities
     from .validate import validate
 
     root = _root_or_exit(args)
@@ -138,7 +138,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     try:
         outcome = import_cities(root, path, update=args.update, verified=verified)
-    except ImportError_ as error:
+    except ImportFailed as error:
         print(f"atlas: error: {error}", file=sys.stderr)
         return 1
     for number, reason in outcome.skipped:

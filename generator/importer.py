@@ -26,7 +26,7 @@ KNOWN = set(REQUIRED) | set(SOURCE_COLUMNS) | {"networks", "website", "subtitle"
 SPLIT = re.compile(r"\s*[;|,]\s*|\s+")
 
 
-class ImportError_(Exception):
+class ImportFailed(Exception):
     """The file as a whole cannot be imported (unreadable, or a required column is missing)."""
 
 
@@ -48,7 +48,7 @@ def read_rows(path: Path) -> list[Row]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportError_(f"{path}: expected UTF-8 text; save the spreadsheet as 'CSV UTF-8'") from None
+        raise ImportFailed(f"{path}: expected UTF-8 text; save the spreadsheet as 'CSV UTF-8'") from None
     if path.suffix.lower() in (".geojson", ".json"):
         return _geojson_rows(path, text)
     reader = csv.DictReader(io.StringIO(text))
@@ -57,11 +57,11 @@ def read_rows(path: Path) -> list[Row]:
     if not any(c in columns for c in SOURCE_COLUMNS):
         missing.append("source")
     if missing:
-        raise ImportError_(f"{path}: row 1: missing column{'s' if len(missing) > 1 else ''} "
+        raise ImportFailed(f"{path}: row 1: missing column{'s' if len(missing) > 1 else ''} "
                            f"{', '.join(repr(m) for m in missing)}; the header row has {', '.join(columns) or 'nothing'}")
     unknown = [c for c in columns if c not in KNOWN]
     if unknown:
-        raise ImportError_(f"{path}: row 1: unknown column{'s' if len(unknown) > 1 else ''} "
+        raise ImportFailed(f"{path}: row 1: unknown column{'s' if len(unknown) > 1 else ''} "
                            f"{', '.join(repr(u) for u in unknown)}; known columns: {', '.join(sorted(KNOWN))}")
     rows = []
     for number, record in enumerate(reader, start=2):
@@ -75,9 +75,9 @@ def _geojson_rows(path: Path, text: str) -> list[Row]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ImportError_(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}") from None
+        raise ImportFailed(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}") from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise ImportError_(f"{path}: expected a GeoJSON FeatureCollection")
+        raise ImportFailed(f"{path}: expected a GeoJSON FeatureCollection")
     rows = []
     for number, feature in enumerate(data.get("features") or [], start=1):
         properties = {str(k).lower(): v for k, v in ((feature or {}).get("properties") or {}).items()}
@@ -168,10 +168,13 @@ def row_data(row: Row, verified: dt.date) -> dict[str, Any]:
 
 def import_cities(root: Path, path: Path, *, update: bool = False, verified: dt.date | None = None,
                   today: dt.date | None = None) -> Outcome:
-    """Write one file per good row; report the others. Raises ImportError_ for a file-level problem."""
+    """Write one file per good row; report the others. Raises ImportFailed for a file-level problem."""
     root = root.resolve()
     rows = read_rows(path)
-    settings = Settings.load(root)
+    settings, problems = Settings.load(root)
+    if problems:
+        raise ImportFailed(f"{problems[0].path}:{problems[0].line}: {problems[0].message}; fix it first "
+                           "(atlas validate lists every problem)")
     vocabularies, _ = load_vocabularies(root)
     existing = [read_source(p, p.relative_to(root).as_posix(), kind, settings.max_file_bytes)[0]
                 for p, kind in discover(root)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import urlsplit
@@ -373,8 +374,6 @@ class Field:
     example: Any = None
 
     def example_yaml(self) -> str:
-        import json
-
         if self.example is None:
             return "..."
         if isinstance(self.example, bool):

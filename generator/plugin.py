@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .build import BuildFailed, build
 from .diagnostics import format_text
-from .render import render_snippet
+from .render import UnknownSnippet, render_snippet
 
 log = logging.getLogger("mkdocs.plugins.atlas")
 SNIPPET = re.compile(r"<!--\s*atlas:([a-z-]+)\s*-->")
@@ -56,7 +56,14 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.generated_by or "atlas:" not in markdown:
             return markdown
-        return SNIPPET.sub(lambda m: render_snippet(self.result.atlas, m.group(1), page.file.src_uri), markdown)
+        def snippet(match: re.Match) -> str:
+            try:
+                return render_snippet(self.result.atlas, match.group(1), page.file.src_uri)
+            except UnknownSnippet as error:
+                line = markdown.count("\n", 0, match.start()) + 1  # of the page body, after its front matter
+                raise PluginError(f"{config.docs_dir}/{page.file.src_uri}: body line {line}: {error}") from None
+
+        return SNIPPET.sub(snippet, markdown)
 
     def on_serve(self, server, config, builder):
         for name in ("cities", "initiatives", "networks", "atlas.yml"):

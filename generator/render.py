@@ -170,6 +170,8 @@ def render_indexes(r: Renderer) -> list[Output]:
         Output("countries/index.md", r.page("countries.md.j2", "countries/index.md"), in_nav=True),
         Output("topics/index.md", r.page("topics.md.j2", "topics/index.md"), in_nav=True),
         Output("data/index.md", r.page("data.md.j2", "data/index.md", tables=DATA_TABLES,
+                                       row_of={"cities.csv": "city", "initiatives.csv": "initiative",
+                                               "networks.csv": "network"},
                                        networks=list(a.networks.values()), licence=DATA_LICENCE), in_nav=True),
         render_field_reference(r),
     ]
@@ -209,8 +211,17 @@ def render_counts(atlas: Atlas) -> dict[str, int]:
             "initiatives": len(atlas.initiatives), "networks": len(atlas.networks)}
 
 
+SNIPPETS = ("counts", "map")
+
+
+class UnknownSnippet(ValueError):
+    pass
+
+
 def render_snippet(atlas: Atlas, name: str, page: str) -> str:
     """A block a hand-written page asks for with <!-- atlas:NAME -->."""
+    if name not in SNIPPETS:
+        raise UnknownSnippet(f"unknown <!-- atlas:{name} -->; known: {', '.join(SNIPPETS)}")
     renderer = Renderer(atlas)
     return renderer.page(f"snippet-{name}.md.j2", page, counts=render_counts(atlas))
 
@@ -256,6 +267,14 @@ def _join(values: Iterable[Any]) -> str:
     return "; ".join(str(v) for v in values)
 
 
+# Columns every entity has, at the end of each table.
+COMMON_COLUMNS: list[tuple[str, str, Callable[[Any], Any]]] = [
+    ("website", "its official website", lambda e: e.website or ""),
+    ("sources", "source addresses, separated by '; '", lambda e: _join(s.url for s in e.sources)),
+    ("last_verified", "the day the facts were last checked", lambda e: e.last_verified.isoformat()),
+    ("url", "its page, relative to the site", lambda e: page_url(page_path(e))),
+]
+
 # Each download's columns: (name, what it holds, value). The data page documents these.
 DATA_TABLES: dict[str, list[tuple[str, str, Callable[[Any], Any]]]] = {
     "cities.csv": [
@@ -272,11 +291,7 @@ DATA_TABLES: dict[str, list[tuple[str, str, Callable[[Any], Any]]]] = {
         ("population_source", "where the count is published", lambda c: (c.population or {}).get("source", "")),
         ("networks", "slugs of its networks, separated by '; '", lambda c: _join(n.slug for n in c.networks)),
         ("initiatives", "number of its initiatives in the atlas", lambda c: len(c.initiatives)),
-        ("website", "official website", lambda c: c.website or ""),
-        ("sources", "source addresses, separated by '; '", lambda c: _join(s.url for s in c.sources)),
-        ("last_verified", "the day the facts were last checked", lambda c: c.last_verified.isoformat()),
-        ("url", "its page, relative to the site", lambda c: page_url(page_path(c))),
-    ],
+    ] + COMMON_COLUMNS,
     "initiatives.csv": [
         ("slug", "the initiative's id and file name", lambda i: i.slug),
         ("title", "its name", lambda i: i.title),
@@ -286,12 +301,8 @@ DATA_TABLES: dict[str, list[tuple[str, str, Callable[[Any], Any]]]] = {
         ("topics", "topic slugs, separated by '; '", lambda i: _join(i.topics)),
         ("since", "year it started", lambda i: i.since or ""),
         ("actors", "who runs it, separated by '; '", lambda i: _join(i.actors)),
-        ("website", "its website", lambda i: i.website or ""),
         ("related", "slugs of related initiatives, separated by '; '", lambda i: _join(r.slug for r in i.related)),
-        ("sources", "source addresses, separated by '; '", lambda i: _join(s.url for s in i.sources)),
-        ("last_verified", "the day the facts were last checked", lambda i: i.last_verified.isoformat()),
-        ("url", "its page, relative to the site", lambda i: page_url(page_path(i))),
-    ],
+    ] + COMMON_COLUMNS,
     "networks.csv": [
         ("slug", "the network's id and file name", lambda n: n.slug),
         ("name", "its full name", lambda n: n.name),
@@ -299,11 +310,7 @@ DATA_TABLES: dict[str, list[tuple[str, str, Callable[[Any], Any]]]] = {
         ("founded", "year founded", lambda n: n.founded or ""),
         ("scope", "local, national, european or global", lambda n: n.scope),
         ("members", "number of member cities in the atlas", lambda n: len(n.memberships)),
-        ("website", "its website", lambda n: n.website or ""),
-        ("sources", "source addresses, separated by '; '", lambda n: _join(s.url for s in n.sources)),
-        ("last_verified", "the day the facts were last checked", lambda n: n.last_verified.isoformat()),
-        ("url", "its page, relative to the site", lambda n: page_url(page_path(n))),
-    ],
+    ] + COMMON_COLUMNS,
 }
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -32,21 +32,61 @@ class Settings:
     stale_after_months: int = 24
 
     @classmethod
-    def load(cls, root: Path) -> "Settings":
-        path = root / "atlas.yml"
+    def load(cls, root: Path) -> tuple["Settings", list[Diagnostic]]:
+        """The settings, or the defaults for any setting that is malformed (with its diagnostic)."""
+        path, file = root / "atlas.yml", "atlas.yml"
         if not path.exists():
-            return cls()
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        extent = raw.get("europe_extent") or {}
-        default = cls()
-        return cls(
-            europe_extent=tuple(float(extent.get(k, d)) for k, d in
-                                zip(("west", "south", "east", "north"), default.europe_extent)),  # type: ignore[arg-type]
-            max_distance_from_country_km=float(raw.get("max_distance_from_country_km",
-                                                        default.max_distance_from_country_km)),
-            max_file_bytes=int(raw.get("max_file_bytes", default.max_file_bytes)),
-            stale_after_months=int(raw.get("stale_after_months", default.stale_after_months)),
-        )
+            return cls(), []
+        text = path.read_text(encoding="utf-8")
+        raw, problems = _yaml_with_lines(text, file)
+        if problems:
+            return cls(), problems
+        if raw is None:
+            return cls(), []
+        if not isinstance(raw, dict):
+            return cls(), [Diagnostic(file, 1, 1, "wrong-type", "expected settings (name: value), found a list or text")]
+
+        def line_of(key: str) -> int:
+            match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
+            return text.count("\n", 0, match.start()) + 1 if match else 1
+
+        default, values = cls(), {}
+        for key, value in raw.items():
+            if key not in SETTINGS:
+                guess = nearest(str(key), SETTINGS)
+                problems.append(Diagnostic(file, line_of(str(key)), 1, "unknown-field", f"unknown setting '{key}'",
+                                           hint=f"did you mean '{guess}'?" if guess else f"known: {', '.join(SETTINGS)}"))
+                continue
+            if key == "europe_extent":
+                parts = value if isinstance(value, dict) else {}
+                try:
+                    values[key] = tuple(float(parts[side]) for side in ("west", "south", "east", "north"))
+                except (KeyError, TypeError, ValueError):
+                    problems.append(Diagnostic(file, line_of(key), 1, "wrong-type",
+                                               f"expected europe_extent with numbers west, south, east and north, "
+                                               f"found {value!r}", hint="see the example in atlas.yml's comments"))
+                continue
+            kind = type(getattr(default, key))
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                problems.append(Diagnostic(file, line_of(key), 1, "wrong-type",
+                                           f"expected {key} to be a positive number, found {value!r}"))
+                continue
+            values[key] = kind(value)
+        return cls(**values), problems
+
+
+SETTINGS = [f.name for f in fields(Settings)]
+
+
+def _yaml_with_lines(text: str, file: str) -> tuple[object, list[Diagnostic]]:
+    """Parse a small configuration file, with a syntax error as a diagnostic."""
+    try:
+        return yaml.safe_load(text), []
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return None, [Diagnostic(file, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1,
+                                 "yaml-syntax", f"YAML syntax error: {getattr(error, 'problem', None) or error}",
+                                 hint="check the indentation and that text containing ': ' is in quotes")]
 
 
 @dataclass
@@ -71,29 +111,30 @@ VOCABULARIES = {"topics": "initiatives/topics.yml", "scopes": "networks/scopes.y
 
 def load_vocabulary(root: Path, relative: str) -> tuple[Vocabulary, list[Diagnostic]]:
     path = root / relative
-    problems: list[Diagnostic] = []
-    entries: dict[str, dict] = {}
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         return Vocabulary(relative, {}), [Diagnostic(relative, 1, 1, "missing-vocabulary",
                                                       f"the vocabulary file {relative} is missing")]
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        return Vocabulary(relative, {}), [Diagnostic(relative, (mark.line + 1) if mark else 1,
-                                                      (mark.column + 1) if mark else 1, "yaml-syntax",
-                                                      f"YAML syntax error: {getattr(error, 'problem', error)}")]
+    text = path.read_text(encoding="utf-8")
+    raw, problems = _yaml_with_lines(text, relative)
+    if problems:
+        return Vocabulary(relative, {}), problems
     if not isinstance(raw, list):
-        raw = []
-        problems.append(Diagnostic(relative, 1, 1, "wrong-type", "expected a list of entries (- slug: ...)"))
+        return Vocabulary(relative, {}), [Diagnostic(relative, 1, 1, "wrong-type",
+                                                     "expected a list of entries (- slug: ...)")]
+    # Each entry's line: the lines that start a list item, in order.
+    starts = [number for number, line in enumerate(text.split("\n"), start=1) if line.startswith("- ")]
+    entries: dict[str, dict] = {}
     for index, entry in enumerate(raw):
+        line = starts[index] if index < len(starts) else 1
         if not (isinstance(entry, dict) and isinstance(entry.get("slug"), str) and SLUG.fullmatch(entry["slug"])
                 and isinstance(entry.get("name"), str)):
-            problems.append(Diagnostic(relative, 1, 1, "wrong-type",
-                                       f"entry {index + 1}: expected a slug (lowercase-with-dashes) and a name, "
-                                       f"found {entry!r}"))
-            continue
-        entries[entry["slug"]] = entry
+            problems.append(Diagnostic(relative, line, 1, "wrong-type",
+                                       f"expected an entry with a slug (lowercase-with-dashes) and a name, "
+                                       f"found {entry!r}", hint="e.g.  - slug: political-participation"))
+        elif entry["slug"] in entries:
+            problems.append(Diagnostic(relative, line, 1, "duplicate-item", f"slug '{entry['slug']}' is listed twice"))
+        else:
+            entries[entry["slug"]] = entry
     return Vocabulary(relative, entries), problems
 
 
@@ -366,8 +407,9 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
     resolve against the whole atlas.
     """
     root = root.resolve()
-    settings = Settings.load(root)
-    vocabularies, diagnostics = load_vocabularies(root)
+    settings, diagnostics = Settings.load(root)
+    vocabularies, problems = load_vocabularies(root)
+    diagnostics.extend(problems)
 
     sources: list[SourceFile] = []
     for path, kind in discover(root):

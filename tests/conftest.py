@@ -90,6 +90,20 @@ def atlas(tmp_path: Path) -> Atlas:
     return a
 
 
+def write_initiative(atlas: Atlas, slug: str = "test-welcome", *, title: str = "T", city: str = "testville",
+                     topics: str = "[access-to-social-rights]", extra: str = "") -> None:
+    """An initiative file: title on line 2, city on 3, topics on 4, `extra` from line 5."""
+    atlas.write(f"initiatives/{slug}.md", f"---\ntitle: {title}\ncity: {city}\ntopics: {topics}\n{extra}"
+                                          f"sources: [https://example.org]\nlast_verified: {RECENT}\n---\n")
+
+
+def write_network(atlas: Atlas, *, name: str = "N", scope: str = "european", extra: str = "",
+                  last_verified: str = RECENT) -> None:
+    """The test network: name on line 2, scope on 3, `extra` from line 4, last_verified last."""
+    atlas.write("networks/test-network.md", f"---\nname: {name}\nscope: {scope}\n{extra}"
+                                            f"sources: [https://example.org]\nlast_verified: {last_verified}\n---\n")
+
+
 def only(diagnostics, code: str):
     """The single diagnostic with this code; fails with the whole list when there is not exactly one."""
     found = [d for d in diagnostics if d.code == code]

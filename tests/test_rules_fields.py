@@ -1,6 +1,6 @@
 """Rules about fields: unknown, missing, wrong type, empty."""
 
-from .conftest import RECENT, only
+from .conftest import RECENT, only, write_initiative, write_network
 
 
 def test_an_unknown_field_is_an_error_at_its_name_suggesting_the_nearest_field(atlas):
@@ -57,29 +57,25 @@ def test_a_wrong_type_says_what_was_expected_and_what_was_found(atlas):
 
 
 def test_a_number_where_text_is_expected_hints_at_quotes(atlas):
-    atlas.write("networks/test-network.md", f"---\nname: 1968\nscope: european\nsources: [https://example.org]\n"
-                                            f"last_verified: {RECENT}\n---\n")
+    write_network(atlas, name="1968")
     d = only(atlas.diagnostics(), "wrong-type")
     assert "a number (1968)" in d.message and "quotes" in d.hint
 
 
 def test_a_single_value_where_a_list_is_expected_shows_the_list_form(atlas):
-    atlas.write("initiatives/test-welcome.md", f"---\ntitle: T\ncity: testville\ntopics: access-to-social-rights\n"
-                                               f"sources: [https://example.org]\nlast_verified: {RECENT}\n---\n")
+    write_initiative(atlas, topics="access-to-social-rights")
     d = only(atlas.diagnostics(), "wrong-type")
     assert d.line == 4 and "a list" in d.message and d.hint == "write it as a list: [access-to-social-rights]"
 
 
 def test_empty_text_and_empty_lists_are_errors_where_a_value_is_needed(atlas):
-    atlas.write("initiatives/test-welcome.md", f"---\ntitle: ''\ncity: testville\ntopics: []\n"
-                                               f"sources: [https://example.org]\nlast_verified: {RECENT}\n---\n")
+    write_initiative(atlas, title="''", topics="[]")
     found = [d for d in atlas.diagnostics() if d.code == "empty-value"]
     assert [d.line for d in found] == [2, 4]
     assert "empty text" in found[0].message and "an empty list" in found[1].message
 
 
 def test_a_field_left_blank_is_an_empty_value(atlas):
-    atlas.write("networks/test-network.md", f"---\nname: Test\nscope: european\nwebsite:\n"
-                                            f"sources: [https://example.org]\nlast_verified: {RECENT}\n---\n")
+    write_network(atlas, extra="website:\n")
     d = only(atlas.diagnostics(), "empty-value")
     assert d.line == 4 and "nothing" in d.message

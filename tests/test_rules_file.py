@@ -125,3 +125,28 @@ def test_front_matter_that_is_a_list_instead_of_fields_is_an_error(atlas):
 def test_deeply_nested_values_are_an_error_not_a_crash(atlas):
     atlas.write("networks/deep.md", "---\nname: " + "[" * 40 + "]" * 40 + "\n---\n")
     assert "too-deep" in atlas.codes()
+
+
+def test_broken_yaml_in_atlas_yml_is_an_error_with_its_line_not_a_crash(atlas):
+    (atlas.root / "atlas.yml").write_text("max_file_bytes: 1000\neurope_extent: [1, 2\n")
+    d = only(atlas.diagnostics(), "yaml-syntax")
+    assert d.path == "atlas.yml" and d.line == 3
+
+
+def test_bad_settings_name_the_setting_its_line_and_what_was_expected(atlas):
+    (atlas.root / "atlas.yml").write_text("max_file_bytes: lots\nstale_after_month: 3\neurope_extent: {west: 1}\n")
+    found = {d.line: d for d in atlas.diagnostics() if d.path == "atlas.yml"}
+    assert "positive number, found 'lots'" in found[1].message
+    assert found[2].code == "unknown-field" and found[2].hint == "did you mean 'stale_after_months'?"
+    assert "west, south, east and north" in found[3].message
+    assert only(atlas.diagnostics(), "unknown-field").path == "atlas.yml"  # the defaults still check the data
+
+
+def test_a_bad_vocabulary_entry_is_reported_on_its_own_line(atlas):
+    topics = (atlas.root / "initiatives/topics.yml").read_text()
+    (atlas.root / "initiatives/topics.yml").write_text(
+        topics + "- name: No slug\n- slug: access-to-social-rights\n  name: Twice\n")
+    lines = topics.count("\n")
+    found = [d for d in atlas.diagnostics() if d.path == "initiatives/topics.yml"]
+    assert [(d.line, d.code) for d in found] == [(lines + 1, "wrong-type"), (lines + 2, "duplicate-item")]
+    assert "slug" in found[0].message

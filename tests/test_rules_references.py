@@ -4,12 +4,11 @@ import datetime as dt
 
 import pytest
 
-from .conftest import RECENT, TODAY, only
+from .conftest import RECENT, TODAY, only, write_initiative, write_network
 
 
 def test_an_initiative_naming_an_unknown_city_names_the_file_the_line_and_the_nearest_city(atlas):
-    atlas.write("initiatives/test-welcome.md", f"---\ntitle: T\ncity: testvile\ntopics: [access-to-social-rights]\n"
-                                               f"sources: [https://example.org]\nlast_verified: {RECENT}\n---\n")
+    write_initiative(atlas, city="testvile")
     d = only(atlas.diagnostics(), "unknown-city")
     assert (d.path, d.line, d.column) == ("initiatives/test-welcome.md", 3, 7)
     assert "'testvile'" in d.message and d.hint == "did you mean 'testville'?"
@@ -24,17 +23,13 @@ def test_a_city_naming_an_unknown_network_is_an_error(atlas):
 
 
 def test_a_related_initiative_that_does_not_exist_is_an_error(atlas):
-    atlas.write("initiatives/other.md", f"---\ntitle: O\ncity: testville\ntopics: [access-to-social-rights]\n"
-                                        f"related: [test-welcom]\nsources: [https://example.org]\n"
-                                        f"last_verified: {RECENT}\n---\n")
+    write_initiative(atlas, "other", extra="related: [test-welcom]\n")
     d = only(atlas.diagnostics(), "unknown-initiative")
     assert d.path == "initiatives/other.md" and d.hint == "did you mean 'test-welcome'?"
 
 
 def test_an_initiative_related_to_itself_is_an_error(atlas):
-    atlas.write("initiatives/test-welcome.md", f"---\ntitle: T\ncity: testville\ntopics: [access-to-social-rights]\n"
-                                               f"related: [test-welcome]\nsources: [https://example.org]\n"
-                                               f"last_verified: {RECENT}\n---\n")
+    write_initiative(atlas, extra="related: [test-welcome]\n")
     d = only(atlas.diagnostics(), "self-reference")
     assert d.line == 5 and "itself" in d.message
 
@@ -89,7 +84,6 @@ def test_links_to_existing_topic_and_country_pages_pass(atlas):
 
 def test_a_file_verified_more_than_24_months_ago_is_a_warning(atlas):
     old = (TODAY - dt.timedelta(days=800)).isoformat()
-    atlas.write("networks/test-network.md", f"---\nname: N\nscope: european\nsources: [https://example.org]\n"
-                                            f"last_verified: {old}\n---\n")
+    write_network(atlas, last_verified=old)
     d = only(atlas.diagnostics(), "stale")
     assert d.severity.value == "warning" and old in d.message and d.line == 5

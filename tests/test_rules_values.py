@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from .conftest import RECENT, TODAY, only
+from .conftest import RECENT, TODAY, only, write_initiative, write_network
 
 
 def city(atlas, *, country="DE", coordinates="[52.52, 13.405]", extra=""):
@@ -97,31 +97,26 @@ def test_a_bare_domain_gets_a_hint_with_https(atlas):
 
 
 def test_a_date_that_is_not_iso_is_an_error(atlas):
-    atlas.write("networks/test-network.md", "---\nname: N\nscope: european\nsources: [https://example.org]\n"
-                                            "last_verified: 1 October 2026\n---\n")
+    write_network(atlas, last_verified="1 October 2026")
     d = only(atlas.diagnostics(), "bad-date")
     assert d.line == 5 and "ISO date" in d.message and "'1 October 2026'" in d.message
 
 
 def test_an_impossible_date_is_a_bad_date(atlas):
-    atlas.write("networks/test-network.md", "---\nname: N\nscope: european\nsources: [https://example.org]\n"
-                                            "last_verified: 2026-13-45\n---\n")
+    write_network(atlas, last_verified="2026-13-45")
     assert only(atlas.diagnostics(), "bad-date").line == 5
 
 
 def test_a_date_in_the_future_is_an_error(atlas):
     future = (TODAY + dt.timedelta(days=3)).isoformat()
-    atlas.write("networks/test-network.md", f"---\nname: N\nscope: european\nsources: [https://example.org]\n"
-                                            f"last_verified: {future}\n---\n")
+    write_network(atlas, last_verified=future)
     d = only(atlas.diagnostics(), "future-date")
     assert future in d.message
 
 
 @pytest.mark.parametrize("year", [1066, TODAY.year + 5])
 def test_an_implausible_year_is_an_error(atlas, year):
-    atlas.write("initiatives/test-welcome.md", f"---\ntitle: T\ncity: testville\ntopics: [access-to-social-rights]\n"
-                                               f"since: {year}\nsources: [https://example.org]\n"
-                                               f"last_verified: {RECENT}\n---\n")
+    write_initiative(atlas, extra=f"since: {year}\n")
     d = only(atlas.diagnostics(), "implausible-year")
     assert d.line == 5 and str(year) in d.message
 
@@ -134,17 +129,14 @@ def test_a_membership_date_may_be_a_year_or_a_month(atlas):
 
 
 def test_a_topic_not_in_the_vocabulary_is_an_error_suggesting_the_nearest(atlas):
-    atlas.write("initiatives/test-welcome.md", f"---\ntitle: T\ncity: testville\ntopics:\n"
-                                               f"  - political-participaton\nsources: [https://example.org]\n"
-                                               f"last_verified: {RECENT}\n---\n")
+    write_initiative(atlas, topics="\n  - political-participaton")
     d = only(atlas.diagnostics(), "unknown-topic")
     assert d.line == 5 and "initiatives/topics.yml" in d.message
     assert d.hint == "did you mean 'political-participation'?"
 
 
 def test_a_scope_not_in_the_vocabulary_is_an_error(atlas):
-    atlas.write("networks/test-network.md", f"---\nname: N\nscope: worldwide\nsources: [https://example.org]\n"
-                                            f"last_verified: {RECENT}\n---\n")
+    write_network(atlas, scope="worldwide")
     d = only(atlas.diagnostics(), "unknown-scope")
     assert "networks/scopes.yml" in d.message
 

@@ -189,3 +189,12 @@ def test_data_text_is_shown_as_text_never_as_markup(tmp_path):
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "out/cities/potsdam/index.html").read_text()
     assert "&lt;b&gt;Bold&lt;/b&gt; *stars* [link](x) The capital" in html
+
+
+def test_an_unknown_snippet_marker_in_a_page_stops_the_build_naming_the_page(tmp_path):
+    atlas = copy_atlas(tmp_path / "atlas")
+    with (atlas / "content/about.md").open("a") as page:
+        page.write("\n<!-- atlas:cuonts -->\n")
+    result = build_site(atlas, tmp_path / "out")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "content/about.md" in result.stderr and "unknown <!-- atlas:cuonts -->; known: counts, map" in result.stderr
