@@ -472,11 +472,18 @@ NETWORK = Record(
 
 ENTITIES: dict[str, Record] = {"city": CITY, "initiative": INITIATIVE, "network": NETWORK}
 
+# The headings of a file's Markdown body, after the reference atlas: `atlas new` writes them,
+# and the atlas's featured profiles use all of them. A network's body has no set headings.
+HEADINGS: dict[str, list[str]] = {
+    "city": ["What is unique about the city", "Focus of local migration policy", "Greatest achievements",
+             "Key factors", "Political activity beyond the city level"],
+    "initiative": ["What is inspiring", "How it operates", "Who initiated it", "The outcome"],
+    "network": [],
+}
+
 BODY_SECTIONS = {
-    "city": "what is unique about the city; focus of local migration policy; greatest achievements; "
-            "key factors; political activity beyond the city level",
-    "initiative": "what is inspiring; how it operates; who initiated it; the outcome",
-    "network": "what the network is and does",
+    kind: "; ".join(h[0].lower() + h[1:] for h in headings) or "what the network is and does"
+    for kind, headings in HEADINGS.items()
 }
 
 

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from .model import ENTITIES, Field, Record
+from .model import ENTITIES, HEADINGS, Field, Record
 
-HEADINGS = {
-    "city": ["What is unique about the city", "Focus of local migration policy", "Greatest achievements",
-             "Key factors", "Political activity beyond the city level"],
-    "initiative": ["What is inspiring", "How it operates", "Who initiated it", "The outcome"],
-    "network": [],
-}
 INTRO = {
     "city": "A city (municipality) of the Moving Cities Atlas.",
     "initiative": "A local initiative of the Moving Cities Atlas.",

@@ -1,5 +1,6 @@
 """The atlas in this repository, and the fixture atlas, are valid."""
 
+from generator.diagnostics import format_text
 from generator.validate import validate
 
 from .conftest import ROOT
@@ -11,5 +12,5 @@ def test_the_fixture_atlas_is_clean(atlas):
 
 def test_the_repository_data_is_clean_even_under_strict():
     report = validate(ROOT)
-    assert report.diagnostics == [], "\n".join(map(str, report.diagnostics))
+    assert report.diagnostics == [], "\n".join(map(format_text, report.diagnostics))
     assert report.checked >= 5
