@@ -18,15 +18,26 @@ class Source:
     url: str
 
 
-@dataclass(eq=False)
-class Membership:
+class Node:
+    """A node of the linked graph. Nodes point at each other, so the default dataclass repr
+    would print the whole atlas (and exhaust memory when pytest shows a failing value)."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {getattr(self, 'slug', '')}>".replace(" >", ">")
+
+
+@dataclass(eq=False, repr=False)
+class Membership(Node):
     city: "City"
     network: "Network"
     since: str | None  # "2019", "2021-06" or "2021-06-14", as written
 
+    def __repr__(self) -> str:
+        return f"<Membership {self.city.slug} in {self.network.slug}>"
 
-@dataclass(eq=False)
-class Entity:
+
+@dataclass(eq=False, repr=False)
+class Entity(Node):
     slug: str
     path: str  # the source file, relative to the atlas root
     body: str
@@ -35,7 +46,7 @@ class Entity:
     website: str | None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class City(Entity):
     name: str = ""
     country: "Country" = None  # type: ignore[assignment]
@@ -64,7 +75,7 @@ class City(Entity):
         return list(seen)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Initiative(Entity):
     title: str = ""
     city: City = None  # type: ignore[assignment]
@@ -74,7 +85,7 @@ class Initiative(Entity):
     related: list["Initiative"] = field(default_factory=list)  # both ways: named here or naming this
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Network(Entity):
     name: str = ""
     short_name: str | None = None
@@ -91,8 +102,8 @@ class Network(Entity):
         return [m.city for m in self.memberships]
 
 
-@dataclass(eq=False)
-class Country:
+@dataclass(eq=False, repr=False)
+class Country(Node):
     code: str
     name: str
     cities: list[City] = field(default_factory=list)
@@ -117,16 +128,16 @@ class Country:
         return sorted(seen.values(), key=lambda n: n.name.casefold())
 
 
-@dataclass(eq=False)
-class Topic:
+@dataclass(eq=False, repr=False)
+class Topic(Node):
     slug: str
     name: str
     description: str
     initiatives: list[Initiative] = field(default_factory=list)
 
 
-@dataclass(eq=False)
-class Atlas:
+@dataclass(eq=False, repr=False)
+class Atlas(Node):
     cities: dict[str, City]
     initiatives: dict[str, Initiative]
     networks: dict[str, Network]
