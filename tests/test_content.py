@@ -56,6 +56,8 @@ def test_at_least_28_featured_cities_in_ten_countries_with_full_profiles(reposit
     assert len({city.country.code for city in featured}) >= 10
     thin = [c.slug for c in featured if not c.subtitle or len(c.takeaways) < 2 or not c.memberships]
     assert thin == []
+    unpopulated = [c.slug for c in featured if not c.population]  # value, year and source: the schema
+    assert unpopulated == []
     for city in featured:
         headings = re.findall(r"^## (.+)$", city.body, flags=re.MULTILINE)
         assert headings == HEADINGS["city"], city.slug
