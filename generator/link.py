@@ -23,7 +23,8 @@ class Node:
     would print the whole atlas (and exhaust memory when pytest shows a failing value)."""
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {getattr(self, 'slug', '')}>".replace(" >", ">")
+        slug = getattr(self, "slug", None)  # the Atlas itself has none
+        return f"<{type(self).__name__} {slug}>" if slug else f"<{type(self).__name__}>"
 
 
 @dataclass(eq=False, repr=False)
