@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
@@ -27,9 +28,22 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
 
+# Line breaks and other control characters in a contributor's text (or a file's name) would let
+# it start a line of its own in CI logs, where "::error ..." at the start of a line is a command.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """The text on one line, with control characters shown as escapes (\\n, \\x1b)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1] if m.group() not in "\u2028\u2029"
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
 def format_text(d: Diagnostic) -> str:
-    text = f"{d.path}:{d.line}:{d.column}: {d.severity.value}[{d.code}] {d.message}"
-    return f"{text} (hint: {d.hint})" if d.hint else text
+    text = f"{one_line(d.path)}:{d.line}:{d.column}: {d.severity.value}[{d.code}] {one_line(d.message)}"
+    return f"{text} (hint: {one_line(d.hint)})" if d.hint else text
 
 
 def _escape_github(value: str, *, property: bool = False) -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .countries import country_name
 from .load import SourceFile
-from .validate import Report, Vocabulary
+from .project import Vocabulary
+
+if TYPE_CHECKING:
+    from .validate import Report
 
 
 @dataclass(frozen=True)

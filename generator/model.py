@@ -11,7 +11,8 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
-from urllib.parse import urlsplit
+import re
+from urllib.parse import quote, urlsplit
 
 from .countries import country_hint, is_country_code
 
@@ -61,11 +62,24 @@ class FieldType:
             checker.report(path, "wrong-type", f"expected {self.label}, found {describe(value)}", hint)
 
 
+# Control characters, line breaks and invisible or direction-changing marks: none belongs in a
+# name or a sentence, and they can split a log line or make a name read as another.
+INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
+
+
 class Text(FieldType):
     label = "text"
 
     def check(self, value, checker, path):
         if isinstance(value, str) and value.strip():
+            invisible = INVISIBLE.search(value)
+            if invisible:
+                hint = ("write >- instead of > or | so that the text does not end with a line break"
+                        if not INVISIBLE.search(value.rstrip("\n")) else
+                        "remove line breaks, tabs and invisible characters (retype the text if unsure)")
+                checker.report(path, "control-character",
+                               f"expected one line of visible text, found the character U+{ord(invisible.group()):04X} "
+                               f"at position {invisible.start() + 1}", hint)
             return
         hint = None
         if isinstance(value, (int, float, bool, dt.date)):
@@ -175,24 +189,63 @@ class PartialDate(FieldType):
         return {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}]}
 
 
+# RFC 3986: unreserved, reserved and '%'; minus the quote, which no real address needs unencoded.
+URL_PUNCTUATION = "-._~:/?#[]@!$&()*+,;=%"
+URL_CHARACTERS = re.compile("[A-Za-z0-9" + re.escape(URL_PUNCTUATION) + "]")
+URL_TEXT = re.compile(URL_CHARACTERS.pattern + "*")
+HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})\.?")
+
+
+def url_problem(value: str) -> tuple[str, str, str | None] | None:
+    """Why a text is not an absolute http(s) address that is safe to print anywhere: (code, found, hint)."""
+    scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
+    scheme = re.sub(r"[\x00-\x20]", "", scheme)
+    if scheme in ("javascript", "data", "vbscript", "file"):
+        return "unsafe-url", f"a {scheme}: address", "only links to web pages are allowed"
+    if value != value.strip():
+        return "bad-url", "spaces around the address", "remove them"
+    bad = next((c for c in value if not URL_CHARACTERS.fullmatch(c)), None) if not URL_TEXT.fullmatch(value) else None
+    if bad is not None:
+        if bad.isprintable() and not bad.isascii():
+            encoded = quote(value, safe=URL_PUNCTUATION)
+            return "bad-url", f"the character {bad!r}", f"write it percent-encoded: '{encoded}'"
+        what = {" ": "a space", '"': "a quote", "'": "a quote", "<": "an angle bracket", ">": "an angle bracket",
+                "\\": "a backslash"}.get(bad, f"the character {bad!r}")
+        return "bad-url", what, f"an address has no {what.split(' ', 1)[1]}; write it percent-encoded as {quote(bad)!r}"
+    if re.search(r"%(?![0-9A-Fa-f]{2})", value):
+        return "bad-url", "a '%' not followed by two hexadecimal digits", "write a literal % as %25"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return "bad-url", "an address that does not parse", None
+    if parts.scheme.lower() not in ("http", "https"):
+        hint = f"did you mean 'https://{value}'?" if not parts.scheme and "." in value else None
+        return "bad-url", describe(value), hint
+    if "@" in parts.netloc:
+        return "bad-url", "a user name before the host (user@host)", "such addresses disguise where a link goes"
+    host = parts.hostname or ""
+    if not HOST.fullmatch(host) or (port is not None and not 0 < port < 65536):
+        return "bad-url", f"the host {host!r}" if host else "no host", "e.g. https://www.example.org/page"
+    return None
+
+
 class Url(FieldType):
     label = "a web address starting with https://"
 
     def check(self, value, checker, path):
         if not isinstance(value, str) or not value.strip():
             return self.wrong_type(value, checker, path)
-        scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
-        if scheme in ("javascript", "data", "vbscript"):
-            return checker.report(path, "unsafe-url",
-                                  f"expected an http or https address, found a {scheme}: address",
-                                  "only links to web pages are allowed")
-        parts = urlsplit(value.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc or " " in value.strip():
-            hint = f"did you mean 'https://{value.strip()}'?" if not parts.scheme and "." in value else None
-            checker.report(path, "bad-url", f"expected {self.label}, found {describe(value)}", hint)
+        problem = url_problem(value)
+        if problem is None:
+            return
+        code, found, hint = problem
+        if code == "unsafe-url":
+            return checker.report(path, code, f"expected an http or https address, found {found}", hint)
+        checker.report(path, code, f"expected {self.label}, found {found}", hint)
 
     def schema(self):
-        return {"type": "string", "format": "uri", "pattern": "^https?://"}
+        return {"type": "string", "format": "uri", "pattern": "^https?://" + URL_CHARACTERS.pattern + "+$"}
 
 
 class Country(FieldType):

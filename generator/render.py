@@ -203,6 +203,24 @@ def render_field_reference(r: Renderer) -> Output:
 
 
 FOLDER_OF = {"city": "cities", "initiative": "initiatives", "network": "networks"}
+NAME_FIELD = {"city": "name", "initiative": "title", "network": "name"}  # the page's heading
+# Sections every page of a kind has (its template's headings), which a link may name as #anchor.
+TEMPLATE_ANCHORS = {"city": ["initiatives", "sources"], "initiative": ["sources"], "network": ["members", "sources"]}
+INDEX_PAGES = ["cities/index.md", "initiatives/index.md", "networks/index.md", "countries/index.md",
+               "topics/index.md", "data/index.md", "fields.md"]
+DATA_FILES = ["data/cities.geojson", "data/initiatives.geojson", "data/atlas.json", "data/cities.csv",
+              "data/initiatives.csv", "data/networks.csv"]
+
+
+def site_paths(slugs: dict[str, set[str]], topics: list[str]) -> set[str]:
+    """Every path `render` writes, from the slugs alone: what a link in a body may point at."""
+    paths = set(INDEX_PAGES) | set(DATA_FILES)
+    for kind, folder in FOLDER_OF.items():
+        paths |= {f"{folder}/{slug}.md" for slug in slugs[kind]}
+    paths |= {f"countries/{code.lower()}.md" for code in slugs["country"]}
+    paths |= {f"topics/{slug}.md" for slug in topics}
+    paths |= {f"data/networks/{slug}.geojson" for slug in slugs["network"]}
+    return paths
 
 
 def render_counts(atlas: Atlas) -> dict[str, int]:

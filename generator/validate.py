@@ -2,140 +2,37 @@
 
 Field rules live with the field types in `model.py`; the rules here look at a whole file
 (its name, where a city lies, its body, its freshness) or at the whole atlas (slugs).
+Bodies are read by `body.py`'s linear scanners; what a page may contain is `safety.py`'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import posixpath
 import re
-from dataclasses import dataclass, field, fields
+from collections import Counter
+from itertools import islice
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
+from urllib.parse import unquote, urlsplit
 
-import yaml
+from markdown.extensions.toc import slugify as toc_slugify
+from markdown.extensions.toc import unique
 
+from . import body as markdown_body
+from . import safety
 from .countries import country_name, distance_km_to_country
 from .diagnostics import Diagnostic, Severity
 from .load import FOLDERS, KINDS, SLUG, SourceFile, fold, read_source, slugify
 from .model import ENTITIES, nearest
+from .project import (VOCABULARIES, Project, Settings, Vocabulary, discover, display_name,  # noqa: F401 (re-exported)
+                      load_project, load_vocabularies, load_vocabulary)
+from .render import NAME_FIELD, TEMPLATE_ANCHORS, site_paths
 
-
-@dataclass(frozen=True)
-class Settings:
-    """atlas.yml: the limits the checks use."""
-
-    europe_extent: tuple[float, float, float, float] = (-32.0, 27.0, 45.0, 72.0)
-    max_distance_from_country_km: float = 50.0
-    max_file_bytes: int = 1024 * 1024
-    stale_after_months: int = 24
-
-    @classmethod
-    def load(cls, root: Path) -> tuple["Settings", list[Diagnostic]]:
-        """The settings, or the defaults for any setting that is malformed (with its diagnostic)."""
-        path, file = root / "atlas.yml", "atlas.yml"
-        if not path.exists():
-            return cls(), []
-        text = path.read_text(encoding="utf-8")
-        raw, problems = _yaml_with_lines(text, file)
-        if problems:
-            return cls(), problems
-        if raw is None:
-            return cls(), []
-        if not isinstance(raw, dict):
-            return cls(), [Diagnostic(file, 1, 1, "wrong-type", "expected settings (name: value), found a list or text")]
-
-        def line_of(key: str) -> int:
-            match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
-            return text.count("\n", 0, match.start()) + 1 if match else 1
-
-        default, values = cls(), {}
-        for key, value in raw.items():
-            if key not in SETTINGS:
-                guess = nearest(str(key), SETTINGS)
-                problems.append(Diagnostic(file, line_of(str(key)), 1, "unknown-field", f"unknown setting '{key}'",
-                                           hint=f"did you mean '{guess}'?" if guess else f"known: {', '.join(SETTINGS)}"))
-                continue
-            if key == "europe_extent":
-                parts = value if isinstance(value, dict) else {}
-                try:
-                    values[key] = tuple(float(parts[side]) for side in ("west", "south", "east", "north"))
-                except (KeyError, TypeError, ValueError):
-                    problems.append(Diagnostic(file, line_of(key), 1, "wrong-type",
-                                               f"expected europe_extent with numbers west, south, east and north, "
-                                               f"found {value!r}", hint="see the example in atlas.yml's comments"))
-                continue
-            kind = type(getattr(default, key))
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                problems.append(Diagnostic(file, line_of(key), 1, "wrong-type",
-                                           f"expected {key} to be a positive number, found {value!r}"))
-                continue
-            values[key] = kind(value)
-        return cls(**values), problems
-
-
-SETTINGS = [f.name for f in fields(Settings)]
-
-
-def _yaml_with_lines(text: str, file: str) -> tuple[object, list[Diagnostic]]:
-    """Parse a small configuration file, with a syntax error as a diagnostic."""
-    try:
-        return yaml.safe_load(text), []
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        return None, [Diagnostic(file, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1,
-                                 "yaml-syntax", f"YAML syntax error: {getattr(error, 'problem', None) or error}",
-                                 hint="check the indentation and that text containing ': ' is in quotes")]
-
-
-@dataclass
-class Vocabulary:
-    """A controlled vocabulary: a YAML list of {slug, name, description}, in its own order."""
-
-    file: str
-    entries: dict[str, dict]
-
-    def __iter__(self):
-        return iter(self.entries)
-
-    def __contains__(self, slug: object) -> bool:
-        return slug in self.entries
-
-    def name(self, slug: str) -> str:
-        return self.entries[slug]["name"]
-
-
-VOCABULARIES = {"topics": "initiatives/topics.yml", "scopes": "networks/scopes.yml"}
-
-
-def load_vocabulary(root: Path, relative: str) -> tuple[Vocabulary, list[Diagnostic]]:
-    path = root / relative
-    if not path.exists():
-        return Vocabulary(relative, {}), [Diagnostic(relative, 1, 1, "missing-vocabulary",
-                                                      f"the vocabulary file {relative} is missing")]
-    text = path.read_text(encoding="utf-8")
-    raw, problems = _yaml_with_lines(text, relative)
-    if problems:
-        return Vocabulary(relative, {}), problems
-    if not isinstance(raw, list):
-        return Vocabulary(relative, {}), [Diagnostic(relative, 1, 1, "wrong-type",
-                                                     "expected a list of entries (- slug: ...)")]
-    # Each entry's line: the lines that start a list item, in order.
-    starts = [number for number, line in enumerate(text.split("\n"), start=1) if line.startswith("- ")]
-    entries: dict[str, dict] = {}
-    for index, entry in enumerate(raw):
-        line = starts[index] if index < len(starts) else 1
-        if not (isinstance(entry, dict) and isinstance(entry.get("slug"), str) and SLUG.fullmatch(entry["slug"])
-                and isinstance(entry.get("name"), str)):
-            problems.append(Diagnostic(relative, line, 1, "wrong-type",
-                                       f"expected an entry with a slug (lowercase-with-dashes) and a name, "
-                                       f"found {entry!r}", hint="e.g.  - slug: political-participation"))
-        elif entry["slug"] in entries:
-            problems.append(Diagnostic(relative, line, 1, "duplicate-item", f"slug '{entry['slug']}' is listed twice"))
-        else:
-            entries[entry["slug"]] = entry
-    return Vocabulary(relative, entries), problems
+MAX_REPEATS = 20  # diagnostics of one code in one file; a hostile file could have a million
+MAX_FINDINGS = 200  # problems looked into in one body; the rest can wait for the next run
 
 
 class Checker:
@@ -148,16 +45,30 @@ class Checker:
         self.vocabularies = context.vocabularies
         self.vocabulary_files = {name: vocab.file for name, vocab in context.vocabularies.items()}
         self.diagnostics: list[Diagnostic] = []
+        self.repeats: Counter[str] = Counter()
+
+    def _add(self, diagnostic: Diagnostic) -> None:
+        self.repeats[diagnostic.code] += 1
+        if self.repeats[diagnostic.code] <= MAX_REPEATS:
+            self.diagnostics.append(diagnostic)
 
     def report(self, path: tuple, code: str, message: str, hint: str | None = None,
                severity: Severity = Severity.ERROR, *, key: bool = False) -> None:
         position = self.source.position(path, key=key)
-        self.diagnostics.append(Diagnostic(self.source.display, position.line, position.column,
-                                           code, message, severity, hint))
+        self._add(Diagnostic(self.source.display, position.line, position.column, code, message, severity, hint))
 
     def report_at(self, line: int, column: int, code: str, message: str, hint: str | None = None,
                   severity: Severity = Severity.ERROR) -> None:
-        self.diagnostics.append(Diagnostic(self.source.display, line, column, code, message, severity, hint))
+        self._add(Diagnostic(self.source.display, line, column, code, message, severity, hint))
+
+    def finish(self) -> list[Diagnostic]:
+        for code, count in self.repeats.items():
+            if count > MAX_REPEATS:
+                first = next(d for d in self.diagnostics if d.code == code)
+                self.diagnostics.append(Diagnostic(self.source.display, first.line, first.column, code,
+                                                   f"and {count - MAX_REPEATS:,} more of the same in this file",
+                                                   first.severity, "fix the ones shown and run the check again"))
+        return self.diagnostics
 
     def check_reference(self, kind: str, slug: str, path: tuple) -> None:
         if kind == self.source.kind and slug == self.source.slug:
@@ -173,11 +84,65 @@ class Checker:
 
 @dataclass
 class Context:
+    """What the rules need to know about the rest of the atlas."""
+
     root: Path
     settings: Settings
     vocabularies: dict[str, Vocabulary]
     slugs: dict[str, set[str]]
     today: dt.date
+    sources: dict[str, SourceFile] = field(default_factory=dict)  # by docs path: cities/potsdam.md
+    pages: dict[str, Path] = field(default_factory=dict)  # hand-written pages by docs path: about.md
+    assets: set[str] = field(default_factory=set)  # every hand-written file, by docs path
+
+    @cached_property
+    def site(self) -> set[str]:
+        """Every file of the built site, as a Markdown link names it (docs paths)."""
+        return site_paths(self.slugs, list(self.vocabularies["topics"])) | self.assets
+
+    def pages_in(self, folder: str) -> list[str]:
+        """The slugs of the site's pages in a folder (for "did you mean")."""
+        if folder not in self._folders:
+            self._folders[folder] = sorted(p.rpartition("/")[2][:-3] for p in self.site
+                                           if p.rpartition("/")[0] == folder and p.endswith(".md"))
+        return self._folders[folder]
+
+    @cached_property
+    def _folders(self) -> dict[str, list[str]]:
+        return {}
+
+    def anchors(self, page: str) -> set[str] | None:
+        """The ids a link may name on a page (None: the page's sections are not known here)."""
+        if page not in self._anchors:
+            self._anchors[page] = self._page_anchors(page)
+        return self._anchors[page]
+
+    @cached_property
+    def _anchors(self) -> dict[str, set[str] | None]:
+        return {}
+
+    def _page_anchors(self, page: str) -> set[str] | None:
+        if page in self.sources:
+            source = self.sources[page]
+            title = source.data.get(NAME_FIELD[source.kind]) if source.readable else None
+            texts = [title] if isinstance(title, str) else []
+            return heading_ids(texts + markdown_body.heading_texts(source.body), TEMPLATE_ANCHORS[source.kind],
+                               markdown_body.explicit_ids(source.body))
+        if page in self.pages:
+            try:
+                text = self.pages[page].read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return set()
+            return heading_ids(markdown_body.heading_texts(text), [], markdown_body.explicit_ids(text))
+        return None
+
+
+def heading_ids(headings: list[str], fixed: list[str], explicit: list[str]) -> set[str]:
+    """The ids the table of contents gives these headings, in order, as Markdown's toc does."""
+    ids: set[str] = set(explicit)
+    for text in headings:
+        ids.add(unique(toc_slugify(text, "-"), ids))
+    return ids | set(fixed)
 
 
 # ---- rules on one file ---------------------------------------------------------------
@@ -240,74 +205,127 @@ def check_city_location(checker: Checker) -> None:
                        "check the coordinates and the country code")
 
 
-UNSAFE_TAG = re.compile(r"<\s*(script|iframe|object|embed|applet|frame|frameset|base|meta|link|style|form)\b",
-                        re.IGNORECASE)
-EVENT_HANDLER = re.compile(r"<[a-z][^>]*?\son[a-z]+\s*=", re.IGNORECASE | re.DOTALL)
-SCRIPT_URL = re.compile(r"(?:j\s*a\s*v\s*a|v\s*b)\s*s\s*c\s*r\s*i\s*p\s*t\s*:|\bdata\s*:\s*text/html", re.IGNORECASE)
+class Positions:
+    """Line and column of an offset in a body, from one index of its line starts."""
+
+    def __init__(self, text: str, first_line: int):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.first_line = first_line
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        from bisect import bisect_right
+
+        index = bisect_right(self.starts, offset) - 1
+        return self.first_line + index, offset - self.starts[index] + 1
 
 
-def _line_column(body: str, offset: int, first_line: int) -> tuple[int, int]:
-    line = body.count("\n", 0, offset)
-    column = offset - (body.rfind("\n", 0, offset) + 1) + 1
-    return first_line + line, column
+def body_findings(text: str, page: str, context: Context, tags: frozenset[str],
+                  attributes: dict[str, set[str]]) -> Iterator[markdown_body.Finding]:
+    """Everything wrong with a Markdown body published at `page` (a docs path such as cities/potsdam.md)."""
+    yield from markdown_body.check_size(text)
+    # Beyond the limit nothing is read: a file's cost to check is bounded, however long it is.
+    text = markdown_body.code_mask(text[: markdown_body.MAX_BODY_CHARACTERS])  # code is text: not HTML, not links
+    yield from markdown_body.check_nesting(text)
+    yield from markdown_body.check_headings(text)
+    links, findings = markdown_body.scan_links(text)
+    yield from findings
+    found_tags, html_links, findings = markdown_body.scan_html(text)
+    yield from findings
+    links += html_links
+    yield from markdown_body.check_tags(found_tags, tags, attributes, links)
+    yield from markdown_body.scan_attribute_lists(text, attributes.get("*", set()))
+    links += markdown_body.reference_links(text)
+    for link in sorted(links, key=lambda l: l.offset):
+        yield from check_link(link, page, context)
 
 
-def check_body_html(checker: Checker) -> None:
+SCRIPT_SCHEMES = ("javascript", "vbscript", "data", "file")
+
+
+def check_link(link: markdown_body.Link, page: str, context: Context) -> Iterator[markdown_body.Finding]:
+    """A link must lead to a web page or to a file of the built site; an image must be a file of the site."""
+    target = link.target.strip()
+    what = "image" if link.image else "link"
+    if not target:
+        return
+    scheme = re.sub(r"[\x00-\x20]", "", target.split(":", 1)[0]).lower() if ":" in target.split("/", 1)[0] else ""
+    if scheme in SCRIPT_SCHEMES:
+        yield markdown_body.Finding(link.offset, "unsafe-url", f"expected a web address, found a {scheme}: {what}",
+                                    "only links to web pages are allowed")
+        return
+    if scheme or target.startswith("//"):
+        if link.image:
+            yield markdown_body.Finding(link.offset, "remote-image",
+                                        f"expected an image of this site, found {target[:60]!r}",
+                                        "the site loads nothing from other hosts: readers' privacy; link to the "
+                                        "page with the image instead")
+        elif scheme not in ("http", "https", "mailto", "tel"):
+            yield markdown_body.Finding(link.offset, "bad-link",
+                                        f"expected an http, https or mailto address, found {target[:60]!r}",
+                                        "write the address with https://")
+        return
+    parts = urlsplit(target)
+    if target.startswith(("/", "\\")):
+        yield markdown_body.Finding(link.offset, "broken-link",
+                                    f"expected a relative {what}, found the absolute path {target[:60]!r}",
+                                    "write it relative to this page, e.g. ../cities/berlin.md")
+        return
+    if not parts.path:  # #section of this page
+        yield from check_anchor(link, page, parts.fragment, context)
+        return
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+    if resolved == ".." or resolved.startswith("../"):
+        yield markdown_body.Finding(link.offset, "broken-link",
+                                    f"the {what} {target[:60]!r} points outside the site",
+                                    "link to atlas pages as ../cities/berlin.md, ../initiatives/...md")
+        return
+    if resolved not in context.site:
+        yield markdown_body.Finding(link.offset, "broken-link", *missing_page(resolved, target, what, context))
+        return
+    if link.image and not re.search(r"\.(?:png|jpe?g|gif|webp|avif|svg)$", resolved, re.IGNORECASE):
+        yield markdown_body.Finding(link.offset, "broken-link", f"expected an image file, found {target[:60]!r}")
+    elif parts.fragment:
+        yield from check_anchor(link, resolved, parts.fragment, context)
+
+
+def missing_page(resolved: str, target: str, what: str, context: Context) -> tuple[str, str]:
+    folder, _, name = resolved.rpartition("/")
+    slug = name[:-3] if name.endswith(".md") else name
+    kind = KINDS.get(folder)
+    if kind and not name.endswith(".md") and f"{folder}/{slug}.md" in context.site:
+        return (f"the {what} {target[:60]!r} names a web address, not the page's file",
+                f"link to the file: {slug}.md relative to {folder}/, e.g. ../{folder}/{slug}.md")
+    candidates = context.pages_in(folder)
+    guess = nearest(slug, candidates) if candidates else None
+    where = f"{folder}/{slug}" if folder else slug
+    return (f"{what} to {where}, a page that does not exist" if name.endswith(".md") or not name else
+            f"{what} to {resolved}, a file that does not exist",
+            f"did you mean '{guess}'?" if guess else "check the path; pages are linked as ../cities/berlin.md")
+
+
+def check_anchor(link: markdown_body.Link, page: str, fragment: str, context: Context
+                 ) -> Iterator[markdown_body.Finding]:
+    anchors = context.anchors(page)
+    if anchors is None:
+        yield markdown_body.Finding(link.offset, "broken-link",
+                                    f"the section #{fragment} of {page} cannot be checked",
+                                    "link to the page without #...")
+    elif fragment not in anchors:
+        guess = nearest(fragment, anchors)
+        yield markdown_body.Finding(link.offset, "broken-link", f"the page {page} has no section #{fragment}",
+                                    f"did you mean '#{guess}'?" if guess else "check the heading's anchor")
+
+
+def check_body(checker: Checker) -> None:
     """Bodies come from strangers' pull requests and are published under our domain."""
-    body = checker.source.body
-    if "<" not in body and ":" not in body:
+    source = checker.source
+    if not source.body.strip():
         return
-    for pattern, what in ((UNSAFE_TAG, "a <{}> tag"), (EVENT_HANDLER, "an inline event handler"),
-                          (SCRIPT_URL, "a script address")):
-        for text in (body, html.unescape(body)) if "&" in body else (body,):
-            found = False
-            for match in pattern.finditer(text):
-                line, column = _line_column(text, match.start(), checker.source.body_line)
-                label = what.format(match.group(1).lower()) if "{}" in what else what
-                checker.report_at(line, column, "unsafe-html",
-                                  f"expected plain Markdown, found {label}: {match.group(0).strip()[:40]!r}",
-                                  "scripts, frames, embedded objects and event handlers are not allowed in "
-                                  "atlas pages; link to the page instead")
-                found = True
-            if found:
-                break
-
-
-MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?\s*$",
-                           re.MULTILINE)
-ATLAS_PAGE = re.compile(r"(cities|initiatives|networks|countries|topics)/([^/#?]+?)(?:\.md|/)?(?:[#?].*)?")
-
-
-def check_body_links(checker: Checker) -> None:
-    """Links to atlas pages must name pages that exist."""
-    body = checker.source.body
-    if "](" not in body and "]:" not in body:
-        return
-    here = FOLDERS[checker.source.kind]
-    for match in MARKDOWN_LINK.finditer(body):
-        target = match.group(1) or match.group(2)
-        if "://" in target or target.startswith(("mailto:", "#", "tel:")):
-            continue
-        resolved = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(here, target))
-        page = ATLAS_PAGE.fullmatch(resolved)
-        if not page:
-            continue
-        section, slug = page.groups()
-        exists, kind = _page_exists(checker.context, section, slug)
-        if not exists:
-            line, column = _line_column(body, match.start(), checker.source.body_line)
-            guess = nearest(slug, checker.context.slugs.get(kind, ())) if kind else None
-            checker.report_at(line, column, "broken-link",
-                              f"link to {section}/{slug}, a page that does not exist",
-                              f"did you mean '{guess}'?" if guess else "check the slug")
-
-
-def _page_exists(context: Context, section: str, slug: str) -> tuple[bool, str | None]:
-    if section in KINDS:
-        return slug in context.slugs[KINDS[section]], KINDS[section]
-    if section == "topics":
-        return slug in context.vocabularies["topics"], None
-    return slug.upper() in context.slugs["country"] and slug == slug.lower(), None
+    where = Positions(source.body, source.body_line)
+    page = f"{FOLDERS[source.kind]}/{source.slug}.md"
+    findings = body_findings(source.body, page, checker.context, safety.BODY_TAGS, safety.BODY_ATTRIBUTES)
+    for finding in islice(findings, MAX_FINDINGS):
+        checker.report_at(*where(finding.offset), finding.code, finding.message, finding.hint)
 
 
 def check_freshness(checker: Checker) -> None:
@@ -327,8 +345,7 @@ FILE_RULES: list[Callable[[Checker], None]] = [
     check_file_name,
     check_fields,
     check_city_location,
-    check_body_html,
-    check_body_links,
+    check_body,
     check_freshness,
 ]
 
@@ -342,9 +359,58 @@ def check_slug_collisions(sources: list[SourceFile]) -> Iterable[Diagnostic]:
         if key in first:
             yield Diagnostic(source.display, 1, 1, "slug-collision",
                              f"this file's name collides with {first[key].display}: they differ only in case "
-                             "or accents, and would share one web address", "rename or merge one of them")
+                             "or accents, and would share one web address", hint="rename or merge one of them")
         else:
             first[key] = source
+
+
+# ---- hand-written pages --------------------------------------------------------------
+
+SNIPPET = re.compile(r"<!--\s*atlas:([^\s>]*)\s*-->")
+
+
+def check_page(path: Path, page: str, display: str, context: Context, max_bytes: int) -> list[Diagnostic]:
+    """A hand-written page: what the build would refuse (links, snippet markers) or silently drop (HTML)."""
+    from .render import SNIPPETS
+
+    def diagnostic(line: int, column: int, code: str, message: str, hint: str | None = None) -> Diagnostic:
+        return Diagnostic(display, line, column, code, message, hint=hint)
+
+    if path.stat().st_size > max_bytes:
+        return [diagnostic(1, 1, "file-too-large", f"expected at most {max_bytes:,} bytes")]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as error:
+        return [diagnostic(raw[: error.start].count(b"\n") + 1, 1, "not-utf8",
+                           f"expected UTF-8 text, found byte 0x{raw[error.start]:02x}", "save the file as UTF-8")]
+    first_line = 1
+    if text.startswith("---\n"):  # front matter: MkDocs reads it; the body starts after it
+        end = text.find("\n---\n", 3)
+        if end > 0:
+            first_line = text.count("\n", 0, end + 5) + 1
+            text = text[end + 5:]
+    where = Positions(text, first_line)
+    found = []
+    for match in SNIPPET.finditer(text):
+        if match.group(1) not in SNIPPETS:
+            found.append(diagnostic(*where(match.start()), "unknown-snippet",
+                                    f"unknown <!-- atlas:{match.group(1)} -->; known: {', '.join(SNIPPETS)}"))
+    repeats: Counter[str] = Counter()
+    for finding in islice(body_findings(SNIPPET.sub(lambda m: " " * len(m.group()), text), page, context,
+                                        safety.TAGS, safety.PAGE_ATTRIBUTES), MAX_FINDINGS):
+        repeats[finding.code] += 1
+        if repeats[finding.code] <= MAX_REPEATS:
+            found.append(diagnostic(*where(finding.offset), finding.code, finding.message, finding.hint))
+    return found
+
+
+def check_generated_collisions(project: Project, context: Context) -> Iterable[Diagnostic]:
+    generated = site_paths(context.slugs, list(context.vocabularies["topics"]))
+    for asset in sorted(context.assets & generated):
+        yield Diagnostic(display_name(project.docs_dir / asset, project.root), 1, 1, "page-collision",
+                         f"this hand-written file has the address of a generated page ({asset})",
+                         hint="rename or move it")
 
 
 # ---- the orchestrator ----------------------------------------------------------------
@@ -362,34 +428,21 @@ class Report:
         return [d for d in self.diagnostics if d.is_error]
 
 
-def discover(root: Path) -> list[tuple[Path, str]]:
-    found = []
-    for folder, kind in KINDS.items():
-        directory = root / folder
-        if directory.is_dir():
-            found.extend((path, kind) for path in sorted(directory.iterdir())
-                         if path.suffix.lower() == ".md" and path.is_file())
-    return found
-
-
-def load_vocabularies(root: Path) -> tuple[dict[str, Vocabulary], list[Diagnostic]]:
-    vocabularies, diagnostics = {}, []
-    for name, relative in VOCABULARIES.items():
-        vocabularies[name], problems = load_vocabulary(root, relative)
-        diagnostics.extend(problems)
-    return vocabularies, diagnostics
-
-
 def make_context(root: Path, settings: Settings, vocabularies: dict[str, Vocabulary],
-                 sources: Iterable[SourceFile], today: dt.date | None = None) -> Context:
-    """What the rules need to know about the rest of the atlas: its slugs and vocabularies."""
+                 sources: Iterable[SourceFile], today: dt.date | None = None,
+                 project: Project | None = None) -> Context:
+    """What the rules need to know about the rest of the atlas: its slugs, vocabularies and pages."""
     slugs: dict[str, set[str]] = {kind: set() for kind in FOLDERS}
     slugs["country"] = set()
+    by_page = {}
     for source in sources:
         slugs[source.kind].add(source.slug)
+        by_page[f"{FOLDERS[source.kind]}/{source.slug}.md"] = source
         if source.kind == "city" and isinstance(source.data.get("country"), str):
             slugs["country"].add(source.data["country"])
-    return Context(root, settings, vocabularies, slugs, today or dt.date.today())
+    pages = {p.relative_to(project.docs_dir).as_posix(): p for p in project.pages} if project else {}
+    assets = set(project.assets) if project else set()
+    return Context(root, settings, vocabularies, slugs, today or dt.date.today(), by_page, pages, assets)
 
 
 def check_source(source: SourceFile, context: Context) -> list[Diagnostic]:
@@ -397,38 +450,49 @@ def check_source(source: SourceFile, context: Context) -> list[Diagnostic]:
     checker = Checker(source, context)
     for rule in FILE_RULES:
         rule(checker)
-    return checker.diagnostics
+    return checker.finish()
 
 
-def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | None = None) -> Report:
+def _selected(display: str, wanted: set[str]) -> bool:
+    """Is a diagnostic's file one of the paths asked for, inside one, or a folder holding one?"""
+    return any(display == w or display.startswith(w.rstrip("/") + "/") or w.startswith(display + "/")
+               for w in wanted)
+
+
+def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | None = None,
+             docs_dir: Path | None = None, theme_dir: Path | None = None) -> Report:
     """Load every entity file, check it against the model and the atlas, collect everything.
 
-    With `only`, diagnostics are reported for those files alone, but references still
-    resolve against the whole atlas.
+    With `only`, diagnostics are reported for those files (or folders) alone, but references
+    still resolve against the whole atlas. Settings, vocabularies and hand-written pages are
+    checked as well: a clean report means the site builds.
     """
-    root = root.resolve()
-    settings, diagnostics = Settings.load(root)
-    vocabularies, problems = load_vocabularies(root)
-    diagnostics.extend(problems)
+    project = load_project(root, docs_dir, theme_dir)
+    root, settings, vocabularies = project.root, project.settings, project.vocabularies
+    diagnostics = list(project.diagnostics)
 
     sources: list[SourceFile] = []
-    for path, kind in discover(root):
+    for path, kind in project.files:
         source, problems = read_source(path, path.relative_to(root).as_posix(), kind, settings.max_file_bytes)
         sources.append(source)
         diagnostics.extend(problems)
 
-    context = make_context(root, settings, vocabularies, sources, today)
+    context = make_context(root, settings, vocabularies, sources, today, project)
     for source in sources:
         if source.readable:
             diagnostics.extend(check_source(source, context))
     diagnostics.extend(check_slug_collisions(sources))
+    diagnostics.extend(check_generated_collisions(project, context))
+    for path in project.pages:
+        page = path.relative_to(project.docs_dir).as_posix()
+        diagnostics.extend(check_page(path, page, display_name(path, root), context, settings.max_file_bytes))
 
-    checked = len(sources)
+    checked = len(sources) + len(project.pages) + 1 + len(VOCABULARIES)
     if only is not None:
-        wanted = {p.resolve() for p in only}
-        keep = {s.display for s in sources if s.path.resolve() in wanted or
-                any(parent in wanted for parent in s.path.resolve().parents)}
-        diagnostics = [d for d in diagnostics if d.path in keep]
-        checked = len(keep)
+        wanted = {display_name(p.resolve(), root) if p.resolve().is_relative_to(root) else str(p) for p in only}
+        files = [s.display for s in sources] + [display_name(p, root) for p in project.pages]
+        files += ["atlas.yml", *VOCABULARIES.values()]
+        checked = sum(1 for f in files if _selected(f, wanted)) or len(wanted)
+        diagnostics = [d for d in diagnostics if _selected(d.path, wanted)]
     diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.code))
     return Report(sources, diagnostics, checked, vocabularies, settings)

@@ -24,7 +24,7 @@ def break_city(atlas):
 
 def test_a_clean_atlas_exits_0_with_a_summary(atlas, capsys):
     code, out, _ = run(atlas, "validate", capsys=capsys)
-    assert code == 0 and out.strip() == "3 files checked: 0 errors, 0 warnings"
+    assert code == 0 and out.strip() == "6 files checked: 0 errors, 0 warnings"
 
 
 def test_errors_exit_1_and_print_path_line_column_code_message_and_hint(atlas, capsys):
@@ -33,7 +33,7 @@ def test_errors_exit_1_and_print_path_line_column_code_message_and_hint(atlas, c
     assert code == 1
     assert ("cities/testville.md:3:10: error[bad-country] expected an ISO 3166-1 alpha-2 country code such as DE, "
             "found the text 'Germany' (hint: did you mean 'DE' (Germany)?)") in out
-    assert "3 files checked: 1 error, 0 warnings" in out
+    assert "6 files checked: 1 error, 0 warnings" in out
 
 
 def test_github_format_prints_workflow_annotations(atlas, capsys):
@@ -48,7 +48,7 @@ def test_json_format_is_machine_readable(atlas, capsys):
     break_city(atlas)
     code, out, _ = run(atlas, "validate", "--format", "json", capsys=capsys)
     report = json.loads(out)
-    assert code == 1 and report["errors"] == 1 and report["files"] == 3
+    assert code == 1 and report["errors"] == 1 and report["files"] == 6
     assert report["diagnostics"][0] | {"message": ""} == {
         "path": "cities/testville.md", "line": 3, "column": 10, "code": "bad-country", "message": "",
         "severity": "error", "hint": "did you mean 'DE' (Germany)?"}

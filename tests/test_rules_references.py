@@ -48,17 +48,17 @@ def body(atlas, text: str):
     return atlas.diagnostics()
 
 
-@pytest.mark.parametrize("html, found", [
-    ("<script>alert(1)</script>", "<script>"),
-    ("<iframe src='https://example.org'></iframe>", "<iframe>"),
-    ("<object data='x.swf'></object>", "<object>"),
-    ("<img src=x onerror=alert(1)>", "event handler"),
-    ('<a href="#" onclick="steal()">click</a>', "event handler"),
-    ("[click](javascript:alert(1))", "script address"),
-    ('<a href="jav&#x61;script:alert(1)">x</a>', "script address"),
+@pytest.mark.parametrize("html, code, found", [
+    ("<script>alert(1)</script>", "unsafe-html", "<script>"),
+    ("<iframe src='https://example.org'></iframe>", "unsafe-html", "<iframe>"),
+    ("<object data='x.swf'></object>", "unsafe-html", "<object>"),
+    ("<img src=x onerror=alert(1)>", "unsafe-html", "event handler"),
+    ('<a href="#" onclick="steal()">click</a>', "unsafe-html", "event handler"),
+    ("[click](javascript:alert(1))", "unsafe-url", "javascript:"),
+    ('<a href="jav&#x61;script:alert(1)">x</a>', "unsafe-url", "javascript:"),
 ])
-def test_unsafe_html_in_the_body_is_an_error_on_its_line(atlas, html, found):
-    d = only(body(atlas, "Fine text.\n\n" + html), "unsafe-html")
+def test_unsafe_html_in_the_body_is_an_error_on_its_line(atlas, html, code, found):
+    d = only(body(atlas, "Fine text.\n\n" + html), code)
     assert d.line == 11 and found in d.message
 
 
