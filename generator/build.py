@@ -24,9 +24,10 @@ class Result:
     outputs: list[Output]
 
 
-def build(root: Path, today: dt.date | None = None) -> Result:
+def build(root: Path, today: dt.date | None = None, docs_dir: Path | None = None,
+          theme_dir: Path | None = None) -> Result:
     """Validate the atlas at root, then link and render it; refuse to build on any error."""
-    report = validate(root, today=today)
+    report = validate(root, today=today, docs_dir=docs_dir, theme_dir=theme_dir)
     if report.errors:
         raise BuildFailed(report)
     atlas = link(report)

@@ -27,9 +27,16 @@
   }
 
   function tilesConfig() {
-    var element = document.getElementById("atlas-tiles");
+    // Only the theme's own data block in <head>: an element of the page named "atlas-tiles" is not it.
+    var element = document.head.querySelector('script#atlas-tiles[type="application/json"]');
     if (!element) return null;
     try { return JSON.parse(element.textContent); } catch (e) { return null; }
+  }
+
+  // The way up to the site's root ("../../"): never a path to another host, whatever the page says.
+  function siteRoot(container) {
+    var root = container.getAttribute("data-root") || "";
+    return /^(\.\.\/)*$/.test(root) ? root : "";
   }
 
   function element(tag, className, text) {
@@ -164,7 +171,7 @@
     var form = page.querySelector("[data-atlas-controls]");
     var counter = page.querySelector("[data-atlas-count]");
     var list = page.querySelector("[data-atlas-list]");
-    var root = container.getAttribute("data-root") || "";
+    var root = siteRoot(container);
     var names = {};
     Array.prototype.forEach.call(form.elements.network.options, function (o) { if (o.value) names[o.value] = o.textContent; });
 
@@ -304,7 +311,7 @@
   }
 
   function miniMap(container) {
-    var root = container.getAttribute("data-root") || "";
+    var root = siteRoot(container);
     var kind = container.getAttribute("data-atlas-map");
     var base = baseMap(container, root, { scrollWheelZoom: false });
     var map = base.map;
