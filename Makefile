@@ -26,8 +26,12 @@ $(READY): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
+# Built beside site/ and swapped in only when the build succeeds: a failed build never leaves
+# a broken or empty site/ behind.
 site: $(READY)
-	$(BIN)/mkdocs build --strict
+	@rm -rf .site-build
+	$(BIN)/mkdocs build --strict --site-dir .site-build || { rm -rf .site-build; exit 1; }
+	@rm -rf site && mv .site-build site && echo "The atlas is in site/."
 
 serve: $(READY)
 	$(BIN)/mkdocs serve --strict
@@ -53,5 +57,5 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf site $(VENV) .bench .pytest_cache .hypothesis build *.egg-info
+	rm -rf site .site-build $(VENV) .bench .pytest_cache .hypothesis build *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
