@@ -145,8 +145,8 @@ def code_mask(body: str) -> str:
     previous = ""
     for start, end in blocks(body):
         first = body[start : body.find("\n", start, end) if "\n" in body[start:end] else end]
-        lines = body[start:end].split("\n")
-        if all(line.startswith(("    ", "\t")) for line in lines) and not LIST_ITEM.match(previous):
+        lines = [line for line in body[start:end].split("\n") if line.strip()]
+        if lines and all(line.startswith(("    ", "\t")) for line in lines) and not LIST_ITEM.match(previous):
             spans.append((start, end))
         else:
             previous = first
@@ -277,7 +277,7 @@ TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 AUTOLINK = re.compile(r"<((?:https?|ftp|mailto|javascript|data|vbscript|file):[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>",
                       re.IGNORECASE)
-SPACE = re.compile(r"\s*")
+SPACE = re.compile(r"[\s/]*")  # browsers read "/" between attributes as a space
 
 
 @dataclass(frozen=True)
@@ -395,7 +395,7 @@ def check_attribute(tag: str, name: str, value: str, offset: int, allowed: set[s
             yield Finding(offset, "unsafe-html", f"the class {_show(refused[0])} is not one the atlas allows",
                           "use the theme's classes: atlas-..., md-button, admonition types")
     elif name in ("id", "for") and safety.reserved_id(value):
-        yield Finding(offset, "unsafe-html", f"the id {_show(value)} starts with '_', which the theme reserves",
+        yield Finding(offset, "unsafe-html", f"the id {_show(value)} is reserved for the theme (it starts with '_')",
                       "choose an id that starts with a letter")
     elif name in safety.VALUES and not safety.VALUES[name].fullmatch(value):
         yield Finding(offset, "unsafe-html", f"the value {_show(value)} is not allowed for '{name}'")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
 from .countries import is_country_code
-from .diagnostics import format_github, format_json, format_text, summary_line
+from .diagnostics import format_github, format_json, format_text, one_line, summary_line
 from .load import FOLDERS, slugify
 from .model import json_schema
 
@@ -21,10 +22,10 @@ EPILOG_VALIDATE = """examples:
 exit status: 0 when clean, 1 when there are errors (or warnings with --strict), 2 on bad usage"""
 
 EPILOG_NEW = """examples:
-  atlas new city "Rottenburg am Neckar" --country DE
+  atlas new city "Hallstatt" --country AT
   atlas new initiative "Welcome Centre" --city potsdam
   atlas new network "From the Sea to the City"
-The file is named after NAME (cities/rottenburg-am-neckar.md); an existing file is never overwritten."""
+The file is named after NAME (cities/hallstatt.md); an existing file is never overwritten."""
 
 
 def find_root(start: Path) -> Path | None:
@@ -47,15 +48,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate
 
     root = _root_or_exit(args)
-    paths = [Path(p) for p in args.paths]
-    for path in paths:
-        if not path.exists():
-            print(f"atlas: error: {path}: no such file or folder", file=sys.stderr)
+    paths = [_unfollowed(Path(p)) for p in args.paths]
+    checked = [root / f for f in (*FOLDERS.values(), "content")]
+    for given, path in zip(args.paths, paths):
+        if not path.exists() and not path.is_symlink():
+            print(f"atlas: error: {one_line(given)}: no such file or folder", file=sys.stderr)
             return 2
-        resolved = path.resolve()
-        if not any(resolved == root / f or root / f in resolved.parents for f in FOLDERS.values()):
-            print(f"atlas: error: {path}: not an atlas file; only files in cities/, initiatives/ and "
-                  "networks/ are validated", file=sys.stderr)
+        if not (path == root / "atlas.yml" or any(path == f or f in path.parents for f in checked)):
+            print(f"atlas: error: {one_line(given)}: not an atlas file; the atlas checks atlas.yml and the files "
+                  "in cities/, initiatives/, networks/ and content/", file=sys.stderr)
             return 2
     report = validate(root, paths or None)
     if args.format == "json":
@@ -67,6 +68,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(summary_line(report.checked, report.diagnostics), file=sys.stderr if args.format == "github" else sys.stdout)
     failing = [d for d in report.diagnostics if d.is_error or args.strict]
     return 1 if failing else 0
+
+
+def _unfollowed(path: Path) -> Path:
+    """An absolute path whose last part is not followed if it is a symbolic link (it is reported, not read)."""
+    absolute = Path(os.path.abspath(path))
+    return absolute.parent.resolve() / absolute.name
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -182,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Write a template for a new entity, with every field explained.",
                               epilog=EPILOG_NEW, formatter_class=argparse.RawDescriptionHelpFormatter)
     new.add_argument("kind", choices=["city", "initiative", "network"])
-    new.add_argument("name", metavar="NAME", help="the name, e.g. \"Rottenburg am Neckar\"")
+    new.add_argument("name", metavar="NAME", help="the name, e.g. \"Hallstatt\"")
     new.add_argument("--country", metavar="CC", help="a city's ISO country code, e.g. DE")
     new.add_argument("--city", metavar="SLUG", help="an initiative's city, e.g. potsdam")
     new.set_defaults(run=cmd_new)

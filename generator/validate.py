@@ -8,6 +8,7 @@ Bodies are read by `body.py`'s linear scanners; what a page may contain is `safe
 from __future__ import annotations
 
 import datetime as dt
+import os
 import posixpath
 import re
 from collections import Counter
@@ -489,7 +490,11 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
 
     checked = len(sources) + len(project.pages) + 1 + len(VOCABULARIES)
     if only is not None:
-        wanted = {display_name(p.resolve(), root) if p.resolve().is_relative_to(root) else str(p) for p in only}
+        wanted = set()
+        for path in only:  # the last part is not followed: a symbolic link is reported, not read
+            absolute = Path(os.path.abspath(path))
+            absolute = absolute.parent.resolve() / absolute.name
+            wanted.add(display_name(absolute, root) if absolute.is_relative_to(root) else str(path))
         files = [s.display for s in sources] + [display_name(p, root) for p in project.pages]
         files += ["atlas.yml", *VOCABULARIES.values()]
         checked = sum(1 for f in files if _selected(f, wanted)) or len(wanted)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -148,3 +149,89 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 def chromium_path() -> str | None:
     """Debian's chromium (never a downloaded browser); CHROMIUM overrides."""
     return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+# ---- what a browser would run or fetch -----------------------------------------------
+
+FETCHING = ("src", "srcset", "poster", "data", "action", "formaction", "background", "xlink:href", "ping")
+SCHEMES_OK = ("http", "https", "mailto", "tel")
+
+
+class ActiveContent(HTMLParser):
+    """Everything in a page that would run a script or load a resource from another host.
+
+    Written from the browser's point of view, independently of the sanitiser's allowlist:
+    event handlers, script URLs, inline scripts and styles, frames and embeds, base and
+    refresh, remote fetches. The site's own <script src> files are the only scripts allowed.
+    """
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._script: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k.lower(): (v or "") for k, v in attrs}
+        for name, value in a.items():
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=...>")
+            if name in ("style", "srcdoc"):
+                self.found.append(f"<{tag} {name}=...>")
+            if name in FETCHING and value:
+                for url in value.split(",") if name == "srcset" else [value]:
+                    if not _is_local(url.strip().split(" ")[0]):
+                        self.found.append(f"<{tag} {name}={value[:60]!r}> loads from elsewhere")
+            if name == "href" and value and not _is_local(value):  # //host is a link elsewhere, like https:
+                scheme = _scheme(value) or "https"
+                if scheme not in SCHEMES_OK or (tag == "link" and a.get("rel") not in ("canonical", "alternate")):
+                    self.found.append(f"<{tag} href={value[:60]!r}>")
+        if tag in ("iframe", "frame", "frameset", "object", "embed", "applet", "base", "style", "portal"):
+            self.found.append(f"<{tag}>")
+        if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
+            self.found.append("<meta http-equiv=refresh>")
+        if tag == "script":
+            if a.get("type") == "application/json" and "src" not in a:
+                self._script = None  # a data block: never run
+            elif "src" in a:
+                self._script = None
+            else:
+                self._script = {"inline": True}
+                self.found.append("<script> with inline code")
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+
+def _clean(url: str) -> str:
+    # As a browser reads an address: spaces and controls around it, tabs and line breaks in it, ignored.
+    return "".join(c for c in url.strip("\x00- ") if c not in "\t\n\r")
+
+
+def _scheme(url: str) -> str:
+    match = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", _clean(url))
+    return match.group(1).lower() if match else ""
+
+
+def _is_local(url: str) -> bool:
+    return not _scheme(url) and not _clean(url).replace("\\", "/").startswith("//")
+
+
+def active_content(html: str) -> list[str]:
+    parser = ActiveContent()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def site_active_content(site: Path) -> list[str]:
+    """Active content anywhere in a built site: every page, and the search index as Material renders it."""
+    import json
+
+    found = [f"{path.relative_to(site)}: {item}" for path in sorted(site.rglob("*.html"))
+             for item in active_content(path.read_text(encoding="utf-8"))]
+    index = site / "search" / "search_index.json"
+    if index.exists():
+        for doc in json.loads(index.read_text(encoding="utf-8"))["docs"]:
+            for key in ("title", "text"):
+                found += [f"search index {doc.get('location')}: {item}" for item in active_content(doc.get(key, ""))]
+    return found

@@ -1,0 +1,235 @@
+"""Hostile data, built for real: whatever passes the checks is inert in the published site.
+
+The property tests put generated hostile strings into every text field, URL field and body,
+then either the validator refuses the files (with diagnostics, never a traceback) or MkDocs
+builds them and no page, nor the search index, holds active content or a remote resource.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.safety import sanitise
+from generator.validate import validate
+
+from .conftest import RECENT
+from .site import ROOT, active_content, build_site, copy_atlas, page_file, read_page, site_active_content
+
+pytestmark = pytest.mark.build
+
+ATTACKS = [
+    "<script>window.__pwned=1</script>", "<img src=x onerror=window.__pwned=1>", "<svg/onload=alert(1)>",
+    "\"><script>alert(1)</script>", "'\"><img src=x onerror=alert(1)>", "javascript:alert(1)",
+    "[x](javascript:alert(1))", "![x](https://tracker.example/p.gif)", "<a href=\"//evil.example\">x</a>",
+    "{: onclick=alert(1) }", "{: style=\"background:url(https://evil.example/x)\" }",
+    "<p style=\"background:url(https://evil.example)\">", "<iframe src=https://evil.example></iframe>",
+    "<base href=https://evil.example/>", "<meta http-equiv=refresh content=0;url=https://evil.example>",
+    "<form action=https://evil.example><button>Go</button></form>", "<object data=x></object>", "<embed src=x>",
+    "&lt;script&gt;", "&#x6A;avascript:", "<!-- x -->", "-->", "<![CDATA[x]]>", "`<script>`",
+    "<details open ontoggle=alert(1)>", "<a href=# onclick=x>y</a>", "<math><mi xlink:href=javascript:alert(1)>x</mi></math>",
+    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">", "<template><script>alert(1)</script></template>",
+    "<style>*{background:url(https://evil.example)}</style>", "## __config", "<span id=__config>{}</span>",
+    "<div data-atlas-map=explore data-root=https://evil.example/></div>", "<img srcset=\"https://evil.example/a.png 1x\">",
+    "<video poster=https://evil.example/p.png>", "<link rel=stylesheet href=https://evil.example/x.css>",
+    "{{ 7*7 }}", "{% raw %}", "${7*7}", "%3Cscript%3E", "<", ">", "&", "\"", "'", "*", "_", "[", "]", "(", ")",
+    "#", "|", "{", "}", "\\", ":", "Évry", "Ωμέγα", "text", " ",
+]
+BREAKS = ["\n", "\n\n", "\n- ", "\n> ", "\n## ", "\n    "]
+
+# Legal Markdown that looks like an attack: it passes the checks, so the build must make it inert.
+LOOKALIKES = [
+    "&lt;script&gt;alert(1)&lt;/script&gt;", "`<img src=x onerror=alert(1)>`", "**bold** _it_",
+    "[ok](https://example.org/a_(b)?x=1&y=2#z)", "a < b > c", "&amp;", "onerror=alert(1)", "javascript:alert(1)",
+    "<abbr title=\"x &quot;y\">X</abbr>", "<details><summary>s</summary>t</details>", "<b>bold</b>",
+    "| a | b |\n| -: | - |\n| 1 | 2 |\n", "## Heading {: #anchor .atlas-lead }", "\\<script\\>",
+    "[back](../initiatives/test-welcome.md#sources)", "<!-- atlas:counts -->", "{{ 7*7 }}", "Ωμέγα",
+]
+
+one_line = st.lists(st.sampled_from(ATTACKS), min_size=1, max_size=6).map("".join).filter(lambda s: s.strip())
+body = st.one_of(st.lists(st.sampled_from(ATTACKS + BREAKS), max_size=14).map("".join),
+                 st.lists(st.sampled_from(LOOKALIKES + BREAKS), max_size=10).map("".join))
+url = st.one_of(
+    st.lists(st.sampled_from(["\"", "'", "<", ">", "javascript:", "%22", "%3Cscript%3E", "(x)", "&a=b", "#top",
+                              "?q=1", "@", "\\", "onerror=1", "x", "/"]), max_size=5),
+    st.lists(st.sampled_from(["%22%3E%3Cscript%3E", "(x)", "&a=b&amp;", "#top", "?q=javascript:alert(1)",
+                              "onerror=1", "x_y", "*", "/"]), max_size=5),
+).map(lambda parts: "https://example.org/" + "".join(parts))
+
+
+def q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def hostile_atlas(root: Path, t: dict) -> None:
+    (root / "cities/testville.md").write_text(
+        f"---\nname: {q(t['name'])}\ncountry: DE\ncoordinates: [52.52, 13.405]\nfeatured: true\n"
+        f"subtitle: {q(t['subtitle'])}\npopulation: {{value: 5000, year: 2020, source: {q(t['url1'])}}}\n"
+        f"networks: [test-network]\ntakeaways: [{q(t['takeaway'])}]\nwebsite: {q(t['url2'])}\n"
+        f"sources:\n  - title: {q(t['source'])}\n    url: {q(t['url3'])}\nlast_verified: {RECENT}\n---\n\n{t['body1']}\n",
+        encoding="utf-8")
+    (root / "networks/test-network.md").write_text(
+        f"---\nname: {q(t['network'])}\nshort_name: {q(t['short'])}\nscope: european\nwebsite: {q(t['url4'])}\n"
+        f"sources: [{q(t['url5'])}]\nlast_verified: {RECENT}\n---\n\n{t['body2']}\n", encoding="utf-8")
+    (root / "initiatives/test-welcome.md").write_text(
+        f"---\ntitle: {q(t['title'])}\ncity: testville\ntopics: [access-to-social-rights]\nactors: [{q(t['actor'])}]\n"
+        f"sources:\n  - title: {q(t['source2'])}\n    url: {q(t['url6'])}\nlast_verified: {RECENT}\n---\n\n{t['body3']}\n",
+        encoding="utf-8")
+
+
+def build_in_process(root: Path, site: Path) -> bool:
+    """A strict MkDocs build in this process (a third of a subprocess's time); False if it refused."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    try:
+        build(load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=True))
+    except MkDocsException:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def small_atlas(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile") / "atlas"
+    for relative in ("atlas.yml", "initiatives/topics.yml", "networks/scopes.yml", "mkdocs.yml"):
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / relative, root / relative)
+    for name in ("content", "theme"):
+        shutil.copytree(ROOT / name, root / name)
+    (root / "cities").mkdir()
+    return root
+
+
+FIELDS = {"name": one_line, "subtitle": one_line, "takeaway": one_line, "source": one_line, "network": one_line,
+          "short": one_line, "title": one_line, "actor": one_line, "source2": one_line,
+          **{f"url{n}": url for n in range(1, 7)}, "body1": body, "body2": body, "body3": body}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.fixed_dictionaries(FIELDS))
+def test_hostile_strings_in_every_field_and_body_are_refused_or_built_inert(small_atlas, tmp_path, texts):
+    hostile_atlas(small_atlas, texts)
+    report = validate(small_atlas)
+    if report.errors:
+        assert all(d.path in ("cities/testville.md", "networks/test-network.md", "initiatives/test-welcome.md")
+                   and d.line >= 1 and d.hint is not None or d.code in ("bad-url", "unsafe-url")
+                   for d in report.errors), report.errors
+        return
+    site = tmp_path / f"site-{abs(hash(json.dumps(texts)))}"
+    assert build_in_process(small_atlas, site)
+    assert site_active_content(site) == []
+    # Shown as text: the name is the page's heading, character for character.
+    heading = read_page(page_file(site, "cities/testville/")).plain
+    assert " ".join(texts["name"].split()) in heading
+    shutil.rmtree(site)
+
+
+HTML_PIECES = ATTACKS + ["<p>", "</p>", "<a href=\"", "\">", "<img src=\"", "\" onerror=\"x\">", "<div ",
+                         "class=\"md-dialog\"", "id=\"__config\"", ">", "<svg><script>x</script></svg>",
+                         "<a href=\"java\tscript:x\">", "<a href=\"&#106;avascript:x\">", "<img src=\"data:image/png;,x\">",
+                         "<input type=image src=https://evil.example/x>", "<button formaction=https://evil.example>"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(html=st.lists(st.sampled_from(HTML_PIECES), max_size=20).map("".join))
+def test_the_sanitiser_leaves_no_active_content_and_no_remote_resource(html):
+    assert active_content(sanitise(html)) == []
+
+
+def test_the_sanitiser_keeps_what_the_atlas_pages_use():
+    page = ('<h2 id="sources">Sources<a class="headerlink" href="#sources" title="Permanent link">¶</a></h2>'
+            '<div class="atlas-map atlas-map--mini" data-atlas-map="city" data-city="potsdam" data-root="../../"></div>'
+            '<table><tbody><tr><th align="right">n</th></tr></tbody></table><a class="md-button md-button--primary" href="../map/">Map</a>'
+            '<p class="atlas-verified">Last verified on <time datetime="2026-10-01">1 October 2026</time>.</p>'
+            '<img src="../assets/photo.png" alt="A photo">')
+    assert sanitise(page) == page
+
+
+def test_every_page_of_the_real_site_is_inert_and_carries_the_policy_first(real_site):
+    assert site_active_content(real_site) == []
+    pages = list(real_site.rglob("*.html"))
+    assert len(pages) > 50
+    for path in pages:
+        head = path.read_text(encoding="utf-8").split("<head>", 1)[1].split()
+        assert head[:3] == ['<meta', 'charset="utf-8">', '<meta'], f"{path}: the policy is not first"
+        assert " ".join(head[3:7]) == 'http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src', path
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("real") / "site"
+    result = build_site(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_a_configured_tile_server_is_the_one_other_host_the_policy_allows(tmp_path):
+    atlas = copy_atlas(tmp_path / "atlas")
+    config = (atlas / "mkdocs.yml").read_text()
+    (atlas / "mkdocs.yml").write_text(config.replace("    tiles: null", "    tiles:\n      url: https://{s}.tile."
+                                                     "example.org/{z}/{x}/{y}.png\n      attribution: Example"))
+    result = build_site(atlas, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site/index.html").read_text()
+    assert "img-src 'self' data: https://*.tile.example.org;" in html
+    (atlas / "mkdocs.yml").write_text(config.replace("    tiles: null", "    tiles:\n      url: http://evil.example/{z}.png"))
+    result = build_site(atlas, tmp_path / "site2")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "extra.atlas.tiles: expected the tiles' url to start with https://" in result.stderr
+
+
+def test_what_validate_accepts_the_strict_build_accepts(tmp_path):
+    atlas = copy_atlas(tmp_path / "atlas")
+    with (atlas / "cities/potsdam.md").open("a", encoding="utf-8") as city:
+        city.write("\n## Further reading {: #further }\n\nSee [the declaration](../initiatives/potsdam-declaration.md"
+                   "#sources), [the network](../networks/cities-of-safe-harbours.md#members), [this](#further), "
+                   "[Germany](../countries/de.md), [a topic](../topics/political-participation.md), "
+                   "[the data](../data/cities.csv), [methodology](../methodology.md) and `<code>`.\n")
+    assert validate(atlas).errors == []
+    result = build_site(atlas, tmp_path / "site")
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+
+
+def test_a_missing_atlas_yml_stops_the_build_as_it_stops_validate(tmp_path):
+    atlas = copy_atlas(tmp_path / "atlas")
+    (atlas / "atlas.yml").unlink()
+    result = build_site(atlas, tmp_path / "site")
+    assert result.returncode == 1 and "atlas.yml:1:1: error[missing-file]" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_failed_build_leaves_the_previous_site_in_place(tmp_path):
+    atlas = copy_atlas(tmp_path / "atlas")
+    shutil.copy(ROOT / "Makefile", atlas / "Makefile")
+    make = ["make", "-s", "-C", str(atlas), "site", "READY=", f"BIN={Path(sys.executable).parent}"]
+    assert subprocess.run(make, capture_output=True, text=True).returncode == 0
+    before = (atlas / "site/index.html").read_text()
+    # A mistake only the strict build sees (the navigation names a page that does not exist):
+    # MkDocs has already emptied and rewritten its output folder when it gives up.
+    config = (atlas / "mkdocs.yml").read_text()
+    (atlas / "mkdocs.yml").write_text(config.replace("  - Map: map.md\n", "  - Map: map.md\n  - Gone: gone.md\n"))
+    result = subprocess.run(make, capture_output=True, text=True)
+    assert result.returncode != 0 and "gone.md" in result.stderr
+    assert (atlas / "site/index.html").read_text() == before
+    assert not (atlas / ".site-build").exists()
+
+
+def test_the_readme_first_atlas_new_example_works_on_a_fresh_clone(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    command = next(line.strip() for line in readme.splitlines() if line.strip().startswith(".venv/bin/atlas new "))
+    atlas = copy_atlas(tmp_path / "atlas")
+    args = __import__("shlex").split(command)[1:]
+    result = subprocess.run([sys.executable, "-m", "generator", *args], cwd=atlas, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("wrote cities/")
