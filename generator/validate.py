@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import posixpath
 import re
 from dataclasses import dataclass, field, fields
@@ -16,7 +17,8 @@ from typing import Callable, Iterable
 
 import yaml
 
-from .countries import country_name, distance_km_to_country
+from . import geo
+from .countries import country_name
 from .diagnostics import Diagnostic, Severity
 from .load import FOLDERS, KINDS, SLUG, SourceFile, fold, read_source, slugify
 from .model import ENTITIES, nearest
@@ -28,6 +30,7 @@ class Settings:
 
     europe_extent: tuple[float, float, float, float] = (-32.0, 27.0, 45.0, 72.0)
     max_distance_from_country_km: float = 50.0
+    border_tolerance_km: float = 3.5
     max_file_bytes: int = 1024 * 1024
     stale_after_months: int = 24
 
@@ -209,20 +212,31 @@ def _coordinates(checker: Checker) -> tuple[float, float] | None:
 
 
 def check_city_location(checker: Checker) -> None:
-    """A city lies in Europe and near its own country; swapped coordinates are named as such."""
+    """A city lies in Europe and in its own country (give or take the simplified borders) or off its
+    coast; swapped coordinates are named as such, and so is the country a point lies in instead."""
     if checker.source.kind != "city" or (point := _coordinates(checker)) is None:
         return
     latitude, longitude = point
     country = checker.source.data.get("country")
     settings = checker.context.settings
-    limit = settings.max_distance_from_country_km
-    distance = distance_km_to_country(country, latitude, longitude) if isinstance(country, str) else None
-    swapped = (distance_km_to_country(country, longitude, latitude)
-               if distance is not None and distance > limit else None)
-    if swapped is not None and swapped <= limit:
+    limit, tolerance = settings.max_distance_from_country_km, settings.border_tolerance_km
+
+    def place(lat: float, lon: float) -> tuple[str | None, float | None, bool]:
+        """The country the point lies in, its distance from the city's country, and whether that is too far."""
+        distance = geo.distance_km(country, lat, lon) if isinstance(country, str) else None
+        if not distance:  # inside, or a country without an outline to judge by
+            return None, distance, False
+        lies_in = geo.country_at(lat, lon)
+        return lies_in, distance, distance > (tolerance if lies_in else limit)
+
+    def away(distance: float) -> str:
+        return "far" if math.isinf(distance) else f"about {distance:,.0f} km"
+
+    lies_in, distance, misplaced = place(latitude, longitude)
+    if misplaced and abs(longitude) <= 90 and not (swapped := place(longitude, latitude))[2]:
         checker.report(("coordinates",), "swapped-coordinates",
-                       f"[{latitude}, {longitude}] lies {distance:,.0f} km from {country_name(country)}; "
-                       f"[{longitude}, {latitude}] lies inside it",
+                       f"[{latitude}, {longitude}] lies {away(distance)} from {country_name(country)}; "
+                       f"[{longitude}, {latitude}] lies {'inside' if swapped[1] == 0 else 'next to'} it",
                        f"latitude comes first: write [{longitude}, {latitude}]")
         return
     west, south, east, north = settings.europe_extent
@@ -233,9 +247,14 @@ def check_city_location(checker: Checker) -> None:
         checker.report(("coordinates",), "outside-europe",
                        f"expected a point in Europe (latitude {south}..{north}, longitude {west}..{east}), "
                        f"found [{latitude}, {longitude}]", hint)
-    elif distance is not None and distance > limit:
+    elif misplaced and lies_in:
+        checker.report(("coordinates",), "wrong-country",
+                       f"[{latitude}, {longitude}] lies in {country_name(lies_in)} ({lies_in}), "
+                       f"{away(distance)} from {country_name(country)} ({country})",
+                       "check the country code and the coordinates")
+    elif misplaced:
         checker.report(("coordinates",), "far-from-country",
-                       f"[{latitude}, {longitude}] lies about {distance:,.0f} km from {country_name(country)} "
+                       f"[{latitude}, {longitude}] lies {away(distance)} from {country_name(country)} "
                        f"({country}), expected a point within {limit:,.0f} km",
                        "check the coordinates and the country code")
 
