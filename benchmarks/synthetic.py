@@ -6,6 +6,8 @@ import random
 import shutil
 from pathlib import Path
 
+from generator.geo import country_at
+
 ROOT = Path(__file__).resolve().parent.parent
 # Points well inside their countries, to scatter synthetic cities around.
 ANCHORS = [("DE", 51.0, 10.0), ("IT", 42.5, 12.8), ("FR", 46.5, 2.5), ("ES", 40.2, -3.7), ("PL", 52.0, 19.5),
@@ -16,6 +18,14 @@ TOPICS = ["access-to-social-rights", "reception-and-residence-security", "protec
           "civil-society-cooperation-and-advocacy"]
 BODY = ("## What is unique about the city\n\nSynthetic text for the benchmark. " * 3 + "\n\n"
         "## Focus of local migration policy\n\nMore synthetic text, with a [link](https://example.org).\n")
+
+
+def place(rng: random.Random, country: str, latitude: float, longitude: float) -> tuple[float, float]:
+    """A point within a degree of an anchor, drawn again until it lies in the anchor's country."""
+    while True:
+        point = round(latitude + rng.uniform(-1, 1), 5), round(longitude + rng.uniform(-1, 1), 5)
+        if country_at(*point) == country:
+            return point
 
 
 def generate(target: Path, cities: int, featured: int, initiatives: int, networks: int) -> Path:
@@ -37,10 +47,11 @@ def generate(target: Path, cities: int, featured: int, initiatives: int, network
 
     city_slugs = [f"city-{n:05d}" for n in range(cities)]
     for n, slug in enumerate(city_slugs):
-        country, lat, lon = ANCHORS[n % len(ANCHORS)]
+        country, *anchor = ANCHORS[n % len(ANCHORS)]
+        latitude, longitude = place(rng, country, *anchor)
         member = rng.sample(network_slugs, k=min(len(network_slugs), rng.randint(1, 3))) if network_slugs else []
         lines = [f"name: Synthetic City {n}", f"country: {country}",
-                 f"coordinates: [{lat + rng.uniform(-1, 1):.5f}, {lon + rng.uniform(-1, 1):.5f}]"]
+                 f"coordinates: [{latitude:.5f}, {longitude:.5f}]"]
         if n < featured:
             lines += ["featured: true", "subtitle: A synthetic featured city.",
                       f"population: {{value: {rng.randint(5000, 900000)}, year: 2022, source: https://example.org/p}}",

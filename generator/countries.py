@@ -1,18 +1,14 @@
-"""Countries: ISO 3166-1 codes and names (from pycountry) and land extents (Natural Earth)."""
+"""Countries: ISO 3166-1 codes and names (from pycountry). Where their land lies is in `geo.py`."""
 
 from __future__ import annotations
 
 import difflib
-import json
-import math
 from functools import lru_cache
-from pathlib import Path
 
 import pycountry
 
 # Kosovo uses the user-assigned code XK, as the EU and most open data do.
 EXTRA = {"XK": "Kosovo"}
-DATA = Path(__file__).parent / "data" / "country-extents.json"
 
 
 @lru_cache(maxsize=None)
@@ -61,22 +57,3 @@ def _names() -> dict[str, str]:
             if hasattr(country, attribute):
                 names[getattr(country, attribute).casefold()] = country.alpha_2
     return names
-
-
-@lru_cache(maxsize=None)
-def _extents() -> dict[str, list[list[float]]]:
-    return json.loads(DATA.read_text(encoding="utf-8"))["extents"]
-
-
-def distance_km_to_country(code: str, latitude: float, longitude: float) -> float | None:
-    """Rough distance from a point to the nearest land box of a country; None if unknown."""
-    boxes = _extents().get(code)
-    if not boxes:
-        return None
-    best = math.inf
-    for west, south, east, north in boxes:
-        dlat = max(south - latitude, 0, latitude - north)
-        dlon = max(west - longitude, 0, longitude - east)
-        km_lon = dlon * 111.32 * math.cos(math.radians(min(abs(latitude), 89)))
-        best = min(best, math.hypot(dlat * 110.57, km_lon))
-    return best

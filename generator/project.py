@@ -33,6 +33,7 @@ class Settings:
 
     europe_extent: tuple[float, float, float, float] = (-32.0, 27.0, 45.0, 72.0)
     max_distance_from_country_km: float = 50.0
+    border_tolerance_km: float = 3.5
     max_file_bytes: int = 1024 * 1024
     stale_after_months: int = 24
 

@@ -8,6 +8,7 @@ Bodies are read by `body.py`'s linear scanners; what a page may contain is `safe
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import posixpath
 import re
@@ -23,8 +24,8 @@ from markdown.extensions.toc import slugify as toc_slugify
 from markdown.extensions.toc import unique
 
 from . import body as markdown_body
-from . import safety
-from .countries import country_name, distance_km_to_country
+from . import geo, safety
+from .countries import country_name
 from .diagnostics import Diagnostic, Severity
 from .load import FOLDERS, KINDS, SLUG, SourceFile, fold, read_source, slugify
 from .model import ENTITIES, nearest
@@ -175,20 +176,31 @@ def _coordinates(checker: Checker) -> tuple[float, float] | None:
 
 
 def check_city_location(checker: Checker) -> None:
-    """A city lies in Europe and near its own country; swapped coordinates are named as such."""
+    """A city lies in Europe and in its own country (give or take the simplified borders) or off its
+    coast; swapped coordinates are named as such, and so is the country a point lies in instead."""
     if checker.source.kind != "city" or (point := _coordinates(checker)) is None:
         return
     latitude, longitude = point
     country = checker.source.data.get("country")
     settings = checker.context.settings
-    limit = settings.max_distance_from_country_km
-    distance = distance_km_to_country(country, latitude, longitude) if isinstance(country, str) else None
-    swapped = (distance_km_to_country(country, longitude, latitude)
-               if distance is not None and distance > limit else None)
-    if swapped is not None and swapped <= limit:
+    limit, tolerance = settings.max_distance_from_country_km, settings.border_tolerance_km
+
+    def place(lat: float, lon: float) -> tuple[str | None, float | None, bool]:
+        """The country the point lies in, its distance from the city's country, and whether that is too far."""
+        distance = geo.distance_km(country, lat, lon) if isinstance(country, str) else None
+        if not distance:  # inside, or a country without an outline to judge by
+            return None, distance, False
+        lies_in = geo.country_at(lat, lon)
+        return lies_in, distance, distance > (tolerance if lies_in else limit)
+
+    def away(distance: float) -> str:
+        return "far" if math.isinf(distance) else f"about {distance:,.0f} km"
+
+    lies_in, distance, misplaced = place(latitude, longitude)
+    if misplaced and abs(longitude) <= 90 and not (swapped := place(longitude, latitude))[2]:
         checker.report(("coordinates",), "swapped-coordinates",
-                       f"[{latitude}, {longitude}] lies {distance:,.0f} km from {country_name(country)}; "
-                       f"[{longitude}, {latitude}] lies inside it",
+                       f"[{latitude}, {longitude}] lies {away(distance)} from {country_name(country)}; "
+                       f"[{longitude}, {latitude}] lies {'inside' if swapped[1] == 0 else 'next to'} it",
                        f"latitude comes first: write [{longitude}, {latitude}]")
         return
     west, south, east, north = settings.europe_extent
@@ -199,9 +211,14 @@ def check_city_location(checker: Checker) -> None:
         checker.report(("coordinates",), "outside-europe",
                        f"expected a point in Europe (latitude {south}..{north}, longitude {west}..{east}), "
                        f"found [{latitude}, {longitude}]", hint)
-    elif distance is not None and distance > limit:
+    elif misplaced and lies_in:
+        checker.report(("coordinates",), "wrong-country",
+                       f"[{latitude}, {longitude}] lies in {country_name(lies_in)} ({lies_in}), "
+                       f"{away(distance)} from {country_name(country)} ({country})",
+                       "check the country code and the coordinates")
+    elif misplaced:
         checker.report(("coordinates",), "far-from-country",
-                       f"[{latitude}, {longitude}] lies about {distance:,.0f} km from {country_name(country)} "
+                       f"[{latitude}, {longitude}] lies {away(distance)} from {country_name(country)} "
                        f"({country}), expected a point within {limit:,.0f} km",
                        "check the coordinates and the country code")
 

@@ -200,6 +200,8 @@
     var entries = [];
     // Without a shared position in the address, the first view fits the cities shown.
     var fitOnNextFilter = isNaN(state.z) || isNaN(state.lat) || isNaN(state.lng);
+    // While a new view is fitted, a move belongs to the entry about to be pushed, not the one before it.
+    var fittingNewView = false;
 
     function apply(pushHistory, then) {
       var shown = [];
@@ -226,7 +228,9 @@
       counter.textContent = describe(shown.length, state, form);
       if (fitOnNextFilter && shown.length) {
         var bounds = L.latLngBounds(shown.map(function (e) { return e.marker.getLatLng(); }));
+        fittingNewView = pushHistory;
         map.fitBounds(bounds.pad(0.1), { maxZoom: 9, animate: false });
+        fittingNewView = false;
       }
       fitOnNextFilter = false;
       var url = stateURL(state, map);
@@ -250,11 +254,14 @@
       event.preventDefault();
       state = { view: "all", network: "", country: "", topic: "" };
       writeForm(form, state);
+      fittingNewView = true;
       map.fitBounds(EUROPE);
+      fittingNewView = false;
       apply(true);
     }
 
     function onMove() {
+      if (fittingNewView) return;
       window.history.replaceState(null, "", stateURL(state, map));
     }
 
