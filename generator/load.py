@@ -73,6 +73,27 @@ def slugify(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", fold(name).replace("ß", "ss")))
 
 
+# Control characters, line and paragraph separators, bidirectional overrides, and undecodable bytes
+# (file names read with surrogateescape): anything that could start a new line or disguise text in a log.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group(0)
+    code = ord(char)
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def one_line(text: str) -> str:
+    """Text from the data (a name, a file name), safe to print: on one line, control characters escaped."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
 class _Reader:
     def __init__(self, source: SourceFile, line_offset: int):
         self.source = source
