@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -107,6 +108,60 @@ def test_diff_of_an_unknown_revision_says_so(atlas, capsys):
     git(atlas.root, "commit", "-qm", "base")
     assert main(["--root", str(atlas.root), "diff", "nonexistent-branch"]) == 2
     assert "unknown revision 'nonexistent-branch'" in capsys.readouterr().err
+
+
+def commit_all(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", message)
+
+
+def test_diff_reports_a_file_name_that_is_not_utf8_as_odd_instead_of_crashing(atlas, capsys):
+    git(atlas.root, "init", "-q", "-b", "main")
+    commit_all(atlas.root, "base")
+    (atlas.root / "cities" / os.fsdecode(b"caf\xe9.md")).write_text((atlas.root / "cities/testville.md").read_text())
+    commit_all(atlas.root, "head")
+
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["adds city caf\\xe9", "  adds city caf\\xe9 — cities/caf\\xe9.md [odd file name (not UTF-8, or "
+                     "control characters): rename it]"]
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1", "--format", "markdown"]) == 0
+    assert "| adds | city | caf\\\\xe9 ⚠️ odd file name" in capsys.readouterr().out  # a backslash, escaped
+
+
+def test_diff_prints_names_from_the_data_on_one_line_and_as_plain_text_in_markdown(atlas, capsys):
+    git(atlas.root, "init", "-q", "-b", "main")
+    commit_all(atlas.root, "base")
+    city = (atlas.root / "cities/testville.md").read_text()
+    atlas.write("cities/testville.md", city.replace("name: Testville", 'name: "Evil\\n::error file=a.md::owned\\r"'))
+    atlas.write("initiatives/test-welcome.md", INITIATIVE_WITH_TITLE.format(
+        title="'<img src=x onerror=alert(1)> | `code` [link](https://evil.example) *bold* &amp;'"))
+    commit_all(atlas.root, "head")
+
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1"]) == 0
+    out = capsys.readouterr().out
+    assert not any(line.startswith("::") for line in out.splitlines())
+    assert "  changes city Evil\\n::error file=a.md::owned\\r (DE) — cities/testville.md: name" in out
+
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1", "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert not any(line.startswith("::") for line in markdown.splitlines())
+    row = next(line for line in markdown.splitlines() if line.startswith("| changes | initiative"))
+    assert row == ("| changes | initiative | &lt;img src=x onerror=alert(1)&gt; \\| \\`code\\` "
+                   "\\[link\\](https://evil.example) \\*bold\\* &amp;amp; | `initiatives/test-welcome.md` | `title` |")
+    assert len(re.findall(r"(?<!\\)\|", row)) == 6  # no cell broken
+
+
+INITIATIVE_WITH_TITLE = f"""\
+---
+title: {{title}}
+city: testville
+topics: [access-to-social-rights]
+since: 2016
+sources: [https://example.org/welcome]
+last_verified: {RECENT}
+---
+"""
 
 
 # ---- atlas import --------------------------------------------------------------------
