@@ -59,7 +59,9 @@ def generate(target: Path, cities: int, featured: int, initiatives: int, network
         if member:
             lines += ["networks:"] + [f"  - network: {m}\n    since: 2019-06" if i == 0 else f"  - {m}"
                                       for i, m in enumerate(member)]
+        # Every real city cites its GeoNames page; distinct ids also tell the duplicate check these are distinct.
         lines += ["website: https://example.org", "sources:", f"  - https://example.org/c{n}",
+                  f"  - https://www.geonames.org/{10_000_000 + n}",
                   "last_verified: 2026-09-15"]
         body = BODY if n < featured else "A synthetic city.\n"
         (target / "cities" / f"{slug}.md").write_text("---\n" + "\n".join(lines) + "\n---\n\n" + body,

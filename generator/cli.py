@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .countries import is_country_code
 from .diagnostics import format_github, format_json, format_text, one_line, summary_line
-from .load import FOLDERS, slugify
+from .load import FOLDERS, RESERVED_SLUGS, slugify
 from .model import json_schema
 
 EPILOG_VALIDATE = """examples:
@@ -84,6 +84,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not slug:
         print(f"atlas: error: cannot make a file name from {args.name!r}; use letters or digits", file=sys.stderr)
         return 2
+    if slug in RESERVED_SLUGS:
+        print(f"atlas: error: {FOLDERS[args.kind]}/{slug}.md is a page the site generates, the list of all "
+              f"{FOLDERS[args.kind]}; add a word to the name, e.g. \"{args.name} (region)\"", file=sys.stderr)
+        return 2
     given: dict[str, str] = {}
     if args.kind == "city" and args.country:
         if not is_country_code(args.country.upper()):
@@ -146,21 +150,25 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         outcome = import_cities(root, path, update=args.update, verified=verified)
     except ImportFailed as error:
-        print(f"atlas: error: {error}", file=sys.stderr)
+        print(f"atlas: error: {one_line(str(error))}", file=sys.stderr)
         return 1
-    for number, reason in outcome.skipped:
-        print(f"{path}: row {number}: skipped: {reason}")
-    for number, name, reasons in outcome.failed:
+    # Names and reasons quote the file's cells: printed on one line each, so no cell can forge a line.
+    for label, reason in outcome.skipped:
+        print(one_line(f"{path}: {label}: skipped: {reason}"))
+    for label, name, reasons in outcome.failed:
         for reason in reasons:
-            print(f"{path}: row {number}: {name}: {reason}")
-    written = outcome.written + outcome.updated
+            print(one_line(f"{path}: {label}: {name + ': ' if name else ''}{reason}"))
+    for file, changes in outcome.updated.items():
+        print(one_line(f"{file}: updated: {'; '.join(changes)}"))
+    for file in outcome.unchanged:
+        print(f"{file}: unchanged")
+    written = outcome.written + list(outcome.updated)
     if written:  # what was written passes the same validation as every file
         report = validate(root, [root / p for p in written])
         for diagnostic in report.errors:
-            print(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.message}")
-    total = len(outcome.written) + len(outcome.updated) + len(outcome.skipped) + len(outcome.failed)
-    print(f"{total} rows: {len(outcome.written)} new files, {len(outcome.updated)} updated, "
-          f"{len(outcome.skipped)} skipped, {len(outcome.failed)} not imported")
+            print(one_line(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.message}"))
+    print(f"{outcome.rows} rows: {len(outcome.written)} new files, {len(outcome.updated)} updated, "
+          f"{len(outcome.unchanged)} unchanged, {len(outcome.skipped)} skipped, {len(outcome.failed)} not imported")
     return 1 if outcome.failed else 0
 
 
@@ -216,7 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Create one checked file per row. Columns (CSV) or properties (GeoJSON): "
                                            "name, country, latitude, longitude, source (one or more addresses), "
                                            "and optionally networks (slugs separated by ;), website, subtitle, "
-                                           "featured, last_verified. GeoJSON points give the coordinates.",
+                                           "featured, last_verified, slug (the file name; by default made from "
+                                           "the name). GeoJSON points give the coordinates. With --update, a row "
+                                           "is merged into its existing file: the fields it gives replace theirs, "
+                                           "networks and sources are added, nothing else changes.",
                                epilog="examples:\n  atlas import members.csv --kind city\n"
                                       "  atlas import members.geojson --kind city --verified 2026-10-01\n"
                                       "Rows that cannot be imported are reported with their row number and reason; "
@@ -224,9 +235,11 @@ def build_parser() -> argparse.ArgumentParser:
                                formatter_class=argparse.RawDescriptionHelpFormatter)
     bulk.add_argument("file", metavar="FILE", help="a .csv (UTF-8, header row) or .geojson file")
     bulk.add_argument("--kind", choices=["city"], default="city", help="what each row is (only city for now)")
-    bulk.add_argument("--update", action="store_true", help="update existing files instead of skipping them")
+    bulk.add_argument("--update", action="store_true",
+                      help="merge rows into existing files instead of skipping them (nothing is removed)")
     bulk.add_argument("--verified", metavar="DATE",
-                      help="last_verified for rows without that column (default: today)")
+                      help="last_verified for rows without that column (default: today for a new file; an "
+                           "updated file keeps its own date unless this is given)")
     bulk.set_defaults(run=cmd_import)
     return parser
 

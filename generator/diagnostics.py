@@ -28,17 +28,25 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
 
-# Line breaks and other control characters in a contributor's text (or a file's name) would let
-# it start a line of its own in CI logs, where "::error ..." at the start of a line is a command.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, line and paragraph separators, bidirectional overrides, and undecodable bytes
+# (file names read with surrogateescape): anything that could start a new line or disguise text in a log.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group(0)
+    code = ord(char)
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def one_line(text: str) -> str:
-    """The text on one line, with control characters shown as escapes (\\n, \\x1b)."""
-    if not _CONTROL.search(text):
-        return text
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1] if m.group() not in "\u2028\u2029"
-                        else f"\\u{ord(m.group()):04x}", text)
+    """Text from the data (a name, a file name), safe to print: on one line, control characters escaped."""
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 def format_text(d: Diagnostic) -> str:

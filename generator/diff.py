@@ -1,16 +1,19 @@
 """Diff: what a change does to the atlas, entity by entity, between two git revisions.
 
 For reviewers: "adds city Tilos (GR); changes 2 initiatives" instead of a raw diff.
-Only files whose git blob differs are parsed.
+Only files whose git blob differs are parsed. Names and file names come from the data: every
+one is printed on one line with control characters escaped (a name must not start a line such
+as `::error` in a CI log), and escaped again for a Markdown table.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .load import FOLDERS, KINDS, parse_source
+from .load import FOLDERS, KINDS, one_line, parse_source
 
 NAME_FIELD = {"city": "name", "initiative": "title", "network": "name"}
 PLURAL = {"city": "cities", "initiative": "initiatives", "network": "networks"}
@@ -29,6 +32,7 @@ class Change:
     country: str | None = None
     fields: list[str] = field(default_factory=list)
     unreadable: bool = False
+    odd_name: bool = False  # a file name that is not UTF-8 or holds control characters: listed, not compared
 
     @property
     def path(self) -> str:
@@ -48,14 +52,19 @@ def _tree(root: Path, revision: str) -> dict[str, str]:
         _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except GitError:
         raise GitError(f"unknown revision '{revision}' (expected a branch, tag or commit, e.g. origin/main)") from None
-    listing = _git(root, "ls-tree", "-r", "-z", revision, "--", *KINDS).decode("utf-8")
+    # File names are bytes to git; one that is not UTF-8 keeps its bytes as surrogates, to be reported.
+    listing = _git(root, "ls-tree", "-r", "-z", revision, "--", *KINDS).decode("utf-8", "surrogateescape")
     blobs = {}
     for entry in filter(None, listing.split("\0")):
         meta, path = entry.split("\t", 1)
         parts = PurePosixPath(path).parts
-        if len(parts) == 2 and parts[0] in KINDS and path.endswith(".md"):
+        if len(parts) == 2 and parts[0] in KINDS and path.endswith(".md") and meta.split()[1] == "blob":
             blobs[path] = meta.split()[2]
     return blobs
+
+
+def _odd(path: str) -> bool:
+    return one_line(path) != path
 
 
 def _read_blobs(root: Path, blob_ids: list[str]) -> dict[str, bytes]:
@@ -93,6 +102,10 @@ def diff(root: Path, base: str, head: str = "HEAD") -> list[Change]:
     for path in changed:
         kind = KINDS[path.split("/", 1)[0]]
         slug = PurePosixPath(path).stem
+        if _odd(path):
+            action = "adds" if path not in before else "removes" if path not in after else "changes"
+            changes.append(Change(kind, slug, action, slug, unreadable=True, odd_name=True))
+            continue
         old = _parse(path, blobs[before[path]]) if path in before else None
         new = _parse(path, blobs[after[path]]) if path in after else None
         if old is None:
@@ -128,18 +141,37 @@ def summary(changes: list[Change]) -> str:
     return "; ".join(parts)
 
 
+ODD_NAME = "odd file name (not UTF-8, or control characters): rename it"
+
+
+def _warning(c: Change) -> str:
+    return ODD_NAME if c.odd_name else "has errors: run atlas validate" if c.unreadable else ""
+
+
 def format_text(changes: list[Change]) -> str:
-    lines = [summary(changes)]
+    lines = [one_line(summary(changes))]
     for c in changes:
         where = f" ({c.country})" if c.country else ""
-        detail = f": {', '.join(c.fields)}" if c.action == "changes" else ""
-        warning = " [has errors: run atlas validate]" if c.unreadable else ""
-        lines.append(f"  {c.action} {c.kind} {c.name}{where} — {c.path}{detail}{warning}")
+        detail = f": {', '.join(c.fields)}" if c.action == "changes" and not c.odd_name else ""
+        warning = f" [{_warning(c)}]" if _warning(c) else ""
+        lines.append(one_line(f"  {c.action} {c.kind} {c.name}{where} — {c.path}{detail}{warning}"))
     return "\n".join(lines)
 
 
+_MARKDOWN = re.compile(r"[\\`*_\[\]|~<>&]")  # what formats, links, breaks a cell or opens HTML
+
+
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("*", "\\*").replace("_", "\\_")
+    """Data text as literal Markdown text in a table cell: no formatting, link, HTML or cell break."""
+    return _MARKDOWN.sub(lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m.group(0), "\\" + m.group(0)),
+                         one_line(text))
+
+
+def _code(text: str) -> str:
+    """Data text as code in a table cell: a fence longer than any run of backticks inside it."""
+    text = one_line(text).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
 
 
 def format_markdown(changes: list[Change]) -> str:
@@ -147,8 +179,8 @@ def format_markdown(changes: list[Change]) -> str:
     if changes:
         lines += ["", "| | Kind | Name | File | Fields |", "| --- | --- | --- | --- | --- |"]
         for c in changes:
-            name = _md(c.name) + (f" ({c.country})" if c.country else "")
-            fields = ", ".join(f"`{f}`" for f in c.fields) if c.action == "changes" else ""
-            flag = " ⚠️ has errors" if c.unreadable else ""
-            lines.append(f"| {c.action} | {c.kind} | {name}{flag} | `{c.path}` | {fields} |")
+            name = _md(c.name + (f" ({c.country})" if c.country else ""))
+            fields = ", ".join(_code(f) for f in c.fields) if c.action == "changes" and not c.odd_name else ""
+            flag = f" ⚠️ {_warning(c)}" if _warning(c) else ""
+            lines.append(f"| {c.action} | {c.kind} | {name}{flag} | {_code(c.path)} | {fields} |")
     return "\n".join(lines) + "\n"

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, one_line  # noqa: F401 (re-exported for diff and import)
 
 try:  # libyaml is several times faster; the pure-Python loader gives the same nodes
     from yaml import CSafeLoader as _Loader
@@ -25,6 +25,9 @@ except ImportError:  # pragma: no cover
 KINDS = {"cities": "city", "initiatives": "initiative", "networks": "network"}
 FOLDERS = {kind: folder for folder, kind in KINDS.items()}
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Slugs the site uses for pages it generates in each folder (cities/index.md lists every city, topics/index.md
+# every topic): an entity or topic with such a slug would take that page's place.
+RESERVED_SLUGS = frozenset({"index"})
 MAX_DEPTH = 16  # deepest nesting a real entity needs is 3
 
 Path_ = tuple  # a field path such as ("population", "value") or ("networks", 0)

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .diagnostics import Diagnostic
-from .load import FOLDERS, KINDS, SLUG
+from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, slugify
 from .model import nearest
 
 SETTINGS_FILE = "atlas.yml"
@@ -179,6 +179,13 @@ def load_vocabulary(root: Path, relative: str) -> tuple[Vocabulary, list[Diagnos
                                        hint="e.g.  - slug: political-participation"))
         elif entry["slug"] in entries:
             problems.append(Diagnostic(relative, line, 1, "duplicate-item", f"slug '{entry['slug']}' is listed twice"))
+        elif entry["slug"] in RESERVED_SLUGS:
+            pages, other = Path(relative).stem, slugify(entry["name"])  # topics.yml: pages are topics/<slug>.md
+            problems.append(Diagnostic(relative, line, 1, "reserved-slug",
+                                       f"slug '{entry['slug']}' is reserved: {pages}/{entry['slug']}.md is a page "
+                                       f"the site generates, the list of all {pages}",
+                                       hint="choose another slug" + (f", e.g. '{other}'" if other and
+                                                                      other not in RESERVED_SLUGS else "")))
         else:
             entries[entry["slug"]] = entry
     return Vocabulary(relative, entries), problems

@@ -69,7 +69,9 @@ def page_path(entity: Any) -> str:
 def page_url(path: str) -> str:
     """The public URL of a page, relative to the site root (directory URLs)."""
     stem = path[:-3]
-    return (stem[: -len("index")] if stem.endswith("index") else stem + "/") if stem != "index" else ""
+    if stem == "index" or stem.endswith("/index"):  # a folder's index page; a slug such as 'reindex' is not one
+        return stem[: -len("index")]
+    return stem + "/"
 
 
 @functools.lru_cache(maxsize=1)  # compiled templates are reused across builds (mkdocs serve)

@@ -27,7 +27,7 @@ from . import body as markdown_body
 from . import geo, safety
 from .countries import country_name
 from .diagnostics import Diagnostic, Severity
-from .load import FOLDERS, KINDS, SLUG, SourceFile, fold, read_source, slugify
+from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, SourceFile, fold, read_source, slugify
 from .model import ENTITIES, nearest
 from .project import (VOCABULARIES, Project, Settings, Vocabulary, discover, display_name,  # noqa: F401 (re-exported)
                       load_project, load_vocabularies, load_vocabulary)
@@ -346,6 +346,20 @@ def check_body(checker: Checker) -> None:
         checker.report_at(*where(finding.offset), finding.code, finding.message, finding.hint)
 
 
+def check_reserved_slug(checker: Checker) -> None:
+    """A file named like a page the site generates (cities/index.md, the list of all cities) would replace it."""
+    slug = checker.source.slug
+    if slug not in RESERVED_SLUGS:
+        return
+    folder = FOLDERS[checker.source.kind]
+    country = checker.source.data.get("country") if checker.source.kind == "city" else None
+    suggestion = f"{slug}-{country.lower()}" if isinstance(country, str) and SLUG.fullmatch(country.lower()) \
+        else f"{slug}-{checker.source.kind}"
+    checker.report_at(1, 1, "reserved-slug",
+                      f"the file name '{slug}.md' is reserved: {folder}/{slug}.md is a page the site generates, "
+                      f"the list of all {folder}", f"rename the file, e.g. to {folder}/{suggestion}.md")
+
+
 def check_freshness(checker: Checker) -> None:
     value = checker.source.data.get("last_verified")
     if not isinstance(value, dt.date):
@@ -365,6 +379,7 @@ FILE_RULES: list[Callable[[Checker], None]] = [
     check_city_location,
     check_body,
     check_freshness,
+    check_reserved_slug,
 ]
 
 
@@ -429,6 +444,97 @@ def check_generated_collisions(project: Project, context: Context) -> Iterable[D
         yield Diagnostic(display_name(project.docs_dir / asset, project.root), 1, 1, "page-collision",
                          f"this hand-written file has the address of a generated page ({asset})",
                          hint="rename or move it")
+
+
+# Two cities of one country closer than this are probably one place entered twice. Distinct
+# municipalities rarely come closer (the closest two in this atlas, Ludwigshafen and Mannheim,
+# are 1.7 km apart); those that do cite each one's GeoNames page: two ids are two places.
+DUPLICATE_DISTANCE_KM = 1.0
+EARTH_RADIUS_KM = 6371.0088
+GEONAMES = re.compile(r"https?://(?:www\.|sws\.)?geonames\.org/(\d+)(?:[/?#]|$)", re.IGNORECASE)
+
+
+@dataclass
+class Duplicate:
+    source: SourceFile  # the later file
+    other: SourceFile  # the earlier file it seems to repeat
+    code: str  # duplicate-place (the same GeoNames id) or likely-duplicate (very close)
+    reason: str  # "both cite GeoNames place 2867714"
+    path: tuple  # where in `source`
+
+
+def _geonames_ids(source: SourceFile) -> Iterable[tuple[str, tuple]]:
+    sources = source.data.get("sources")
+    for index, item in enumerate(sources if isinstance(sources, list) else []):
+        url = item.get("url") if isinstance(item, dict) else item
+        if isinstance(url, str) and (match := GEONAMES.match(url.strip())):
+            yield match.group(1), ("sources", index) + (("url",) if isinstance(item, dict) else ())
+
+
+# The cell around a point first, then its 26 neighbours.
+_AROUND = sorted(((dx, dy, dz) for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1)),
+                 key=lambda offset: offset != (0, 0, 0))
+
+
+def find_duplicate_places(sources: list[SourceFile]) -> Iterable[Duplicate]:
+    """Cities that are probably one place twice; each file is compared with the files before it.
+
+    Points are bucketed in a grid of cells as wide as the distance (on the unit sphere, so no
+    latitude needs special care) and compared only with the 27 cells around them; a file is
+    reported with the first close city found, so that even a crowd of points costs little.
+    """
+    first_by_id: dict[str, SourceFile] = {}
+    grid: dict[tuple[int, int, int], list] = {}
+    cell = DUPLICATE_DISTANCE_KM / EARTH_RADIUS_KM
+    for source in sources:
+        if source.kind != "city" or not source.readable:
+            continue
+        ids = set()
+        for place, path in _geonames_ids(source):
+            other = first_by_id.setdefault(place, source)
+            if other is not source and place not in ids:
+                yield Duplicate(source, other, "duplicate-place", f"both cite GeoNames place {place}", path)
+            ids.add(place)
+        value, country = source.data.get("coordinates"), source.data.get("country")
+        if not (isinstance(value, list) and len(value) == 2 and isinstance(country, str)
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+                and -90 <= value[0] <= 90 and -180 <= value[1] <= 180):  # also no NaN, infinity or 10**400
+            continue
+        latitude, longitude = math.radians(value[0]), math.radians(value[1])
+        point = (math.cos(latitude) * math.cos(longitude), math.cos(latitude) * math.sin(longitude),
+                 math.sin(latitude))
+        x, y, z = key = (math.floor(point[0] / cell), math.floor(point[1] / cell), math.floor(point[2] / cell))
+        close = next(((other, distance) for dx, dy, dz in _AROUND
+                      for other, other_point, other_country, other_ids in grid.get((x + dx, y + dy, z + dz), ())
+                      # Two GeoNames ids settle it: the same id is reported above, two ids are two places.
+                      if other_country == country and not (ids and other_ids)
+                      and (distance := _km(point, other_point)) < DUPLICATE_DISTANCE_KM), None)
+        if close:
+            yield Duplicate(source, close[0], "likely-duplicate", f"it lies {close[1]:.2f} km away, in the same "
+                            "country", ("coordinates",))
+        grid.setdefault(key, []).append((source, point, country, ids))
+
+
+def _km(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """The distance along the Earth's surface between two points on the unit sphere."""
+    return 2 * EARTH_RADIUS_KM * math.asin(min(math.dist(a, b) / 2, 1.0))
+
+
+def check_duplicate_places(sources: list[SourceFile]) -> Iterable[Diagnostic]:
+    """One place entered twice (e.g. München beside Munich) shows twice on the map and splits its facts."""
+    for d in find_duplicate_places(sorted(sources, key=lambda s: s.display)):
+        position = d.source.position(d.path)
+        name = d.other.data.get("name")
+        other = f"{name} ({d.other.display})" if isinstance(name, str) else d.other.display
+        if d.code == "duplicate-place":
+            yield Diagnostic(d.source.display, position.line, position.column, d.code,
+                             f"this city is the same place as {other}: {d.reason}",
+                             hint="merge the two files into one, or correct the GeoNames address")
+        else:
+            yield Diagnostic(d.source.display, position.line, position.column, d.code,
+                             f"this city is probably the same place as {other}: {d.reason}", Severity.WARNING,
+                             hint="if it is, merge the two files into one; if they are two municipalities, cite "
+                                  "each one's GeoNames page (https://www.geonames.org/ID) in its sources")
 
 
 # ---- the orchestrator ----------------------------------------------------------------
@@ -500,6 +606,7 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
         if source.readable:
             diagnostics.extend(check_source(source, context))
     diagnostics.extend(check_slug_collisions(sources))
+    diagnostics.extend(check_duplicate_places(sources))
     diagnostics.extend(check_generated_collisions(project, context))
     for path in project.pages:
         page = path.relative_to(project.docs_dir).as_posix()

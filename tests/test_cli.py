@@ -114,6 +114,12 @@ def test_new_refuses_to_overwrite(atlas, capsys):
     assert (atlas.root / "cities/testville.md").read_text() == before
 
 
+def test_new_refuses_a_name_whose_file_would_replace_a_generated_page(atlas, capsys):
+    code, _, err = run(atlas, "new", "network", "Index", capsys=capsys)
+    assert code == 2 and "networks/index.md is a page the site generates, the list of all networks" in err
+    assert not (atlas.root / "networks/index.md").exists()
+
+
 def test_schema_describes_every_field_of_the_model(capsys):
     from generator.model import ENTITIES
 

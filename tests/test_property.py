@@ -1,5 +1,6 @@
-"""Whatever a contributor types, the validator answers with diagnostics, never an exception."""
+"""Whatever a contributor types or imports, the atlas answers with messages, never an exception."""
 
+import json
 import string
 
 from hypothesis import HealthCheck, given, settings
@@ -38,3 +39,34 @@ def test_random_bytes_give_diagnostics_never_an_exception(atlas, raw):
     atlas.write("cities/random.md", raw)
     report = validate(atlas.root)
     assert any(d.path == "cities/random.md" for d in report.diagnostics)
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+                    max_leaves=12)
+FEATURE = st.fixed_dictionaries({}, optional={
+    "type": st.just("Feature") | JSON,
+    "properties": st.fixed_dictionaries({}, optional={k: JSON | st.text(max_size=30) for k in (
+        "name", "country", "latitude", "longitude", "networks", "sources", "featured", "website", "slug")}) | JSON,
+    "geometry": st.fixed_dictionaries({"type": st.just("Point") | JSON,
+                                       "coordinates": st.lists(st.floats() | st.integers() | JSON, max_size=3)}) | JSON,
+})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(collection=st.fixed_dictionaries({"type": st.just("FeatureCollection"), "features": st.lists(FEATURE | JSON,
+                                                                                                      max_size=4)})
+       | JSON)
+def test_whatever_a_geojson_file_holds_import_answers_with_messages_never_an_exception(atlas, tmp_path, collection):
+    from generator.importer import ImportFailed, import_cities
+
+    source = tmp_path / "members.geojson"
+    source.write_text(json.dumps(collection))
+    try:
+        outcome = import_cities(atlas.root, source, update=True)
+    except ImportFailed as error:
+        assert str(error).startswith(str(source))
+    else:
+        assert all(reasons for _, _, reasons in outcome.failed)
+

@@ -1,9 +1,12 @@
 """Rules about a file as a whole: encoding, front matter, YAML, size, name."""
 
+import json
 import time
 import tracemalloc
 
-from .conftest import RECENT, only
+import pytest
+
+from .conftest import CITY, INITIATIVE, NETWORK, RECENT, ROOT, only
 
 
 def test_a_file_that_is_not_utf8_is_an_error_naming_the_line_of_the_bad_byte(atlas):
@@ -150,3 +153,43 @@ def test_a_bad_vocabulary_entry_is_reported_on_its_own_line(atlas):
     found = [d for d in atlas.diagnostics() if d.path == "initiatives/topics.yml"]
     assert [(d.line, d.code) for d in found] == [(lines + 1, "wrong-type"), (lines + 2, "duplicate-item")]
     assert "slug" in found[0].message
+
+
+@pytest.mark.parametrize("folder, text", [("cities", CITY), ("initiatives", INITIATIVE), ("networks", NETWORK)])
+def test_a_file_named_index_is_an_error_because_the_site_generates_that_page(atlas, folder, text):
+    atlas.write(f"{folder}/index.md", text)
+    d = only(atlas.diagnostics(), "reserved-slug")
+    assert (d.path, d.line) == (f"{folder}/index.md", 1)
+    assert f"{folder}/index.md is a page the site generates, the list of all {folder}" in d.message
+    assert d.hint.startswith(f"rename the file, e.g. to {folder}/index-")
+
+
+def test_a_topic_with_the_slug_index_is_an_error_on_its_line_of_the_vocabulary(atlas):
+    topics = (atlas.root / "initiatives/topics.yml").read_text()
+    (atlas.root / "initiatives/topics.yml").write_text(topics + "- slug: index\n  name: Index of everything\n")
+    d = only(atlas.diagnostics(), "reserved-slug")
+    assert (d.path, d.line) == ("initiatives/topics.yml", topics.count("\n") + 1)
+    assert "topics/index.md is a page the site generates" in d.message
+
+
+def test_every_page_the_site_generates_beside_entity_and_topic_pages_has_a_reserved_slug():
+    from generator.build import build
+    from generator.load import RESERVED_SLUGS
+
+    result = build(ROOT)
+    atlas = result.atlas
+    own = {"cities": atlas.cities, "initiatives": atlas.initiatives, "networks": atlas.networks, "topics": atlas.topics}
+    generated = {tuple(o.path[:-3].split("/")) for o in result.outputs if o.path.endswith(".md")}
+    others = {slug for folder, slug in (p for p in generated if len(p) == 2)
+              if folder in own and slug not in own[folder]}
+    assert others and others <= RESERVED_SLUGS
+
+
+def test_a_slug_that_merely_ends_in_index_is_an_ordinary_page_with_its_own_address(atlas):
+    from generator.build import build
+
+    atlas.write("cities/reindex.md", CITY.replace("name: Testville", "name: Reindex").replace("52.52, 13.405",
+                                                                                             "52.0, 13.0"))
+    assert atlas.diagnostics() == []
+    cities = json.loads(next(o.content for o in build(atlas.root).outputs if o.path == "data/cities.geojson"))
+    assert {f["properties"]["name"]: f["properties"]["url"] for f in cities["features"]}["Reindex"] == "cities/reindex/"

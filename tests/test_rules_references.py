@@ -87,3 +87,52 @@ def test_a_file_verified_more_than_24_months_ago_is_a_warning(atlas):
     write_network(atlas, last_verified=old)
     d = only(atlas.diagnostics(), "stale")
     assert d.severity.value == "warning" and old in d.message and d.line == 5
+
+
+def city(atlas, slug: str, name: str, coordinates: str, *, country: str = "DE", sources: str = "https://example.org"):
+    atlas.write(f"cities/{slug}.md", f"---\nname: {name}\ncountry: {country}\ncoordinates: {coordinates}\n"
+                                     f"sources:\n  - {sources}\nlast_verified: {RECENT}\n---\n")
+
+
+def test_two_cities_citing_the_same_geonames_place_are_an_error_naming_the_other_file(atlas):
+    city(atlas, "munich", "Munich", "[48.13743, 11.57549]", sources="https://www.geonames.org/2867714/munich.html")
+    city(atlas, "muenchen", "München", "[48.2, 11.6]", sources="https://www.geonames.org/2867714")
+    d = only(atlas.diagnostics(), "duplicate-place")
+    assert (d.path, d.line, d.column) == ("cities/munich.md", 6, 5)
+    assert d.message == ("this city is the same place as München (cities/muenchen.md): both cite GeoNames place "
+                         "2867714")
+    assert "merge" in d.hint
+
+
+def test_two_cities_of_one_country_less_than_a_kilometre_apart_are_a_warning_but_neighbours_are_not(atlas):
+    city(atlas, "munich", "Munich", "[48.13743, 11.57549]", sources="https://www.geonames.org/2867714")
+    city(atlas, "muenchen", "München", "[48.1372, 11.5755]")
+    city(atlas, "across", "Across", "[48.1373, 11.5754]", country="AT")  # close, but across a border
+    city(atlas, "nearby", "Nearby", "[48.1474, 11.5755]")  # 1.1 km away
+    city(atlas, "twin-a", "Twin A", "[50.0, 8.0]", sources="https://www.geonames.org/2812482")  # two GeoNames
+    city(atlas, "twin-b", "Twin B", "[50.0001, 8.0]", sources="https://www.geonames.org/2812483")  # places
+    d = only(atlas.diagnostics(), "likely-duplicate")
+    assert (d.path, d.line, d.severity.value) == ("cities/munich.md", 4, "warning")
+    assert d.message == ("this city is probably the same place as München (cities/muenchen.md): it lies 0.03 km "
+                         "away, in the same country")
+    assert "GeoNames" in d.hint
+
+
+def test_finding_duplicates_among_10000_cities_takes_a_fraction_of_a_second():
+    import random
+    import time
+    from pathlib import Path
+
+    from generator.load import SourceFile
+    from generator.validate import find_duplicate_places
+
+    rng = random.Random(7)
+    # 10,000 cities in one country within about 60 x 40 km: crowded enough to find many close pairs.
+    cities = [SourceFile(Path(f"cities/c{n}.md"), f"cities/c{n}.md", "city", f"c{n}",
+                         {"country": "DE", "coordinates": [51 + rng.uniform(-0.3, 0.3), 10 + rng.uniform(-0.3, 0.3)]})
+              for n in range(10_000)]
+    started = time.perf_counter()
+    found = list(find_duplicate_places(cities))
+    elapsed = time.perf_counter() - started
+    assert len(found) > 1000 and all(d.code == "likely-duplicate" for d in found)
+    assert elapsed < 1.0, f"{elapsed:.2f} s"

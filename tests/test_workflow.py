@@ -15,8 +15,10 @@ import yaml
 
 from generator.cli import main
 from generator.model import ENTITIES
+from generator.validate import validate
 
-from .conftest import RECENT, ROOT
+from .conftest import CITY, NETWORK, RECENT, ROOT
+from .site import copy_atlas
 
 WORKFLOWS = sorted([*(ROOT / ".github/workflows").glob("*.yml"), *(ROOT / ".github/workflows").glob("*.yaml")])
 CHECKS = ROOT / ".github/workflows/checks.yml"
@@ -278,6 +280,60 @@ def test_diff_of_an_unknown_revision_says_so(atlas, capsys):
     assert "unknown revision 'nonexistent-branch'" in capsys.readouterr().err
 
 
+def commit_all(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", message)
+
+
+def test_diff_reports_a_file_name_that_is_not_utf8_as_odd_instead_of_crashing(atlas, capsys):
+    git(atlas.root, "init", "-q", "-b", "main")
+    commit_all(atlas.root, "base")
+    (atlas.root / "cities" / os.fsdecode(b"caf\xe9.md")).write_text((atlas.root / "cities/testville.md").read_text())
+    commit_all(atlas.root, "head")
+
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["adds city caf\\xe9", "  adds city caf\\xe9 — cities/caf\\xe9.md [odd file name (not UTF-8, or "
+                     "control characters): rename it]"]
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1", "--format", "markdown"]) == 0
+    assert "| adds | city | caf\\\\xe9 ⚠️ odd file name" in capsys.readouterr().out  # a backslash, escaped
+
+
+def test_diff_prints_names_from_the_data_on_one_line_and_as_plain_text_in_markdown(atlas, capsys):
+    git(atlas.root, "init", "-q", "-b", "main")
+    commit_all(atlas.root, "base")
+    city = (atlas.root / "cities/testville.md").read_text()
+    atlas.write("cities/testville.md", city.replace("name: Testville", 'name: "Evil\\n::error file=a.md::owned\\r"'))
+    atlas.write("initiatives/test-welcome.md", INITIATIVE_WITH_TITLE.format(
+        title="'<img src=x onerror=alert(1)> | `code` [link](https://evil.example) *bold* &amp;'"))
+    commit_all(atlas.root, "head")
+
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1"]) == 0
+    out = capsys.readouterr().out
+    assert not any(line.startswith("::") for line in out.splitlines())
+    assert "  changes city Evil\\n::error file=a.md::owned\\r (DE) — cities/testville.md: name" in out
+
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1", "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert not any(line.startswith("::") for line in markdown.splitlines())
+    row = next(line for line in markdown.splitlines() if line.startswith("| changes | initiative"))
+    assert row == ("| changes | initiative | &lt;img src=x onerror=alert(1)&gt; \\| \\`code\\` "
+                   "\\[link\\](https://evil.example) \\*bold\\* &amp;amp; | `initiatives/test-welcome.md` | `title` |")
+    assert len(re.findall(r"(?<!\\)\|", row)) == 6  # no cell broken
+
+
+INITIATIVE_WITH_TITLE = f"""\
+---
+title: {{title}}
+city: testville
+topics: [access-to-social-rights]
+since: 2016
+sources: [https://example.org/welcome]
+last_verified: {RECENT}
+---
+"""
+
+
 # ---- atlas import --------------------------------------------------------------------
 
 HEADER = ["name", "country", "latitude", "longitude", "networks", "source"]
@@ -298,7 +354,7 @@ def test_import_turns_a_spreadsheet_of_120_members_into_120_valid_files(atlas, t
     code = main(["--root", str(atlas.root), "import", str(source), "--kind", "city", "--verified", RECENT])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "120 rows: 120 new files, 0 updated, 0 skipped, 0 not imported" in out
+    assert "120 rows: 120 new files, 0 updated, 0 unchanged, 0 skipped, 0 not imported" in out
     assert len(list((atlas.root / "cities").glob("member-town-*.md"))) == 120
     assert atlas.diagnostics() == []
     text = (atlas.root / "cities/member-town-7.md").read_text()
@@ -326,7 +382,7 @@ def test_import_reports_every_bad_row_by_number_and_reason_and_overwrites_nothin
     assert f"{source}: row 6: skipped: cities/testville.md already exists (use --update to change it)" in out
     assert f"{source}: row 7: Paris: coordinates:" in out and "latitude comes first" in out
     assert f"{source}: row 8: Netless: networks:" in out and "no-such-network" in out
-    assert "7 rows: 1 new files, 0 updated, 1 skipped, 5 not imported" in out
+    assert "7 rows: 1 new files, 0 updated, 0 unchanged, 1 skipped, 5 not imported" in out
     assert (atlas.root / "cities/testville.md").read_text() == before
     assert sorted(p.name for p in (atlas.root / "cities").iterdir()) == ["goodtown.md", "testville.md"]
 
@@ -356,6 +412,306 @@ def test_import_reads_geojson_points(atlas, tmp_path, capsys):
     assert main(["--root", str(atlas.root), "import", str(source), "--verified", RECENT]) == 0
     assert "coordinates: [48.21, 16.37]" in (atlas.root / "cities/wien.md").read_text()
     assert atlas.diagnostics() == []
+
+
+def read_city(path: Path):
+    from generator.load import parse_source
+
+    source, problems = parse_source(path.read_bytes(), path, f"cities/{path.name}", "city")
+    assert problems == []
+    return source
+
+
+def test_import_update_of_potsdam_merges_the_row_and_keeps_every_membership_date_and_source(tmp_path, capsys):
+    root = copy_atlas(tmp_path / "atlas")
+    path = root / "cities/potsdam.md"
+    original = path.read_text(encoding="utf-8")
+    before = read_city(path)
+    assert len(before.data["sources"]) == 7 and "eurocities" not in str(before.data["networks"])
+    old = before.data["coordinates"]
+    source = write_csv(tmp_path / "potsdam.csv", [["Potsdam", "DE", "52.4", "13.07", "eurocities",
+                                                   "https://example.org/potsdam-members"]])
+
+    assert main(["--root", str(root), "import", str(source), "--update"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"cities/potsdam.md: updated: coordinates [{old[0]}, {old[1]}] -> [52.4, 13.07]; "
+                   "added network eurocities; added 1 source",
+                   "1 rows: 0 new files, 1 updated, 0 unchanged, 0 skipped, 0 not imported"]
+    after = read_city(path)
+    assert after.data["networks"] == before.data["networks"] + ["eurocities"]  # both since dates kept
+    assert [m["since"] for m in after.data["networks"][:2]] == ["2019-06", "2021-06"]
+    assert after.data["sources"] == before.data["sources"] + ["https://example.org/potsdam-members"]
+    assert all(s["title"] for s in after.data["sources"][:7])
+    for name in ("name", "country", "featured", "subtitle", "population", "takeaways", "website", "last_verified"):
+        assert after.data[name] == before.data[name], name
+    assert after.body == before.body
+    # Only the changed lines differ: the contributor's layout and quoting stay as written.
+    added = [line for line in after.path.read_text().splitlines() if line not in original.splitlines()]
+    assert added == ["coordinates: [52.4, 13.07]", "  - eurocities", "  - https://example.org/potsdam-members"]
+    assert validate(root, [path]).errors == []
+
+    written = path.stat().st_mtime_ns
+    assert main(["--root", str(root), "import", str(source), "--update"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "cities/potsdam.md: unchanged"
+    assert path.stat().st_mtime_ns == written
+
+
+def test_import_update_keeps_comments_and_fields_the_row_does_not_carry(atlas, tmp_path, capsys):
+    path = atlas.write("cities/testville.md", f"""\
+        ---
+        # A city for tests. Lines starting with # explain the field below them.
+        name: Testville
+        country: DE
+
+        # Latitude, then longitude.
+        coordinates: [52.52, 13.405]   # from GeoNames
+        subtitle: 'Quoted: as the contributor wrote it'
+        population: {{value: 5000, year: 2020, source: https://example.org/census}}
+        networks: [test-network]
+        takeaways:
+          - One.
+        # The sources (required)
+        sources:
+          - title: The city's page
+            url: https://example.org/testville
+        last_verified: {RECENT}
+        ---
+
+        A city for tests.
+        """)
+    original = path.read_text()
+    source = write_csv(tmp_path / "rows.csv", [["Testville", "DE", "52.52", "13.405", "",
+                                                "https://example.org/testville/"]], header=["name", "country", "latitude", "longitude", "website", "source"])
+    assert main(["--root", str(atlas.root), "import", str(source), "--update"]) == 0
+    assert "cities/testville.md: unchanged" in capsys.readouterr().out  # the same address, with a slash
+    assert path.read_text() == original
+
+    source = write_csv(tmp_path / "rows.csv", [["Testville", "DE", "52.52", "13.405", "https://testville.example.org",
+                                                "yes", "https://example.org/new"]],
+                       header=["name", "country", "latitude", "longitude", "website", "featured", "source"])
+    assert main(["--root", str(atlas.root), "import", str(source), "--update", "--verified", RECENT]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "cities/testville.md: updated: added featured true; added website 'https://testville.example.org'; "
+        "added 1 source")
+    text = path.read_text()
+    assert text.replace("featured: true\n", "").replace("website: https://testville.example.org\n", "").replace(
+        "  - https://example.org/new\n", "") == original
+    assert text.index("featured: true") < text.index("subtitle:") and text.index("website:") < text.index(
+        "# The sources")
+
+
+def test_import_update_of_a_file_written_in_flow_style_rewrites_it_without_losing_a_value(atlas, tmp_path, capsys):
+    path = atlas.write("cities/testville.md", f"""\
+        ---
+        {{name: Testville, country: DE, coordinates: [52.52, 13.405], population: {{value: 5000, year: 2020,
+          source: "https://example.org/census"}}, networks: [{{network: test-network, since: 2019-06}}],
+          sources: [{{title: "Census: 2020", url: "https://example.org/census"}}], last_verified: {RECENT}}}
+        ---
+
+        A city for tests.
+        """)
+    before = read_city(path)
+    source = write_csv(tmp_path / "rows.csv", [["Testville", "DE", "52.53", "13.405", "",
+                                                "https://example.org/new"]])
+    assert main(["--root", str(atlas.root), "import", str(source), "--update"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "cities/testville.md: updated: coordinates [52.52, 13.405] -> [52.53, 13.405]; added 1 source")
+    after = read_city(path)
+    assert after.data == {**before.data, "coordinates": [52.53, 13.405],
+                          "sources": [*before.data["sources"], "https://example.org/new"]}
+    assert after.body == before.body
+    assert "  - network: test-network\n    since: 2019-06\n" in path.read_text()
+
+
+def test_import_update_with_empty_cells_changes_only_what_the_row_gives(atlas, tmp_path, capsys):
+    atlas.write("networks/second-network.md", NETWORK)
+    before = read_city(atlas.root / "cities/testville.md").data
+    source = write_csv(tmp_path / "rows.csv", [["testville", "", "", "", "", "second-network", ""]],
+                       header=["slug", *HEADER])
+    assert main(["--root", str(atlas.root), "import", str(source), "--update"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "cities/testville.md: updated: added network second-network"
+    assert read_city(atlas.root / "cities/testville.md").data == {**before,
+                                                                  "networks": ["test-network", "second-network"]}
+
+
+def test_import_update_refuses_a_file_it_cannot_merge_into_and_leaves_it_alone(atlas, tmp_path, capsys):
+    path = atlas.write("cities/testville.md", CITY.replace("networks: [test-network]", "networks: test-network"))
+    before = path.read_text()
+    source = write_csv(tmp_path / "rows.csv", [["Testville", "DE", "52.52", "13.405", "other-network",
+                                                "https://example.org/testville"]])
+    assert main(["--root", str(atlas.root), "import", str(source), "--update"]) == 1
+    out = capsys.readouterr().out
+    assert (f"{source}: row 2: Testville: cities/testville.md: networks: expected a list, found the text "
+            "'test-network'; fix the file first") in out
+    assert path.read_text() == before
+
+
+# Characters YAML reads differently from how they were written, among the usual suspects.
+HOSTILE_NAMES = ["Saint-Denis: ligne deux - and: a colon",
+                 "Mid del # 'single' \"double\" [flow] {map} &a *b !t @c %d | > ? ---"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_whatever_a_row_says_is_written_so_that_it_reads_back_the_same(atlas, tmp_path, capsys, name):
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [9.9, 50.1]},
+                 "properties": {"name": name, "slug": "hostile", "country": "DE", "subtitle": name,
+                                "sources": ["https://example.org/x"]}}]
+    source = tmp_path / "rows.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    assert main(["--root", str(atlas.root), "import", str(source), "--verified", RECENT]) == 0
+    city = read_city(atlas.root / "cities/hostile.md")
+    assert city.data["name"] == name and city.data["subtitle"] == name
+    assert len((atlas.root / "cities/hostile.md").read_text().splitlines()) == 9  # every value on one line
+
+
+def test_a_row_with_a_line_break_in_a_name_is_refused_not_written(atlas, tmp_path, capsys):
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [9.9, 50.1]},
+                 "properties": {"name": "Saint-Denis\x85deux\nand a newline", "slug": "hostile", "country": "DE",
+                                "sources": ["https://example.org/x"]}}]
+    source = tmp_path / "rows.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    assert main(["--root", str(atlas.root), "import", str(source), "--verified", RECENT]) == 1
+    assert "expected one line of visible text, found the character U+0085" in capsys.readouterr().out
+    assert not (atlas.root / "cities/hostile.md").exists()
+
+
+def test_a_name_cannot_forge_a_line_of_the_import_report(atlas, tmp_path, capsys):
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [9.9, 50.1]},
+                 "properties": {"name": "Evil\n::error file=x.md::owned\r::warning ::x", "country": "Atlantis",
+                                "sources": ["https://example.org/x"]}}]
+    source = tmp_path / "rows.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    assert main(["--root", str(atlas.root), "import", str(source)]) == 1
+    out = capsys.readouterr().out
+    assert not any(line.startswith("::") for line in out.splitlines())
+    assert f"{source}: feature 1: Evil\\n::error file=x.md::owned\\r::warning ::x: country: expected an ISO" in out
+
+
+GEOJSON_FEATURES = [
+    ("a text", "feature 1: expected a GeoJSON Feature (an object with properties and a geometry), "
+               "found the text 'a text'"),
+    ({"type": "Feature", "properties": ["Wien"], "geometry": {"type": "Point", "coordinates": [16.37, 48.21]}},
+     "feature 2: properties: expected an object such as"),
+    ({"type": "Feature", "properties": {"name": "Graz", "country": "AT"}, "geometry": "16.37, 48.21"},
+     "feature 3: Graz: geometry: expected a point such as"),
+    ({"type": "Feature", "properties": {"name": "Linz", "country": "AT"},
+      "geometry": {"type": "Point", "coordinates": ["14.29", None]}},
+     'feature 4: Linz: geometry: expected coordinates [longitude, latitude], two numbers, found ["14.29", null]'),
+    ({"type": "Feature", "properties": {"name": "Salzburg", "country": "AT"},
+      "geometry": {"type": "Polygon", "coordinates": [[[13, 47], [13.1, 47], [13, 47.1], [13, 47]]]}},
+     "feature 5: Salzburg: geometry: expected a Point, found the text 'Polygon'"),
+    ({"type": "Feature", "properties": {"name": ["Innsbruck"], "country": "AT"},
+      "geometry": {"type": "Point", "coordinates": [11.39, 47.26]}},
+     "feature 6: name: expected text, found a list of 1"),
+    ({"type": "Feature", "properties": {"name": "Wels", "country": "AT", "sources": ["https://example.org/wels"]},
+      "geometry": {"type": "Point", "coordinates": [14.03, 48.16]}}, None),
+]
+
+
+def test_geojson_features_that_are_not_what_they_should_be_are_reported_one_by_one(atlas, tmp_path, capsys):
+    source = tmp_path / "members.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": [f for f, _ in GEOJSON_FEATURES]}))
+    assert main(["--root", str(atlas.root), "import", str(source), "--verified", RECENT]) == 1
+    out = capsys.readouterr().out
+    for _, message in GEOJSON_FEATURES:
+        if message:
+            assert f"{source}: {message}" in out
+    assert "7 rows: 1 new files, 0 updated, 0 unchanged, 0 skipped, 6 not imported" in out
+    assert sorted(p.name for p in (atlas.root / "cities").iterdir()) == ["testville.md", "wels.md"]
+
+
+@pytest.mark.parametrize("content, message", [
+    ('[{"type": "Feature"}]', "at the top level, found a list"),
+    ('{"type": "FeatureCollection", "features": {"a": 1}}',
+     'expected "features" to be a list of features, found a group'),
+    ('{"type": "Feature", "geometry": null}', "found an object whose type is the text 'Feature'"),
+    ('{"type": "FeatureCollection", "features": []}', "expected at least one city, found no features"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"type": "FeatureCollection", "features": [1' + "0" * 5000 + "]}", "not valid JSON"),
+])
+def test_a_geojson_file_that_is_not_a_feature_collection_is_refused_with_a_reason(atlas, tmp_path, capsys,
+                                                                                    content, message):
+    source = tmp_path / "members.geojson"
+    source.write_text(content)
+    assert main(["--root", str(atlas.root), "import", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"atlas: error: {source}") and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "the file is empty; expected a header row"),
+    (b"\n\n", "the file is empty; expected a header row"),
+    (b"name,country,latitude,longitude,source\n", "expected at least one city, found no rows below the header"),
+    (b"name,country,latitude,longitude,source\nA\x00b,DE,50,8,https://example.org\n",
+     "line 2: expected text, found a NUL byte"),
+    ("name,country,latitude,longitude,source\n".encode("utf-16"), "line 1: expected UTF-8 text, found byte 0xff"),
+    (b"name,country,latitude,longitude,source,name\n", "row 1: column 'name' appears twice"),
+    (b"name,country,,latitude,longitude,source\n", "row 1: column 3 has no name"),
+    (b'name,country,latitude,longitude,source\n"' + b"x" * 200_000 + b'",DE,50,8,https://example.org\n',
+     "line 2: cannot read it as CSV"),
+])
+def test_a_csv_file_that_cannot_be_read_as_a_spreadsheet_is_refused_with_a_reason(atlas, tmp_path, capsys,
+                                                                                   content, message):
+    source = tmp_path / "members.csv"
+    source.write_bytes(content)
+    assert main(["--root", str(atlas.root), "import", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"atlas: error: {source}") and message in err
+    assert sorted(p.name for p in (atlas.root / "cities").iterdir()) == ["testville.md"]
+
+
+def test_a_row_with_more_cells_than_the_header_is_reported_not_cut(atlas, tmp_path, capsys):
+    source = tmp_path / "members.csv"
+    source.write_text("name,country,latitude,longitude,source\n"
+                      "Mainz,DE,50.0,8.27,https://example.org/a\n"
+                      "Bingen,DE,49,97,7.9,https://example.org/b\n")
+    assert main(["--root", str(atlas.root), "import", str(source), "--verified", RECENT]) == 1
+    out = capsys.readouterr().out
+    assert (f"{source}: row 3: Bingen: expected at most 5 cells, as in the header row, found 6 "
+            "(extra: 'https://example.org/b') (hint: a value that contains a comma must be in double quotes)") in out
+    assert sorted(p.name for p in (atlas.root / "cities").iterdir()) == ["mainz.md", "testville.md"]
+
+
+def test_a_row_named_index_is_refused_because_cities_index_is_a_generated_page(atlas, tmp_path, capsys):
+    source = write_csv(tmp_path / "members.csv", [["Index", "DE", "50.1", "8.6", "", "https://example.org/a"]])
+    assert main(["--root", str(atlas.root), "import", str(source), "--verified", RECENT]) == 1
+    out = capsys.readouterr().out
+    assert (f"{source}: row 2: Index: the file name 'index.md' is reserved: cities/index.md is a page the site "
+            "generates, the list of all cities (hint: rename the file, e.g. to cities/index-de.md)") in out
+    assert not (atlas.root / "cities/index.md").exists()
+
+
+MUNICH = f"""\
+---
+name: Munich
+country: DE
+coordinates: [48.13743, 11.57549]
+sources:
+  - https://www.geonames.org/2867714/munich.html
+last_verified: {RECENT}
+---
+"""
+
+
+@pytest.mark.parametrize("row, reason", [
+    (["München", "DE", "48.1372", "11.5755", "", "https://example.org/muenchen"], "it lies 0.03 km away"),
+    (["Muenchen", "DE", "48.2", "11.6", "", "https://www.geonames.org/2867714"], "both cite GeoNames place 2867714"),
+])
+def test_a_row_for_a_city_already_in_the_atlas_under_another_name_is_not_imported(atlas, tmp_path, capsys,
+                                                                                  row, reason):
+    atlas.write("cities/munich.md", MUNICH)
+    source = write_csv(tmp_path / "members.csv", [row])
+    assert main(["--root", str(atlas.root), "import", str(source), "--verified", RECENT]) == 1
+    out = capsys.readouterr().out
+    assert (f"{source}: row 2: {row[0]}: not imported: likely the same place as cities/munich.md (Munich): "
+            f"{reason}") in out
+    assert "(hint: if it is the same city, give the row the slug 'munich' and import with --update" in out
+    assert sorted(p.name for p in (atlas.root / "cities").iterdir()) == ["munich.md", "testville.md"]
+
+    # The hint works: the row, given Munich's slug, updates Munich.
+    source = write_csv(tmp_path / "members.csv", [["munich", *row]], header=["slug", *HEADER])
+    assert main(["--root", str(atlas.root), "import", str(source), "--update"]) == 0
+    assert capsys.readouterr().out.startswith(f"cities/munich.md: updated: name 'Munich' -> {row[0]!r}; coordinates")
 
 
 # ---- the field reference -------------------------------------------------------------
