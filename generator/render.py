@@ -200,8 +200,13 @@ def field_rows(record, prefix: str = "") -> list[dict]:
 def render_field_reference(r: Renderer) -> Output:
     from .model import BODY_SECTIONS, ENTITIES
 
+    from . import body, safety
+
     entities = [(kind, FOLDER_OF[kind], field_rows(record), BODY_SECTIONS[kind]) for kind, record in ENTITIES.items()]
-    return Output("fields.md", r.page("fields.md.j2", "fields.md", entities=entities), in_nav=True)
+    attributes = {tag: sorted(names) for tag, names in safety.BODY_ATTRIBUTES.items() if tag != "*"}
+    return Output("fields.md", r.page("fields.md.j2", "fields.md", entities=entities, tags=sorted(safety.BODY_TAGS),
+                                      everywhere=sorted(safety.BODY_ATTRIBUTES["*"]), attributes=attributes,
+                                      limits=body), in_nav=True)
 
 
 FOLDER_OF = {"city": "cities", "initiative": "initiatives", "network": "networks"}

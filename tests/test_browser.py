@@ -273,3 +273,52 @@ def test_no_serious_or_critical_accessibility_violation(page, real, path):
                f" {v['nodes'][0].get('failureSummary', '')[:300]}"
                for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+# ---- the Content-Security-Policy, in the browser -------------------------------------
+
+def test_the_policy_stops_what_a_sanitiser_bug_would_let_through(browser, demo, tmp_path):
+    """A page with active content injected after the build: the browser runs and loads none of it."""
+    site = Path(demo.httpd.RequestHandlerClass.keywords["directory"])
+    html = (site / "about/index.html").read_text(encoding="utf-8")
+    injected = ('<script>window.__pwned = 1</script><img src="x" onerror="window.__pwned = 2">'
+                '<img src="https://tracker.example/p.gif"><div style="background:url(https://tracker.example/b.gif)">x</div>'
+                '<iframe src="https://evil.example/"></iframe><a id="clickme" href="javascript:window.__pwned=3">x</a>')
+    (site / "injected").mkdir(exist_ok=True)
+    (site / "injected/index.html").write_text(html.replace('<article class="md-content__inner md-typeset">',
+                                                           '<article class="md-content__inner md-typeset">' + injected))
+    context = browser.new_context()
+    page = context.new_page()
+    requested, violations = [], []
+    context.route("**/*", lambda route: (requested.append(route.request.url), route.continue_())
+                  if urlsplit(route.request.url).hostname == "127.0.0.1" else (requested.append(route.request.url),
+                                                                                  route.abort()))
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    page.goto(demo.url + "injected/")
+    page.wait_for_load_state("networkidle")
+    page.click("#clickme")
+    page.wait_for_timeout(300)
+    pwned = page.evaluate("window.__pwned")
+    context.close()
+    assert pwned is None
+    assert [url for url in requested if urlsplit(url).hostname != "127.0.0.1"] == []
+    assert len(violations) >= 4, violations  # inline script, handler, remote image, inline style, frame
+
+
+def test_search_works_under_the_policy(page, demo):
+    page.goto(demo.url)
+    page.click("input.md-search__input")
+    page.keyboard.type("Synthetic Network")  # typed: the search listens to key presses
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    assert "Synthetic Network" in page.inner_text(".md-search-result__list")
+
+
+def test_the_colour_toggle_works_and_is_remembered_under_the_policy(page, demo):
+    page.goto(demo.url + "about/")
+    before = page.get_attribute("body", "data-md-color-scheme")
+    page.click("form[data-md-component='palette'] label:visible")
+    page.wait_for_timeout(200)
+    after = page.get_attribute("body", "data-md-color-scheme")
+    assert {before, after} == {"default", "slate"}
+    page.reload()
+    assert page.get_attribute("body", "data-md-color-scheme") == after  # the inline-script-free palette restore
