@@ -15,8 +15,10 @@ class Run:
     peak_mib: float
 
 
-def measure(command: list[str], cwd=None, repeat: int = 3, env=None) -> Run:
-    """The fastest of `repeat` runs, with that run's peak RSS (Linux: ru_maxrss is in KiB)."""
+def measure(command: list[str], cwd=None, repeat: int = 3, env=None, expect: int = 0) -> Run:
+    """The fastest of `repeat` runs, with that run's peak RSS (Linux: ru_maxrss is in KiB).
+
+    `expect` is the exit status a run must end with (1 for a check that must refuse its input)."""
     best: Run | None = None
     for _ in range(repeat):
         started = time.perf_counter()
@@ -24,7 +26,7 @@ def measure(command: list[str], cwd=None, repeat: int = 3, env=None) -> Run:
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) != 0:
+        if os.waitstatus_to_exitcode(status) != expect:
             sys.exit(f"benchmark command failed: {' '.join(command)}\n{process.stderr.read().decode()[-2000:]}")
         run = Run(elapsed, usage.ru_maxrss / 1024)
         best = run if best is None or run.seconds < best.seconds else best
@@ -32,10 +34,10 @@ def measure(command: list[str], cwd=None, repeat: int = 3, env=None) -> Run:
     return best
 
 
-def compare(baseline: list[str], ours: list[str], repeat: int = 3, cwd=None) -> tuple[Run, Run]:
+def compare(baseline: list[str], ours: list[str], repeat: int = 3, cwd=None, expect: int = 0) -> tuple[Run, Run]:
     """Alternate the two commands so that a noisy moment hurts both alike; best run of each."""
     runs: dict[int, list[Run]] = {0: [], 1: []}
     for _ in range(repeat):
         for index, command in enumerate((baseline, ours)):
-            runs[index].append(measure(command, cwd=cwd, repeat=1))
+            runs[index].append(measure(command, cwd=cwd, repeat=1, expect=expect if index else 0))
     return min(runs[0], key=lambda r: r.seconds), min(runs[1], key=lambda r: r.seconds)

@@ -233,3 +233,11 @@ def test_the_readme_first_atlas_new_example_works_on_a_fresh_clone(tmp_path):
     result = subprocess.run([sys.executable, "-m", "generator", *args], cwd=atlas, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("wrote cities/")
+
+
+def test_two_slugs_that_differ_only_by_case_stop_the_build_with_a_diagnostic_not_a_traceback(tmp_path):
+    atlas = copy_atlas(tmp_path / "atlas")
+    shutil.copy(atlas / "cities/bern.md", atlas / "cities/Bern.md")
+    result = build_site(atlas, tmp_path / "site")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "cities/bern.md:1:1: error[slug-collision]" in result.stderr

@@ -725,3 +725,16 @@ def test_the_field_reference_lists_every_field_of_the_model():
         for f in record.fields:
             assert f"| `{f.name}` |" in page, f"{kind}.{f.name} missing"
     assert "| `population.year` | yes |" in page and "`political-participation`" in page
+
+
+@pytest.mark.parametrize("column, value", [("website", "https://x.org/><svg/onload=alert(3)>"),
+                                           ("source", "javascript:alert(1)"),
+                                           ("source", "https://x.org/\"onmouseover=\"alert(1)")])
+def test_an_imported_row_with_a_hostile_address_is_refused_like_a_file(atlas, tmp_path, capsys, column, value):
+    header = ["name", "country", "latitude", "longitude", "source"] + (["website"] if column == "website" else [])
+    row = ["Hostileburg", "DE", "50.1", "9.9", value if column == "source" else "https://example.org/x"]
+    source = write_csv(tmp_path / "rows.csv", [row + ([value] if column == "website" else [])], header=header)
+    assert main(["--root", str(atlas.root), "import", str(source), "--verified", RECENT]) == 1
+    out = capsys.readouterr().out
+    assert "row 2: Hostileburg:" in out and ("bad-url" in out or "expected" in out)
+    assert not (atlas.root / "cities/hostileburg.md").exists()
