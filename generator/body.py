@@ -51,6 +51,15 @@ def _escaped(text: str, offset: int) -> bool:
     return count % 2 == 1
 
 
+def _next(text: str, char: str, start: int, known: int) -> int:
+    """The next `char` at or after start (len(text) if none), reusing `known` while it is still ahead:
+    each search starts beyond the last one's result, so all of them together read the text once."""
+    if known >= start:
+        return known
+    found = text.find(char, start)
+    return len(text) if found < 0 else found
+
+
 def _show(text: str, limit: int = 40) -> str:
     text = text if len(text) <= limit else text[: limit - 3] + "..."
     return repr(text)
@@ -317,12 +326,8 @@ def scan_html(body: str) -> tuple[list[Tag], list[Link], list[Finding]]:
             continue
         if not (following.isascii() and (following.isalpha() or following == "/")):
             continue  # "a < b", "<3": text
-        if next_close < at:
-            next_close = body.find(">", at)
-            next_close = len(body) if next_close < 0 else next_close
-        if next_open < position:
-            next_open = body.find("<", position)
-            next_open = len(body) if next_open < 0 else next_open
+        next_close = _next(body, ">", at, next_close)
+        next_open = _next(body, "<", position, next_open)
         if next_close >= len(body) or next_open < next_close:
             findings.append(Finding(at, "unclosed-tag", f"expected '>' to close {_show(body[at:at + 20])}",
                                     "write &lt; for a '<' that does not start an HTML tag"))
@@ -413,12 +418,8 @@ def curly_groups(body: str) -> Iterator[tuple[int, str]]:
         at = body.find("{", position)
         if at < 0:
             return
-        if next_close < at:
-            next_close = body.find("}", at)
-            next_close = len(body) if next_close < 0 else next_close
-        if next_line < at:
-            next_line = body.find("\n", at)
-            next_line = len(body) if next_line < 0 else next_line
+        next_close = _next(body, "}", at, next_close)
+        next_line = _next(body, "\n", at, next_line)
         if next_close < next_line:
             yield at + 1, body[at + 1 : next_close]
             position = next_close + 1

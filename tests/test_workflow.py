@@ -17,7 +17,7 @@ from generator.cli import main
 from generator.model import ENTITIES
 from generator.validate import validate
 
-from .conftest import CITY, NETWORK, RECENT, ROOT
+from .conftest import CITY, INITIATIVE, NETWORK, RECENT, ROOT
 from .site import copy_atlas
 
 WORKFLOWS = sorted([*(ROOT / ".github/workflows").glob("*.yml"), *(ROOT / ".github/workflows").glob("*.yaml")])
@@ -304,8 +304,8 @@ def test_diff_prints_names_from_the_data_on_one_line_and_as_plain_text_in_markdo
     commit_all(atlas.root, "base")
     city = (atlas.root / "cities/testville.md").read_text()
     atlas.write("cities/testville.md", city.replace("name: Testville", 'name: "Evil\\n::error file=a.md::owned\\r"'))
-    atlas.write("initiatives/test-welcome.md", INITIATIVE_WITH_TITLE.format(
-        title="'<img src=x onerror=alert(1)> | `code` [link](https://evil.example) *bold* &amp;'"))
+    atlas.write("initiatives/test-welcome.md", INITIATIVE.replace(
+        "title: Test Welcome", "title: '<img src=x onerror=alert(1)> | `code` [link](https://evil.example) *bold* &amp;'"))
     commit_all(atlas.root, "head")
 
     assert main(["--root", str(atlas.root), "diff", "HEAD~1"]) == 0
@@ -322,16 +322,6 @@ def test_diff_prints_names_from_the_data_on_one_line_and_as_plain_text_in_markdo
     assert len(re.findall(r"(?<!\\)\|", row)) == 6  # no cell broken
 
 
-INITIATIVE_WITH_TITLE = f"""\
----
-title: {{title}}
-city: testville
-topics: [access-to-social-rights]
-since: 2016
-sources: [https://example.org/welcome]
-last_verified: {RECENT}
----
-"""
 
 
 # ---- atlas import --------------------------------------------------------------------
