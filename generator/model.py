@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
@@ -196,6 +197,7 @@ URL_TEXT = re.compile(URL_CHARACTERS.pattern + "*")
 HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})\.?")
 
 
+@functools.lru_cache(maxsize=8192)  # the same addresses recur across files (a network's member page)
 def url_problem(value: str) -> tuple[str, str, str | None] | None:
     """Why a text is not an absolute http(s) address that is safe to print anywhere: (code, found, hint)."""
     scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""

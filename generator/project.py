@@ -9,8 +9,8 @@ atlas would silently ignore are reported.
 from __future__ import annotations
 
 import math
+import os
 import re
-import stat
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -224,23 +224,25 @@ def scan_data_folders(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnost
             continue
         if not directory.is_dir():
             continue
-        for path in sorted(directory.iterdir()):
+        with os.scandir(directory) as entries:  # one directory read; no file is opened or followed here
+            listing = sorted(entries, key=lambda entry: entry.name)
+        for entry in listing:
+            path = directory / entry.name
             name = display_name(path, root).rsplit("/", 1)[-1]
-            if path.is_symlink():
+            if entry.is_symlink():
                 report(path, "symlink", f"{name} is a symbolic link; the atlas never follows links",
                        f"replace it with the {kind}'s file itself")
                 continue
-            if IGNORED.fullmatch(path.name) and path.name != ".md" and not path.name.endswith(".md"):
+            if IGNORED.fullmatch(entry.name) and entry.name != ".md" and not entry.name.endswith(".md"):
                 continue
-            if name != path.name:
+            if name != entry.name:
                 report(path, "bad-file-name", f"the file name {name!r} is not valid UTF-8",
                        "rename it using letters, digits and dashes")
                 continue
-            mode = path.lstat().st_mode
-            if stat.S_ISDIR(mode):
+            if entry.is_dir(follow_symlinks=False):
                 report(path, "stray-folder", f"expected only files in {folder}/, found the folder {name}/, "
                        "whose files the atlas would not read", f"move its files up into {folder}/")
-            elif not stat.S_ISREG(mode):
+            elif not entry.is_file(follow_symlinks=False):
                 report(path, "stray-file", f"expected a file, found a special file {name!r}")
             elif name in vocabulary_files and f"{folder}/{name}" in VOCABULARIES.values():
                 continue
