@@ -241,3 +241,10 @@ def test_two_slugs_that_differ_only_by_case_stop_the_build_with_a_diagnostic_not
     result = build_site(atlas, tmp_path / "site")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "cities/bern.md:1:1: error[slug-collision]" in result.stderr
+
+
+def test_only_the_live_preview_allows_an_inline_script():
+    from generator.safety import content_security_policy
+
+    assert "'unsafe-inline'" not in content_security_policy()  # the published site: none at all
+    assert "script-src 'self' 'unsafe-inline'" in content_security_policy(live_reload=True)  # mkdocs serve's reload
