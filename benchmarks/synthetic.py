@@ -16,8 +16,11 @@ ANCHORS = [("DE", 51.0, 10.0), ("IT", 42.5, 12.8), ("FR", 46.5, 2.5), ("ES", 40.
 TOPICS = ["access-to-social-rights", "reception-and-residence-security", "protection-against-deportation",
           "political-participation", "intercultural-inclusion-and-anti-racism", "structural-capacities",
           "civil-society-cooperation-and-advocacy"]
-BODY = ("## What is unique about the city\n\nSynthetic text for the benchmark. " * 3 + "\n\n"
-        "## Focus of local migration policy\n\nMore synthetic text, with a [link](https://example.org).\n")
+# A featured profile's five sections (the validator's profile-sections rule).
+BODY = ("## What is unique about the city\n\n" + "Synthetic text for the benchmark. " * 3 + "\n\n"
+        "## Focus of local migration policy\n\nMore synthetic text, with a [link](https://example.org).\n\n"
+        "## Greatest achievements\n\nSynthetic achievements.\n\n## Key factors\n\nSynthetic factors.\n\n"
+        "## Political activity beyond the city level\n\nSynthetic advocacy.\n")
 
 
 def place(rng: random.Random, country: str, latitude: float, longitude: float) -> tuple[float, float]:

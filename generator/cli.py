@@ -12,7 +12,9 @@ from . import __version__
 from .countries import is_country_code
 from .diagnostics import format_github, format_json, format_text, one_line, summary_line
 from .load import FOLDERS, RESERVED_SLUGS, slugify
-from .model import json_schema
+from .kinds import KINDS as KINDS_REGISTRY
+from .kinds import json_schema
+from .model import Country as CountryType
 
 EPILOG_VALIDATE = """examples:
   atlas validate                         check every file of the atlas here
@@ -89,17 +91,23 @@ def cmd_new(args: argparse.Namespace) -> int:
               f"{FOLDERS[args.kind]}; add a word to the name, e.g. \"{args.name} (region)\"", file=sys.stderr)
         return 2
     given: dict[str, str] = {}
-    if args.kind == "city" and args.country:
-        if not is_country_code(args.country.upper()):
-            print(f"atlas: error: --country expects a two-letter ISO code such as DE, found {args.country!r}",
+    fields = {f.name: f for f in KINDS_REGISTRY[args.kind].fields}
+    for option in ("country", "city"):  # a field of the new file, given on the command line
+        value = getattr(args, option)
+        if value is None:
+            continue
+        if option not in fields:
+            has = [name for name, kind in KINDS_REGISTRY.items() if option in {f.name for f in kind.fields}]
+            print(f"atlas: error: --{option} is for {' and '.join(KINDS_REGISTRY[k].folder for k in has)}",
                   file=sys.stderr)
             return 2
-        given["country"] = args.country.upper()
-    if args.kind == "initiative" and args.city:
-        given["city"] = args.city
-    if args.country and args.kind != "city" or args.city and args.kind != "initiative":
-        print("atlas: error: --country is for cities and --city for initiatives", file=sys.stderr)
-        return 2
+        if isinstance(fields[option].type, CountryType):
+            if not is_country_code(value.upper()):
+                print(f"atlas: error: --country expects a two-letter ISO code such as DE, found {value!r}",
+                      file=sys.stderr)
+                return 2
+            value = value.upper()
+        given[option] = value
     target = root / FOLDERS[args.kind] / f"{slug}.md"
     if target.exists():
         print(f"atlas: error: {target.relative_to(root)} already exists; edit it instead", file=sys.stderr)
@@ -112,7 +120,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    kinds = [args.kind] if args.kind else ["city", "initiative", "network"]
+    kinds = [args.kind] if args.kind else list(KINDS_REGISTRY)
     schemas = {kind: json_schema(kind) for kind in kinds}
     print(json.dumps(schemas[args.kind] if args.kind else schemas, indent=2, ensure_ascii=False, default=str))
     return 0
@@ -196,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="write a template for a new city, initiative or network",
                               description="Write a template for a new entity, with every field explained.",
                               epilog=EPILOG_NEW, formatter_class=argparse.RawDescriptionHelpFormatter)
-    new.add_argument("kind", choices=["city", "initiative", "network"])
+    new.add_argument("kind", choices=list(KINDS_REGISTRY))
     new.add_argument("name", metavar="NAME", help="the name, e.g. \"Hallstatt\"")
     new.add_argument("--country", metavar="CC", help="a city's ISO country code, e.g. DE")
     new.add_argument("--city", metavar="SLUG", help="an initiative's city, e.g. potsdam")
@@ -207,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
                                              "the model the validator uses.",
                                  epilog="examples:\n  atlas schema\n  atlas schema city > city.schema.json",
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    schema.add_argument("kind", nargs="?", choices=["city", "initiative", "network"])
+    schema.add_argument("kind", nargs="?", choices=list(KINDS_REGISTRY))
     schema.set_defaults(run=cmd_schema)
 
     changes = commands.add_parser("diff", help="list the entities a change adds, removes or changes",

@@ -13,10 +13,10 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .kinds import KINDS as REGISTRY
+from .model import Country as CountryType
 from .load import FOLDERS, KINDS, one_line, parse_source
 
-NAME_FIELD = {"city": "name", "initiative": "title", "network": "name"}
-PLURAL = {"city": "cities", "initiative": "initiatives", "network": "networks"}
 
 
 class GitError(Exception):
@@ -89,8 +89,9 @@ def _parse(path: str, raw: bytes):
 
 def _label(source, kind: str) -> tuple[str, str | None]:
     data = source.data if isinstance(source.data, dict) else {}
-    name = data.get(NAME_FIELD[kind])
-    country = data.get("country") if kind == "city" else None
+    name = data.get(REGISTRY[kind].title)
+    place = REGISTRY[kind].field_of(CountryType)
+    country = data.get(place.name) if place else None
     return (str(name) if name else source.slug), (str(country) if isinstance(country, str) else None)
 
 
@@ -131,13 +132,13 @@ def summary(changes: list[Change]) -> str:
         return "no change to the atlas's data"
     parts = []
     for action in ("adds", "changes", "removes"):
-        for kind in ("city", "initiative", "network"):
+        for kind in REGISTRY:
             group = [c for c in changes if c.action == action and c.kind == kind]
             if len(group) == 1:
                 c = group[0]
                 parts.append(f"{action} {kind} {c.name}" + (f" ({c.country})" if c.country else ""))
             elif group:
-                parts.append(f"{action} {len(group)} {PLURAL[kind]}")
+                parts.append(f"{action} {len(group)} {REGISTRY[kind].folder}")
     return "; ".join(parts)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from .load import SourceFile
-from .model import ENTITIES
+from .kinds import KINDS
 
 
 class _Flow(list):
@@ -55,7 +55,7 @@ def _yaml(data: dict[str, Any]) -> str:
 
 def to_front_matter(data: dict[str, Any], kind: str = "city") -> str:
     """Front matter with the model's fields in the model's order, then any other field as it came."""
-    order = ENTITIES[kind].field_names()
+    order = KINDS[kind].record.field_names()
     ordered = {**{k: data[k] for k in order if k in data}, **{k: v for k, v in data.items() if k not in order}}
     return "---\n" + _yaml(ordered) + "---\n"
 
@@ -113,7 +113,7 @@ def patch_front_matter(text: str, source: SourceFile, values: dict[str, Any], ed
     or ("append", items) for a list that grows. Callers check that the result reads back as
     `values`: a layout these line edits cannot follow is theirs to handle.
     """
-    order = ENTITIES[source.kind].field_names()
+    order = KINDS[source.kind].record.field_names()
     lines = text.split("\n")
     blocks = _blocks(lines, source)
     replacements = []  # (start, end, rank, new lines), applied from the bottom up

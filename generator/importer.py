@@ -22,15 +22,27 @@ from urllib.parse import urlsplit
 
 from .frontmatter import patch_front_matter, to_front_matter
 from .load import FOLDERS, SLUG, SourceFile, one_line, parse_source, read_source, slugify
-from .model import CITY, describe
+from .kinds import CITY
+from .model import Text, Url, describe
 from .validate import Settings, check_source, discover, find_duplicate_places, load_vocabularies, make_context
 
 REQUIRED = ("name", "country", "latitude", "longitude")
 SOURCE_COLUMNS = ("sources", "source")
-KNOWN = set(REQUIRED) | set(SOURCE_COLUMNS) | {"networks", "website", "subtitle", "last_verified", "featured", "slug"}
 SPLIT = re.compile(r"\s*[;|,]\s*|\s+")
-SCALARS = ("name", "country", "coordinates", "featured", "subtitle", "website", "last_verified")
-ORDER = CITY.field_names()
+
+
+def texts() -> tuple[str, ...]:
+    """The model's text and address fields: each a column of the same name (subtitle, website, ...)."""
+    return tuple(f.name for f in CITY.fields if isinstance(f.type, (Text, Url)) and f.name not in REQUIRED)
+
+
+def known_columns() -> set[str]:
+    return set(REQUIRED) | set(SOURCE_COLUMNS) | {"networks", "last_verified", "featured", "slug"} | set(texts())
+
+
+def scalars() -> tuple[str, ...]:
+    """The fields a row replaces (networks and sources are added to instead)."""
+    return ("name", "country", "coordinates", "featured", "last_verified", *texts())
 SAVE_AS = "save the spreadsheet as 'CSV UTF-8'"
 
 
@@ -119,11 +131,12 @@ def _csv_rows(path: Path, text: str) -> list[Row]:
         raise ImportFailed(f"{path}: row 1: missing column{'s' if len(missing) > 1 else ''} "
                            f"{', '.join(repr(m) for m in missing)}; the header row has "
                            f"{', '.join(one_line(c) for c in columns) or 'nothing'}")
-    unknown = [c for c in columns if c not in KNOWN]
+    known = known_columns()
+    unknown = [c for c in columns if c not in known]
     if unknown:
         raise ImportFailed(f"{path}: row 1: unknown column{'s' if len(unknown) > 1 else ''} "
                            f"{', '.join(repr(one_line(u)) for u in unknown)}; "
-                           f"known columns: {', '.join(sorted(KNOWN))}")
+                           f"known columns: {', '.join(sorted(known))}")
     rows = []
     for number, cells in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in cells):
@@ -253,7 +266,7 @@ def row_data(row: Row) -> dict[str, Any]:
     elif (text := _text(row, "featured")):
         yes, no = text.lower() in ("true", "yes", "1"), text.lower() in ("false", "no", "0")
         data["featured"] = True if yes else False if no else text  # other text: the check reports it
-    for key in ("subtitle", "website"):
+    for key in texts():
         if (text := _text(row, key)):
             data[key] = text
     networks = _items(row, "networks", SPLIT)
@@ -310,8 +323,8 @@ def merge(old: dict[str, Any], given: dict[str, Any], display: str) -> tuple[dic
     sources are only ever added to. An edit is ("set", value) or ("append", new items).
     """
     merged, edits, changes = dict(old), {}, []
-    for key in ORDER:
-        if key in SCALARS and given.get(key) not in (None, "", ["", ""]):
+    for key in CITY.record.field_names():
+        if key in scalars() and given.get(key) not in (None, "", ["", ""]):
             new, before = given[key], old.get(key, False if key == "featured" else None)
             if _same(before, new):
                 continue

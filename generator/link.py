@@ -1,4 +1,10 @@
-"""Link: turn validated records into one graph, with every relation available both ways."""
+"""Link: turn validated records into one graph, with every relation available both ways.
+
+Nothing here names a kind: each entity becomes an `Entity` whose attributes are its
+fields (as the registry declares them), references become the entities they name, and
+the fields' `backref`, `edges` and `symmetric` declarations give every relation its way
+back. Countries and vocabulary entries (topics) are the groupings entities point into.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .countries import country_name
+from .kinds import KINDS, Kind
 from .load import SourceFile
+from .model import Choice, Coordinates, Country as CountryType, Either, Field, ListOf, Ref
 from .project import Vocabulary
 
 if TYPE_CHECKING:
@@ -22,136 +30,95 @@ class Source:
 
 
 class Node:
-    """A node of the linked graph. Nodes point at each other, so the default dataclass repr
-    would print the whole atlas (and exhaust memory when pytest shows a failing value)."""
+    """A node of the linked graph. Nodes point at each other, so a default repr would print
+    the whole atlas (and exhaust memory when pytest shows a failing value)."""
 
     def __repr__(self) -> str:
         slug = getattr(self, "slug", None)  # the Atlas itself has none
         return f"<{type(self).__name__} {slug}>" if slug else f"<{type(self).__name__}>"
 
 
-@dataclass(eq=False, repr=False)
-class Membership(Node):
-    city: "City"
-    network: "Network"
-    since: str | None  # "2019", "2021-06" or "2021-06-14", as written
+class Entity(Node):
+    """A city, initiative, network, ...: its fields as attributes, plus the lists that point back."""
+
+    def __init__(self, kind: Kind, source: SourceFile):
+        self.kind = kind
+        self.slug = source.slug
+        self.path = source.display  # the source file, relative to the atlas root
+        self.body = source.body.strip("\n")
+        self.title = source.data[kind.title]  # what names it, whichever field that is
 
     def __repr__(self) -> str:
-        return f"<Membership {self.city.slug} in {self.network.slug}>"
+        return f"<{self.kind.name.capitalize()} {self.slug}>"
 
 
-@dataclass(eq=False, repr=False)
-class Entity(Node):
-    slug: str
-    path: str  # the source file, relative to the atlas root
-    body: str
-    sources: list[Source]
-    last_verified: dt.date
-    website: str | None
+class Edge(Node):
+    """A relation with fields of its own, e.g. a city's membership of a network since a date."""
 
+    def __init__(self, name: str, owner: Entity, target: Entity, values: dict[str, Any]):
+        self.name = name
+        self.owner, self.target = owner, target
+        setattr(self, owner.kind.name, owner)
+        setattr(self, target.kind.name, target)
+        for key, value in values.items():
+            setattr(self, key, value)
 
-@dataclass(eq=False, repr=False)
-class City(Entity):
-    name: str = ""
-    country: "Country" = None  # type: ignore[assignment]
-    latitude: float = 0.0
-    longitude: float = 0.0
-    featured: bool = False
-    subtitle: str | None = None
-    population: dict | None = None
-    takeaways: list[str] = field(default_factory=list)
-    memberships: list[Membership] = field(default_factory=list)
-    initiatives: list["Initiative"] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        return self.name
-
-    @property
-    def networks(self) -> list["Network"]:
-        return [m.network for m in self.memberships]
-
-    @property
-    def topics(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for initiative in self.initiatives:
-            seen.update(dict.fromkeys(initiative.topics))
-        return list(seen)
-
-
-@dataclass(eq=False, repr=False)
-class Initiative(Entity):
-    title: str = ""
-    city: City = None  # type: ignore[assignment]
-    topics: list[str] = field(default_factory=list)
-    since: int | None = None
-    actors: list[str] = field(default_factory=list)
-    related: list["Initiative"] = field(default_factory=list)  # both ways: named here or naming this
-
-
-@dataclass(eq=False, repr=False)
-class Network(Entity):
-    name: str = ""
-    short_name: str | None = None
-    founded: int | None = None
-    scope: str = ""
-    memberships: list[Membership] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        return self.name
-
-    @property
-    def members(self) -> list[City]:
-        return [m.city for m in self.memberships]
+    def __repr__(self) -> str:
+        return f"<{self.name} {self.owner.slug} in {self.target.slug}>"
 
 
 @dataclass(eq=False, repr=False)
 class Country(Node):
     code: str
     name: str
-    cities: list[City] = field(default_factory=list)
+    cities: list[Entity] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
         return self.code.lower()
 
     @property
-    def initiatives(self) -> list[Initiative]:
+    def initiatives(self) -> list[Entity]:
         return [i for c in self.cities for i in c.initiatives]
 
-    def members_of(self, network: Network) -> int:
+    def members_of(self, network: Entity) -> int:
         return sum(1 for city in self.cities if network in city.networks)
 
     @property
-    def networks(self) -> list[Network]:
-        seen: dict[str, Network] = {}
+    def networks(self) -> list[Entity]:
+        seen: dict[str, Entity] = {}
         for city in self.cities:
             for network in city.networks:
                 seen.setdefault(network.slug, network)
-        return sorted(seen.values(), key=lambda n: n.name.casefold())
+        return sorted(seen.values(), key=lambda n: n.title.casefold())
 
 
 @dataclass(eq=False, repr=False)
 class Topic(Node):
+    """An entry of a vocabulary that entities point into (initiatives/topics.yml)."""
+
     slug: str
     name: str
     description: str
-    initiatives: list[Initiative] = field(default_factory=list)
+    initiatives: list[Entity] = field(default_factory=list)
 
 
 @dataclass(eq=False, repr=False)
 class Atlas(Node):
-    cities: dict[str, City]
-    initiatives: dict[str, Initiative]
-    networks: dict[str, Network]
+    entities: dict[str, dict[str, Entity]]  # kind -> slug -> entity, each sorted by title
     countries: dict[str, Country]
     topics: dict[str, Topic]
     scopes: Vocabulary
 
+    def __getattr__(self, name: str):  # atlas.cities, atlas.initiatives, ...: by the kind's folder
+        for kind in KINDS.values():
+            if kind.folder == name:
+                return self.entities[kind.name]
+        raise AttributeError(name)
+
     @property
-    def featured(self) -> list[City]:
-        return [c for c in self.cities.values() if c.featured]
+    def featured(self) -> list[Entity]:
+        return [c for c in self.entities["city"].values() if c.featured]
 
 
 def _sources(raw: list) -> list[Source]:
@@ -164,15 +131,14 @@ def _sources(raw: list) -> list[Source]:
     return out
 
 
-def _common(source: SourceFile) -> dict[str, Any]:
-    data = source.data
-    verified = data["last_verified"]
-    return dict(slug=source.slug, path=source.display, body=source.body.strip("\n"),
-                sources=_sources(data["sources"]), website=data.get("website"),
-                last_verified=verified.date() if isinstance(verified, dt.datetime) else verified)
+def _plain(value: Any) -> Any:
+    """A value as the page shows it: a partial date as written, a date without its time."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
 
 
-def _since(value: Any) -> str | None:
+def _partial(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, (dt.date, dt.datetime)):
@@ -180,65 +146,130 @@ def _since(value: Any) -> str | None:
     return str(value)
 
 
-def _by_name(items, key):
-    return sorted(items, key=lambda item: (key(item).casefold(), item.slug))
+def _by_title(entity: Entity):
+    return entity.title.casefold(), entity.slug
 
 
-def link(report: Report) -> Atlas:
+class Linker:
+    """Two passes: every entity is made first, then every reference is resolved and given its way back."""
+
+    def __init__(self, report: "Report"):
+        self.nodes: dict[str, dict[str, Entity]] = {kind: {} for kind in KINDS}
+        self.countries: dict[str, Country] = {}
+        self.topics = {slug: Topic(slug, entry["name"], entry.get("description", ""))
+                       for slug, entry in report.vocabularies["topics"].entries.items()}
+        self.sorting: dict[int, tuple[list, Any]] = {}  # every list pointing back, with its order
+        self.symmetric: list[tuple[Entity, str]] = []
+        self.owners: dict[tuple[int, str], tuple[Any, str, str]] = {}  # target, its edges, their owners' list
+        self.sources: list[tuple[Entity, SourceFile]] = []
+        for source in report.sources:
+            kind = KINDS[source.kind]
+            entity = Entity(kind, source)
+            self.nodes[source.kind][source.slug] = entity
+            self.sources.append((entity, source))
+
+    def link(self, scopes: Vocabulary) -> Atlas:
+        for entity, source in self.sources:
+            for f in entity.kind.fields:
+                self.link_field(entity, f, source.data.get(f.name))
+        for entity, name in self.symmetric:  # related both ways: named here or naming this
+            for other in [entity, *getattr(entity, name)]:
+                self.sorting.setdefault(id(getattr(other, name)), (getattr(other, name), None))
+            for other in getattr(entity, name):
+                if entity not in getattr(other, name):
+                    getattr(other, name).append(entity)
+        for items, order in self.sorting.values():
+            items.sort(key=order or _by_title)
+        for target, edges, owners in self.owners.values():
+            setattr(target, owners, [edge.owner for edge in getattr(target, edges)])
+        entities = {kind: dict(sorted(nodes.items(), key=lambda item: _by_title(item[1])))
+                    for kind, nodes in self.nodes.items()}
+        countries = dict(sorted(self.countries.items(), key=lambda item: item[1].name))
+        return Atlas(entities, countries, self.topics, scopes)
+
+    def entity(self, kind: str, slug: str) -> Entity:
+        return self.nodes[kind][slug]
+
+    def back(self, target: Any, name: str, item: Any, order) -> None:
+        items = getattr(target, name, None)
+        if items is None:
+            items = []
+            setattr(target, name, items)
+        if id(items) not in self.sorting:
+            self.sorting[id(items)] = (items, order)
+        items.append(item)
+
+    def link_field(self, entity: Entity, f: Field, value: Any) -> None:
+        kind = f.type.item if isinstance(f.type, ListOf) else f.type
+        if value is None:
+            setattr(entity, f.name, [] if isinstance(f.type, ListOf) else f.default)
+            if f.edges:
+                setattr(entity, f.edges, [])
+            return
+        if f.name == "sources":
+            setattr(entity, f.name, _sources(value))
+        elif isinstance(kind, Either) and isinstance(kind.short, Ref) and f.edges:
+            self.link_edges(entity, f, kind, value)
+        elif isinstance(kind, Ref):
+            targets = [self.entity(kind.kind, slug) for slug in (value if isinstance(f.type, ListOf) else [value])]
+            setattr(entity, f.name, targets if isinstance(f.type, ListOf) else targets[0])
+            if f.symmetric:
+                self.symmetric.append((entity, f.name))
+            for target in targets if f.backref else ():
+                self.back(target, f.backref, entity, f.backref_order)
+        elif isinstance(kind, CountryType):
+            country = self.countries.setdefault(value, Country(value, country_name(value)))
+            setattr(entity, f.name, country)
+            if f.backref:
+                self.back(country, f.backref, entity, f.backref_order)
+        elif isinstance(kind, Choice) and f.backref and kind.vocabulary == "topics":
+            setattr(entity, f.name, list(value))
+            for slug in value:
+                self.back(self.topics[slug], f.backref, entity, f.backref_order)
+        elif isinstance(kind, Coordinates):
+            setattr(entity, f.name, [float(value[0]), float(value[1])])
+        else:
+            setattr(entity, f.name, _plain(value) if not isinstance(value, list) else list(value))
+
+    def link_edges(self, entity: Entity, f: Field, kind: Either, value: list) -> None:
+        target_kind = kind.short.kind  # type: ignore[union-attr]
+        key = next(sub.name for sub in kind.long.fields if isinstance(sub.type, Ref))
+        label = f.edges.rstrip("s").capitalize()  # memberships -> Membership
+        edges = []
+        for item in value:
+            long = {key: item} if isinstance(item, str) else item
+            extra = {sub.name: _partial(long.get(sub.name)) for sub in kind.long.fields if sub.name != key}
+            edge = Edge(label, entity, self.entity(target_kind, long[key]), extra)
+            edges.append(edge)
+            if f.backref:
+                self.back(edge.target, f.backref, edge, f.backref_order)
+                if f.backref_owners:
+                    self.owners[id(edge.target), f.backref_owners] = (edge.target, f.backref, f.backref_owners)
+        edges.sort(key=lambda e: _by_title(e.target))
+        setattr(entity, f.edges, edges)
+        setattr(entity, f.name, [e.target for e in edges])
+
+
+def link(report: "Report") -> Atlas:
     """Build the graph from a report without errors (validation guarantees every reference)."""
-    by_kind: dict[str, list[SourceFile]] = {"city": [], "initiative": [], "network": []}
-    for source in report.sources:
-        by_kind[source.kind].append(source)
+    atlas = Linker(report).link(report.vocabularies["scopes"])
+    _empty_backrefs(atlas)
+    return atlas
 
-    networks: dict[str, Network] = {}
-    for s in _by_name(by_kind["network"], lambda s: s.data["name"]):
-        d = s.data
-        networks[s.slug] = Network(**_common(s), name=d["name"], short_name=d.get("short_name"),
-                                   founded=d.get("founded"), scope=d["scope"])
 
-    countries: dict[str, Country] = {}
-    cities: dict[str, City] = {}
-    for s in _by_name(by_kind["city"], lambda s: s.data["name"]):
-        d = s.data
-        code = d["country"]
-        country = countries.setdefault(code, Country(code, country_name(code)))
-        city = City(**_common(s), name=d["name"], country=country, latitude=float(d["coordinates"][0]),
-                    longitude=float(d["coordinates"][1]), featured=bool(d.get("featured", False)),
-                    subtitle=d.get("subtitle"), population=d.get("population"), takeaways=d.get("takeaways", []))
-        for item in d.get("networks", []):
-            slug, since = (item, None) if isinstance(item, str) else (item["network"], _since(item.get("since")))
-            membership = Membership(city, networks[slug], since)
-            city.memberships.append(membership)
-            networks[slug].memberships.append(membership)
-        country.cities.append(city)
-        cities[s.slug] = city
+def _empty_backrefs(atlas: Atlas) -> None:
+    """Every entity has every list that others may point into it with, even when none does."""
+    for kind in KINDS.values():
+        for f in kind.fields:
+            target_kind = _target_kind(f)
+            for name in (f.backref, f.backref_owners) if target_kind else ():
+                for target in atlas.entities[target_kind].values() if name else ():
+                    if not hasattr(target, name):
+                        setattr(target, name, [])
 
-    topics = {slug: Topic(slug, entry["name"], entry.get("description", ""))
-              for slug, entry in report.vocabularies["topics"].entries.items()}
-    initiatives: dict[str, Initiative] = {}
-    for s in _by_name(by_kind["initiative"], lambda s: s.data["title"]):
-        d = s.data
-        initiative = Initiative(**_common(s), title=d["title"], city=cities[d["city"]], topics=d["topics"],
-                                since=d.get("since"), actors=d.get("actors", []))
-        initiatives[s.slug] = initiative
-        initiative.city.initiatives.append(initiative)
-        for topic in initiative.topics:
-            topics[topic].initiatives.append(initiative)
-    for s in by_kind["initiative"]:
-        for slug in s.data.get("related", []):
-            a, b = initiatives[s.slug], initiatives[slug]
-            if b not in a.related:
-                a.related.append(b)
-            if a not in b.related:
-                b.related.append(a)
-    for initiative in initiatives.values():
-        initiative.related.sort(key=lambda i: i.title.casefold())
-    for city in cities.values():
-        city.memberships.sort(key=lambda m: m.network.name.casefold())
-    for network in networks.values():
-        network.memberships.sort(key=lambda m: (not m.city.featured, m.city.country.name, m.city.name.casefold()))
 
-    countries = dict(sorted(countries.items(), key=lambda item: item[1].name))
-    for country in countries.values():
-        country.cities.sort(key=lambda c: (not c.featured, c.name.casefold()))
-    return Atlas(cities, initiatives, networks, countries, topics, report.vocabularies["scopes"])
+def _target_kind(f: Field) -> str | None:
+    kind = f.type.item if isinstance(f.type, ListOf) else f.type
+    if isinstance(kind, Either):
+        kind = kind.short
+    return kind.kind if isinstance(kind, Ref) else None

@@ -11,19 +11,37 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import yaml
 
 from .diagnostics import Diagnostic, one_line  # noqa: F401 (re-exported for diff and import)
+from .kinds import KINDS as _REGISTRY
 
 try:  # libyaml is several times faster; the pure-Python loader gives the same nodes
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-KINDS = {"cities": "city", "initiatives": "initiative", "networks": "network"}
-FOLDERS = {kind: folder for folder, kind in KINDS.items()}
+class _View(Mapping):
+    """A live view of the registry: a kind added to it is seen everywhere at once."""
+
+    def __init__(self, pairs):
+        self.pairs = pairs
+
+    def __getitem__(self, key):
+        return dict(self.pairs())[key]
+
+    def __iter__(self):
+        return iter(dict(self.pairs()))
+
+    def __len__(self):
+        return len(_REGISTRY)
+
+
+KINDS = _View(lambda: ((kind.folder, name) for name, kind in _REGISTRY.items()))  # folder -> kind: cities -> city
+FOLDERS = _View(lambda: ((name, kind.folder) for name, kind in _REGISTRY.items()))  # kind -> folder
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Slugs the site uses for pages it generates in each folder (cities/index.md lists every city, topics/index.md
 # every topic): an entity or topic with such a slug would take that page's place.

@@ -11,7 +11,7 @@ import difflib
 import functools
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 import re
 from urllib.parse import quote, urlsplit
 
@@ -422,11 +422,30 @@ class Either(FieldType):
 
 @dataclass
 class Field:
+    """A field of a file's front matter: its check, its documentation, and where it goes.
+
+    Beyond the check, a field says how the linked graph and the downloads use it: `on_map`
+    puts it among the map layer's properties; `backref` names the list, on the entity (or
+    country, or topic) a value refers to, of the entities that refer to it; `edges` names
+    the list of relations (with their own fields, e.g. since) for a list of references in
+    long form; `symmetric` makes a list of references hold both ways; `backref_order` sorts
+    that list (and `backref_owners`, for edges, names the list of entities holding them).
+    Linking, exports, the schema and `atlas new` all follow from these.
+    """
+
     name: str
     type: FieldType
     description: str
     required: bool = False
     example: Any = None
+    default: Any = None  # the value when the field is left out (lists: an empty list)
+    on_map: bool = False
+    export: bool = True
+    backref: str | None = None
+    backref_owners: str | None = None  # with edges: the list of the entities that hold them
+    edges: str | None = None
+    symmetric: bool = False
+    backref_order: Callable[[Any], Any] | None = None
 
     def example_yaml(self) -> str:
         if self.example is None:
@@ -468,85 +487,3 @@ MEMBERSHIP = Record(
     label="a membership (network and since)",
 )
 
-CITY = Record(
-    [
-        Field("name", Text(), "The city's name as it is usually written in English.", required=True, example="Potsdam"),
-        Field("country", Country(), "ISO 3166-1 alpha-2 code of the country.", required=True, example="DE"),
-        Field("coordinates", Coordinates(), "Latitude, then longitude (WGS 84), as on most maps.",
-              required=True, example=[52.3989, 13.0657]),
-        Field("featured", Boolean(), "true for a full profile with the sections of a featured city.", example=False),
-        Field("subtitle", Text(), "One line that says what stands out.", example="A city that ..."),
-        Field("population", Record([
-            Field("value", Integer(), "Number of inhabitants.", required=True, example=184754),
-            Field("year", Year(earliest=1950), "Year of the count.", required=True, example=2022),
-            Field("source", Url(), "Where the figure is published.", required=True,
-                  example="https://www.example.org/statistics"),
-        ], label="a population (value, year and source)"), "The population with its year and source.",
-            example={"value": 184754, "year": 2022, "source": "https://www.example.org/statistics"}),
-        Field("networks", ListOf(Either(Ref("network"), MEMBERSHIP), key="network"),
-              "The networks the city belongs to: slugs, or network and since.",
-              example=["iash", {"network": "cities-of-safe-harbours", "since": 2019}]),
-        Field("takeaways", ListOf(Text()), "Key takeaways, one sentence each (featured cities).",
-              example=["..."]),
-        WEBSITE,
-        SOURCES,
-        LAST_VERIFIED,
-    ],
-    label="a city",
-)
-
-INITIATIVE = Record(
-    [
-        Field("title", Text(), "The initiative's name.", required=True, example="Welcome Centre"),
-        Field("city", Ref("city"), "The slug of the city where it happens.", required=True, example="potsdam"),
-        Field("topics", ListOf(Choice("topics")), "Topics from initiatives/topics.yml.", required=True,
-              example=["access-to-social-rights"]),
-        Field("since", Year(), "The year it started.", example=2016),
-        Field("actors", ListOf(Text()), "Who runs it: the municipality, NGOs, groups.", example=["City of Potsdam"]),
-        WEBSITE,
-        Field("related", ListOf(Ref("initiative")), "Slugs of related initiatives.", example=["other-initiative"]),
-        SOURCES,
-        LAST_VERIFIED,
-    ],
-    label="an initiative",
-)
-
-NETWORK = Record(
-    [
-        Field("name", Text(), "The network's full name.", required=True, example="International Alliance of Safe Harbours"),
-        Field("short_name", Text(), "A short name or acronym.", example="IASH"),
-        Field("founded", Year(earliest=1800), "The year it was founded.", example=2021),
-        Field("scope", Choice("scopes"), "Where its members are: from networks/scopes.yml.", required=True,
-              example="european"),
-        WEBSITE,
-        SOURCES,
-        LAST_VERIFIED,
-    ],
-    label="a network",
-)
-
-ENTITIES: dict[str, Record] = {"city": CITY, "initiative": INITIATIVE, "network": NETWORK}
-
-# The headings of a file's Markdown body, after the reference atlas: `atlas new` writes them,
-# and the atlas's featured profiles use all of them. A network's body has no set headings.
-HEADINGS: dict[str, list[str]] = {
-    "city": ["What is unique about the city", "Focus of local migration policy", "Greatest achievements",
-             "Key factors", "Political activity beyond the city level"],
-    "initiative": ["What is inspiring", "How it operates", "Who initiated it", "The outcome"],
-    "network": [],
-}
-
-BODY_SECTIONS = {
-    kind: "; ".join(h[0].lower() + h[1:] for h in headings) or "what the network is and does"
-    for kind, headings in HEADINGS.items()
-}
-
-
-def json_schema(kind: str) -> dict:
-    record = ENTITIES[kind]
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": kind.capitalize(),
-        "description": f"Front matter of a {kind} file. The Markdown body below it holds: {BODY_SECTIONS[kind]}.",
-        **record.schema(),
-    }

@@ -1,16 +1,11 @@
-"""Templates for `atlas new`: every field of the model, explained in comments."""
+"""Templates for `atlas new`: every field of the kind, explained in comments."""
 
 from __future__ import annotations
 
 import textwrap
 
-from .model import ENTITIES, HEADINGS, Field, Record
-
-INTRO = {
-    "city": "A city (municipality) of the Moving Cities Atlas.",
-    "initiative": "A local initiative of the Moving Cities Atlas.",
-    "network": "A city network of the Moving Cities Atlas.",
-}
+from .kinds import KINDS
+from .model import Field, Record
 
 
 def _comment(text: str) -> list[str]:
@@ -25,13 +20,13 @@ def _example_lines(f: Field) -> list[str]:
 
 def render_template(kind: str, name: str, given: dict[str, str]) -> str:
     """A file that fails validation until every required field is filled in."""
+    entry = KINDS[kind]
     lines = ["---"]
-    lines += _comment(f"{INTRO[kind]} Lines starting with # explain the field below them; you may delete them. "
+    lines += _comment(f"{entry.intro} Lines starting with # explain the field below them; you may delete them. "
                       "Fields marked (required) must be filled in; the others are optional: fill them in "
                       "from a source or delete them. Never guess a fact.")
-    name_field = "title" if kind == "initiative" else "name"
-    values = {name_field: name, **given}
-    for f in ENTITIES[kind].fields:
+    values = {entry.title: name, **given}
+    for f in entry.fields:
         lines.append("")
         lines += _comment(f.description + (" (required)" if f.required else ""))
         if f.name in values:
@@ -45,10 +40,10 @@ def render_template(kind: str, name: str, given: dict[str, str]) -> str:
             lines += ["# " + line for line in _example_lines(f)]
     lines.append("---")
     lines.append("")
-    if HEADINGS[kind]:
+    if entry.headings:
         lines.append("<!-- Write the text in Markdown under these headings, in your own words. -->")
     else:
-        lines.append("<!-- Write what the network is and does, in your own words. -->")
-    for heading in HEADINGS[kind]:
+        lines.append(f"<!-- Write {entry.body}, in your own words. -->")
+    for heading in entry.headings:
         lines += ["", f"## {heading}", ""]
     return "\n".join(lines) + "\n"

@@ -28,10 +28,12 @@ from . import geo, safety
 from .countries import country_name
 from .diagnostics import Diagnostic, Severity
 from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, SourceFile, fold, read_source, slugify
-from .model import ENTITIES, nearest
+from .kinds import KINDS as REGISTRY
+from .model import Country as CountryType
+from .model import nearest
 from .project import (VOCABULARIES, Project, Settings, Vocabulary, discover, display_name,  # noqa: F401 (re-exported)
                       load_project, load_vocabularies, load_vocabulary)
-from .render import NAME_FIELD, TEMPLATE_ANCHORS, site_paths
+from .render import site_paths
 
 MAX_REPEATS = 20  # diagnostics of one code in one file; a hostile file could have a million
 MAX_FINDINGS = 200  # problems looked into in one body; the rest can wait for the next run
@@ -126,9 +128,9 @@ class Context:
     def _page_anchors(self, page: str) -> set[str] | None:
         if page in self.sources:
             source = self.sources[page]
-            title = source.data.get(NAME_FIELD[source.kind]) if source.readable else None
+            title = source.data.get(REGISTRY[source.kind].title) if source.readable else None
             texts = [title] if isinstance(title, str) else []
-            return heading_ids(texts + markdown_body.heading_texts(source.body), TEMPLATE_ANCHORS[source.kind],
+            return heading_ids(texts + markdown_body.heading_texts(source.body), list(REGISTRY[source.kind].anchors),
                                markdown_body.explicit_ids(source.body))
         if page in self.pages:
             try:
@@ -163,7 +165,7 @@ def check_file_name(checker: Checker) -> None:
 
 
 def check_fields(checker: Checker) -> None:
-    ENTITIES[checker.source.kind].check(checker.source.data, checker, ())
+    REGISTRY[checker.source.kind].record.check(checker.source.data, checker, ())
 
 
 def _coordinates(checker: Checker) -> tuple[float, float] | None:
@@ -178,7 +180,7 @@ def _coordinates(checker: Checker) -> tuple[float, float] | None:
 def check_city_location(checker: Checker) -> None:
     """A city lies in Europe and in its own country (give or take the simplified borders) or off its
     coast; swapped coordinates are named as such, and so is the country a point lies in instead."""
-    if checker.source.kind != "city" or (point := _coordinates(checker)) is None:
+    if not REGISTRY[checker.source.kind].located or (point := _coordinates(checker)) is None:
         return
     latitude, longitude = point
     country = checker.source.data.get("country")
@@ -352,12 +354,39 @@ def check_reserved_slug(checker: Checker) -> None:
     if slug not in RESERVED_SLUGS:
         return
     folder = FOLDERS[checker.source.kind]
-    country = checker.source.data.get("country") if checker.source.kind == "city" else None
+    place = REGISTRY[checker.source.kind].field_of(CountryType)
+    country = checker.source.data.get(place.name) if place else None
     suggestion = f"{slug}-{country.lower()}" if isinstance(country, str) and SLUG.fullmatch(country.lower()) \
         else f"{slug}-{checker.source.kind}"
     checker.report_at(1, 1, "reserved-slug",
                       f"the file name '{slug}.md' is reserved: {folder}/{slug}.md is a page the site generates, "
                       f"the list of all {folder}", f"rename the file, e.g. to {folder}/{suggestion}.md")
+
+
+PROFILE_HEADING = re.compile(r"^## +(.+?)[ #]*$", re.MULTILINE)
+
+
+def check_featured_profile(checker: Checker) -> None:
+    """A featured entity is a full profile, as in the reference atlas: every part of it, every section."""
+    kind, data = REGISTRY[checker.source.kind], checker.source.data
+    if not kind.profile or data.get("featured") is not True:
+        return
+    for name, minimum in kind.profile:
+        value = data.get(name)
+        count = len(value) if isinstance(value, list) else (value is not None)
+        if count < minimum:
+            needs = f"at least {minimum} {name}" if minimum > 1 else f"'{name}'"
+            checker.report(("featured",), "profile-incomplete",
+                           f"a featured {kind.name} needs {needs}, found {count if isinstance(value, list) else 'none'}",
+                           f"add {name} from your sources, or write featured: false until the profile is complete")
+    found = PROFILE_HEADING.findall(checker.source.body)
+    if found != list(kind.headings):
+        missing = [h for h in kind.headings if h not in found]
+        detail = f"missing: {', '.join(missing)}" if missing else f"found, in this order: {'; '.join(found)}"
+        checker.report_at(checker.source.body_line, 1, "profile-sections",
+                          f"a featured {kind.name}'s text has the sections {'; '.join(kind.headings)}, "
+                          f"in that order, as '## ' headings; {detail}",
+                          "atlas new writes them; a profile's other headings go one level down (###)")
 
 
 def check_freshness(checker: Checker) -> None:
@@ -378,6 +407,7 @@ FILE_RULES: list[Callable[[Checker], None]] = [
     check_fields,
     check_city_location,
     check_body,
+    check_featured_profile,
     check_freshness,
     check_reserved_slug,
 ]
@@ -487,7 +517,7 @@ def find_duplicate_places(sources: list[SourceFile]) -> Iterable[Duplicate]:
     grid: dict[tuple[int, int, int], list] = {}
     cell = DUPLICATE_DISTANCE_KM / EARTH_RADIUS_KM
     for source in sources:
-        if source.kind != "city" or not source.readable:
+        if not REGISTRY[source.kind].located or not source.readable:
             continue
         ids = set()
         for place, path in _geonames_ids(source):
@@ -562,8 +592,9 @@ def make_context(root: Path, settings: Settings, vocabularies: dict[str, Vocabul
     for source in sources:
         slugs[source.kind].add(source.slug)
         by_page[f"{FOLDERS[source.kind]}/{source.slug}.md"] = source
-        if source.kind == "city" and isinstance(source.data.get("country"), str):
-            slugs["country"].add(source.data["country"])
+        place = REGISTRY[source.kind].field_of(CountryType)
+        if place and isinstance(source.data.get(place.name), str):
+            slugs["country"].add(source.data[place.name])
     pages = {p.relative_to(project.docs_dir).as_posix(): p for p in project.pages} if project else {}
     assets = set(project.assets) if project else set()
     return Context(root, settings, vocabularies, slugs, today or dt.date.today(), by_page, pages, assets)

@@ -121,13 +121,13 @@ def test_new_refuses_a_name_whose_file_would_replace_a_generated_page(atlas, cap
 
 
 def test_schema_describes_every_field_of_the_model(capsys):
-    from generator.model import ENTITIES
+    from generator.kinds import KINDS
 
     assert main(["schema"]) == 0
     schemas = json.loads(capsys.readouterr().out)
-    for kind, record in ENTITIES.items():
-        assert set(schemas[kind]["properties"]) == set(record.field_names())
-        assert schemas[kind]["additionalProperties"] is False
+    for name, kind in KINDS.items():
+        assert set(schemas[name]["properties"]) == set(kind.record.field_names())
+        assert schemas[name]["additionalProperties"] is False
 
 
 def test_the_schema_accepts_the_real_files_and_rejects_an_unknown_field(capsys):

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.model import ENTITIES
+from generator.kinds import KINDS
 from generator.validate import validate
 
 from .conftest import CITY, INITIATIVE, NETWORK, RECENT, ROOT
@@ -446,6 +446,9 @@ def test_import_update_of_potsdam_merges_the_row_and_keeps_every_membership_date
     assert path.stat().st_mtime_ns == written
 
 
+PROFILE = "\n\n        ".join(f"## {heading}\n\n        Text." for heading in KINDS["city"].headings)
+
+
 def test_import_update_keeps_comments_and_fields_the_row_does_not_carry(atlas, tmp_path, capsys):
     path = atlas.write("cities/testville.md", f"""\
         ---
@@ -460,6 +463,7 @@ def test_import_update_keeps_comments_and_fields_the_row_does_not_carry(atlas, t
         networks: [test-network]
         takeaways:
           - One.
+          - Two.
         # The sources (required)
         sources:
           - title: The city's page
@@ -467,7 +471,9 @@ def test_import_update_keeps_comments_and_fields_the_row_does_not_carry(atlas, t
         last_verified: {RECENT}
         ---
 
-        A city for tests.
+        A city for tests, with the sections a featured profile needs.
+
+        {PROFILE}
         """)
     original = path.read_text()
     source = write_csv(tmp_path / "rows.csv", [["Testville", "DE", "52.52", "13.405", "",
@@ -711,8 +717,8 @@ def test_the_field_reference_lists_every_field_of_the_model():
     from generator.render import Renderer, render_field_reference
 
     page = render_field_reference(Renderer(build(ROOT).atlas)).content
-    for kind, record in ENTITIES.items():
-        for f in record.fields:
+    for kind, entry in KINDS.items():
+        for f in entry.fields:
             assert f"| `{f.name}` |" in page, f"{kind}.{f.name} missing"
     assert "| `population.year` | yes |" in page and "`political-participation`" in page
 

@@ -1,0 +1,183 @@
+"""The registry of entity kinds: each kind of file the atlas holds, declared once.
+
+A kind is its folder, its fields (the model, in model.py's terms), the field that names an
+entity, its page template, the headings its text uses, and what its downloads add to its
+fields. Loading, validation, linking, rendering, exports, `atlas new`, `atlas diff`,
+`atlas schema`, the field reference and the preview all iterate this registry; none of
+them names a kind. To add a field, add it to the kind's list here (and to the template if
+the page shows it); to add a kind, add one `Kind` to KINDS (see README, "Developers").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .model import (LAST_VERIFIED, MEMBERSHIP, SOURCES, WEBSITE, Boolean, Choice, Coordinates, Country, Either,
+                    Field, Integer, ListOf, Record, Ref, Text, Url, Year)
+
+Derived = tuple[str, str, Callable[[Any], Any]]  # a download's column: name, what it holds, value
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # the word in messages and commands: "city"
+    folder: str  # cities/<slug>.md, and the site's /cities/<slug>/
+    record: Record  # the fields of its front matter
+    title: str  # the field that names an entity: its page's heading
+    intro: str  # what `atlas new` says the file is
+    template: str  # its page
+    index_template: str  # the page listing every entity of the kind
+    headings: tuple[str, ...] = ()  # the sections of its text, after the reference atlas
+    body: str = ""  # what its text holds, when it has no set headings
+    anchors: tuple[str, ...] = ("sources",)  # sections every page of the kind has (#sources)
+    summary: str | None = None  # the field that describes a page for search engines, if any
+    fallback: str = "{entity.title} in the Moving Cities Atlas."  # the description otherwise
+    location: Callable[[Any], tuple[float, float]] | None = None  # where it goes on the map
+    map_properties: dict[str, Callable[[Any], Any]] = field(default_factory=dict)  # beyond on_map fields
+    derived: tuple[Derived, ...] = ()  # download columns beyond the fields
+    member_layer: str | None = None  # a map layer per entity: the located entities it lists
+    # A featured entity (featured: true) is a full profile: these fields, with at least so many items,
+    # and its text under exactly the kind's headings.
+    profile: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def fields(self) -> list[Field]:
+        return self.record.fields
+
+    def field_of(self, type_: type) -> Field | None:
+        """The kind's field of a type (its Country, its Coordinates), if it has one."""
+        return next((f for f in self.fields if isinstance(f.type, type_)), None)
+
+    @property
+    def located(self) -> bool:
+        """A place of its own: coordinates in a country (the location rules and the map apply)."""
+        return self.field_of(Coordinates) is not None and self.field_of(Country) is not None
+
+    @property
+    def sections(self) -> str:
+        """What the text below the front matter holds, in words."""
+        return "; ".join(h[0].lower() + h[1:] for h in self.headings) or self.body
+
+
+def _topics(city) -> list[str]:
+    seen: dict[str, None] = {}
+    for initiative in city.initiatives:
+        seen.update(dict.fromkeys(initiative.topics))
+    return list(seen)
+
+
+CITY = Kind(
+    name="city",
+    folder="cities",
+    record=Record([
+        Field("name", Text(), "The city's name as it is usually written in English.", required=True,
+              example="Potsdam", on_map=True),
+        Field("country", Country(), "ISO 3166-1 alpha-2 code of the country.", required=True, example="DE",
+              on_map=True, backref="cities", backref_order=lambda c: (not c.featured, c.name.casefold())),
+        Field("coordinates", Coordinates(), "Latitude, then longitude (WGS 84), as on most maps.",
+              required=True, example=[52.3989, 13.0657]),
+        Field("featured", Boolean(), "true for a full profile with the sections of a featured city.", example=False,
+              default=False, on_map=True),
+        Field("subtitle", Text(), "One line that says what stands out.", example="A city that ..."),
+        Field("population", Record([
+            Field("value", Integer(), "Number of inhabitants.", required=True, example=184754),
+            Field("year", Year(earliest=1950), "Year of the count.", required=True, example=2022),
+            Field("source", Url(), "Where the figure is published.", required=True,
+                  example="https://www.example.org/statistics"),
+        ], label="a population (value, year and source)"), "The population with its year and source.",
+            example={"value": 184754, "year": 2022, "source": "https://www.example.org/statistics"}),
+        Field("networks", ListOf(Either(Ref("network"), MEMBERSHIP), key="network"),
+              "The networks the city belongs to: slugs, or network and since.",
+              example=["iash", {"network": "cities-of-safe-harbours", "since": 2019}], on_map=True,
+              edges="memberships", backref="memberships", backref_owners="members",
+              backref_order=lambda m: (not m.city.featured, m.city.country.name, m.city.name.casefold())),
+        Field("takeaways", ListOf(Text()), "Key takeaways, one sentence each (featured cities).", example=["..."]),
+        WEBSITE,
+        SOURCES,
+        LAST_VERIFIED,
+    ], label="a city"),
+    title="name",
+    intro="A city (municipality) of the Moving Cities Atlas.",
+    template="city.md.j2",
+    index_template="cities.md.j2",
+    headings=("What is unique about the city", "Focus of local migration policy", "Greatest achievements",
+              "Key factors", "Political activity beyond the city level"),
+    anchors=("initiatives", "sources"),
+    profile=(("subtitle", 1), ("population", 1), ("networks", 1), ("takeaways", 2)),
+    summary="subtitle",
+    fallback="{entity.name}, {entity.country.name}, in the Moving Cities Atlas.",
+    location=lambda city: (city.coordinates[0], city.coordinates[1]),
+    map_properties={"country_name": lambda c: c.country.name, "topics": _topics,
+                    "initiatives": lambda c: len(c.initiatives)},
+    derived=(("country_name", "the country's name", lambda c: c.country.name),
+             ("topics", "the topics of its initiatives", _topics),
+             ("initiatives", "slugs of its initiatives in the atlas", lambda c: [i.slug for i in c.initiatives])),
+)
+
+INITIATIVE = Kind(
+    name="initiative",
+    folder="initiatives",
+    record=Record([
+        Field("title", Text(), "The initiative's name.", required=True, example="Welcome Centre", on_map=True),
+        Field("city", Ref("city"), "The slug of the city where it happens.", required=True, example="potsdam",
+              on_map=True, backref="initiatives"),
+        Field("topics", ListOf(Choice("topics")), "Topics from initiatives/topics.yml.", required=True,
+              example=["access-to-social-rights"], on_map=True, backref="initiatives"),
+        Field("since", Year(), "The year it started.", example=2016, on_map=True),
+        Field("actors", ListOf(Text()), "Who runs it: the municipality, NGOs, groups.", example=["City of Potsdam"]),
+        WEBSITE,
+        Field("related", ListOf(Ref("initiative")), "Slugs of related initiatives.", example=["other-initiative"],
+              symmetric=True),
+        SOURCES,
+        LAST_VERIFIED,
+    ], label="an initiative"),
+    title="title",
+    intro="A local initiative of the Moving Cities Atlas.",
+    template="initiative.md.j2",
+    index_template="initiatives.md.j2",
+    headings=("What is inspiring", "How it operates", "Who initiated it", "The outcome"),
+    fallback="{entity.title}: an initiative in {entity.city.name}, {entity.city.country.name}.",
+    location=lambda initiative: (initiative.city.coordinates[0], initiative.city.coordinates[1]),
+    map_properties={"city_name": lambda i: i.city.name, "country": lambda i: i.city.country.code},
+    derived=(("city_name", "its city's name", lambda i: i.city.name),
+             ("country", "ISO 3166-1 alpha-2 code of its city's country", lambda i: i.city.country.code)),
+)
+
+NETWORK = Kind(
+    name="network",
+    folder="networks",
+    record=Record([
+        Field("name", Text(), "The network's full name.", required=True,
+              example="International Alliance of Safe Harbours"),
+        Field("short_name", Text(), "A short name or acronym.", example="IASH"),
+        Field("founded", Year(earliest=1800), "The year it was founded.", example=2021),
+        Field("scope", Choice("scopes"), "Where its members are: from networks/scopes.yml.", required=True,
+              example="european"),
+        WEBSITE,
+        SOURCES,
+        LAST_VERIFIED,
+    ], label="a network"),
+    title="name",
+    intro="A city network of the Moving Cities Atlas.",
+    template="network.md.j2",
+    index_template="networks.md.j2",
+    body="what the network is and does",
+    anchors=("members", "sources"),
+    fallback="{entity.name}: a city network in the Moving Cities Atlas.",
+    derived=(("members", "slugs of its member cities in the atlas", lambda n: [c.slug for c in n.members]),),
+    member_layer="members",
+)
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (CITY, INITIATIVE, NETWORK)}
+BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS.values()}
+
+
+def json_schema(kind: str) -> dict:
+    entry = KINDS[kind]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": kind.capitalize(),
+        "description": f"Front matter of a {kind} file. The Markdown body below it holds: {entry.sections}.",
+        **entry.record.schema(),
+    }
