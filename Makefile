@@ -33,8 +33,9 @@ site: $(READY)
 	$(BIN)/mkdocs build --strict --site-dir .site-build || { rm -rf .site-build; exit 1; }
 	@rm -rf site && mv .site-build site && echo "The atlas is in site/."
 
+# --dirty: the atlas plugin rebuilds only what an edit changes (generator/preview.py), exactly.
 serve: $(READY)
-	$(BIN)/mkdocs serve --strict
+	$(BIN)/mkdocs serve --strict --dirty
 
 validate: $(READY)
 	$(BIN)/atlas validate

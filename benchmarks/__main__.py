@@ -197,7 +197,57 @@ def bench_hostile() -> dict:
     }
 
 
-SECTIONS = {"validation": bench_validation, "hostile": bench_hostile, "site": bench_site, "map": bench_map}
+def bench_preview() -> dict:
+    """make serve at 1,000 cities: seconds from a saved edit to the rebuilt site, against a full rebuild."""
+    import shutil
+    import statistics
+    import subprocess
+
+    atlas = generate(WORK / "preview-atlas", cities=1000, featured=30, initiatives=300, networks=20)
+    for name in ("content", "theme"):
+        shutil.copytree(ROOT / name, atlas / name)
+    shutil.copy(ROOT / "mkdocs.yml", atlas / "mkdocs.yml")
+    # The session runs in its own process, like mkdocs serve: the plugins keep their state in a process.
+    script = (
+        "import json, sys, statistics\n"
+        "from pathlib import Path\n"
+        "from benchmarks.preview import PreviewSession\n"
+        "atlas, site = Path(sys.argv[1]), Path(sys.argv[2])\n"
+        "session = PreviewSession(atlas / 'mkdocs.yml', site)\n"
+        "first = session.build()\n"
+        "edits = []\n"
+        "for n, relative in enumerate(['cities/city-00500.md', 'cities/city-00007.md', 'initiatives/initiative-00042.md',"
+        " 'networks/network-003.md', 'cities/city-00999.md', 'cities/city-00120.md', 'initiatives/initiative-00200.md']):\n"
+        "    path = atlas / relative\n"
+        "    path.write_text(path.read_text(encoding='utf-8').rstrip() + f'\\n\\nEdited {n}.\\n', encoding='utf-8')\n"
+        "    edits.append(session.build())\n"
+        "session.close()\n"
+        "print(json.dumps({'first': first, 'edits': edits}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script, str(atlas), str(WORK / "preview-site")], cwd=ROOT,
+                         capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    if run.returncode != 0:
+        sys.exit(f"preview benchmark failed:\n{run.stderr[-3000:]}")
+    timings = json.loads(run.stdout.strip().splitlines()[-1])
+    from .measure import measure
+
+    full = measure([str(BIN / "mkdocs"), "build", "--strict", "--quiet", "-f", str(atlas / "mkdocs.yml"),
+                    "-d", str(WORK / "preview-full")])
+    median = statistics.median(timings["edits"])
+    return {
+        "entities": "1,000 cities (30 featured), 300 initiatives, 20 networks",
+        "edits": [round(t, 3) for t in timings["edits"]],
+        "edit_to_site_median_seconds": round(median, 3),
+        "first_preview_build_seconds": round(timings["first"], 2),
+        "full_rebuild_seconds": round(full.seconds, 2),
+        "ratio_to_full_rebuild": round(median / full.seconds, 3),
+        "goal": "an edit shows in <= 1 s at 1,000 cities",
+        "goal_met": median <= 1,
+    }
+
+
+SECTIONS = {"validation": bench_validation, "hostile": bench_hostile, "preview": bench_preview, "site": bench_site,
+            "map": bench_map}
 
 
 def main(argv: list[str]) -> int:

@@ -25,9 +25,9 @@ class Result:
 
 
 def build(root: Path, today: dt.date | None = None, docs_dir: Path | None = None,
-          theme_dir: Path | None = None) -> Result:
+          theme_dir: Path | None = None, parsed: dict | None = None) -> Result:
     """Validate the atlas at root, then link and render it; refuse to build on any error."""
-    report = validate(root, today=today, docs_dir=docs_dir, theme_dir=theme_dir)
+    report = validate(root, today=today, docs_dir=docs_dir, theme_dir=theme_dir, parsed=parsed)
     if report.errors:
         raise BuildFailed(report)
     atlas = link(report)

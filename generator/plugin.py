@@ -20,10 +20,19 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .build import BuildFailed, build
 from .diagnostics import format_text
+from .load import FOLDERS
+from .preview import Preview, digest, fingerprint
+from .project import VOCABULARIES
 from .render import UnknownSnippet, render_snippet
 from .safety import content_security_policy, sanitise
 
 log = logging.getLogger("mkdocs.plugins.atlas")
+PREVIEW_LOG = logging.getLogger("atlas.preview")
+if not PREVIEW_LOG.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+    PREVIEW_LOG.addHandler(_handler)
+    PREVIEW_LOG.propagate = False
 SNIPPET = re.compile(r"<!--\s*atlas:([a-z-]+)\s*-->")
 TAG = re.compile(r"<[^>]*>")
 
@@ -37,11 +46,31 @@ def plain(text: str) -> str:
     return html.escape(html.unescape(TAG.sub("", text)), quote=True)
 
 
+class _DirtyNotice(logging.Filter):
+    """MkDocs warns on every --dirty build, which --strict would count as a failure; the preview
+    is --dirty by design (generator/preview.py keeps it exact)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _never() -> bool:
+    return False
+
+
+def _always() -> bool:
+    return True
+
+
 class AtlasPlugin(BasePlugin[AtlasConfig]):
     serving = False
+    preview: Preview | None = None
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
+        self.preview = Preview() if self.serving and dirty else None
+        if self.preview:
+            logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNotice())
 
     def on_config(self, config):
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
@@ -55,20 +84,47 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         except ValueError as error:
             raise PluginError(f"mkdocs.yml: extra.atlas.tiles: {error}") from None
         custom_dir = config.theme.custom_dir
+        theme_dir = Path(custom_dir) if custom_dir else None
+        preview = self.preview
         try:
-            self.result = build(self.root, docs_dir=Path(config.docs_dir),
-                                theme_dir=Path(custom_dir) if custom_dir else None)
+            self.result = build(self.root, docs_dir=Path(config.docs_dir), theme_dir=theme_dir,
+                                parsed=preview.parsed if preview else None)
         except BuildFailed as failure:
+            if not (preview and preview.result):
+                for diagnostic in failure.report.diagnostics:
+                    log.error(format_text(diagnostic))
+                raise PluginError(f"the atlas's data has {len(failure.report.errors)} error(s); fix them (run "
+                                  "'atlas validate' for the same report) and build again") from None
+            # The preview keeps the last good site and shows the errors in the browser until they are fixed.
+            # (Reported outside MkDocs' logger, whose --strict count would end the preview.)
             for diagnostic in failure.report.diagnostics:
-                log.error(format_text(diagnostic))
-            raise PluginError(f"the atlas's data has {len(failure.report.errors)} error(s); "
-                              "fix them (run 'atlas validate' for the same report) and build again") from None
-        for warning in self.result.report.diagnostics:  # data warnings inform; they don't break the site
-            log.info(format_text(warning))
+                PREVIEW_LOG.error(format_text(diagnostic))
+            PREVIEW_LOG.error(f"the preview shows the last good site, with these {len(failure.report.errors)} "
+                              "error(s) listed over every page, until they are fixed")
+            preview.errors = [format_text(d) for d in failure.report.errors]
+            self.result = preview.result
+        else:
+            for warning in self.result.report.diagnostics:  # data warnings inform; they don't break the site
+                log.info(format_text(warning))
+            if preview:
+                preview.result, preview.errors = self.result, []
+        if preview:
+            watched = [Path(config.config_file_path), Path(config.docs_dir), self.root / "atlas.yml",
+                       *(self.root / relative for relative in VOCABULARIES.values()), *([theme_dir] if theme_dir else [])]
+            preview.begin(fingerprint(watched), {o.path: digest(o.content) for o in self.result.outputs})
+            preview.mark = 0
         return config
 
     def on_env(self, env, *, config, files):
         env.globals["atlas_csp"] = self.csp
+        env.globals["atlas_preview"] = self.preview is not None
+        if self.preview:  # the order in which pages are built, and so indexed for search
+            env.bytecode_cache = self.preview.templates
+            pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+            self.preview.order = [file.url for file in pages]
+            for file in pages:  # a page this build skips still names itself in the navigation and the sitemap
+                if file.page is not None and file.page.markdown is None and file.url in self.preview.pages:
+                    file.page.title, file.page.meta = self.preview.pages[file.url]
         return env
 
     def on_files(self, files: Files, config) -> Files:
@@ -78,6 +134,17 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             # "Edit this page" opens the data file, relative to edit_uri (which points at docs_dir).
             file.edit_uri = f"../{output.source}" if output.source else None
             files.append(file)
+            if self.preview:
+                self.preview.destinations[output.path] = file.dest_uri
+                if self.preview.unchanged(output.path):
+                    file.is_modified = _never  # type: ignore[method-assign]
+        if self.preview:
+            for file in files.documentation_pages():
+                if file.generated_by:
+                    continue
+                # Hand-written pages: all of them on a full rebuild; those with atlas snippets when data changed.
+                if self.preview.full or (self.preview.changed and "atlas:" in file.content_string):
+                    file.is_modified = _always  # type: ignore[method-assign]
         return files
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
@@ -104,11 +171,45 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             item.title = plain(item.title)
         return sanitise(content)
 
+    @event_priority(-100)  # after search has indexed the page: remember its entries
+    def on_page_context(self, context, *, page, config, nav):
+        index = _search_index(config)
+        if self.preview:
+            self.preview.pages[page.url] = (page.title, dict(page.meta))
+        if self.preview and index is not None:
+            self.preview.search[page.url] = index.entries[self.preview.mark:]
+            self.preview.mark = len(index.entries)
+        return context
+
+    @event_priority(-100)  # after search wrote its index (of the rebuilt pages only): write the whole one
+    def on_post_build(self, *, config):
+        if not self.preview:
+            return
+        site_dir = Path(config.site_dir)
+        index = _search_index(config)
+        if index is not None:
+            index.entries = [entry for url in self.preview.order for entry in self.preview.search.get(url, [])]
+            (site_dir / "search" / "search_index.json").write_text(index.generate_search_index(None),
+                                                                   encoding="utf-8")
+        self.preview.finish(site_dir)
+        self.preview.write_errors(site_dir)
+
     def on_serve(self, server, config, builder):
-        for name in ("cities", "initiatives", "networks", "atlas.yml"):
-            if (self.root / name).exists():
-                server.watch(str(self.root / name))
+        theme = config.theme.custom_dir
+        for path in [*(self.root / folder for folder in FOLDERS.values()), self.root / "atlas.yml",
+                     *([Path(theme)] if theme else [])]:
+            if path.exists():
+                server.watch(str(path))
         return server
+
+
+def _search_index(config):
+    """Material's search index of this build, if search is on."""
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and getattr(plugin, "search_index", None) is not None:
+            return plugin.search_index
+    return None
 
 
 def _walk(items):

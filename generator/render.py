@@ -238,7 +238,7 @@ def table(kind: Kind) -> list[export.Column]:
 
 
 def map_columns(kind: Kind) -> list[export.Column]:
-    return export.map_properties(kind, _url)
+    return export.map_properties(kind, _url)  # a few closures: cheap to make per layer
 
 
 def _collection(features: list) -> str:
@@ -247,16 +247,23 @@ def _collection(features: list) -> str:
                       separators=(",", ":"))
 
 
-def layer(kind: Kind, entities: Iterable[Entity]) -> str:
-    """A kind's entities as GeoJSON points (RFC 7946: [longitude, latitude]; 5 decimals is about a metre)."""
-    columns = map_columns(kind)
-    features = []
+def feature(entity: Entity, columns: list[export.Column]) -> dict:
+    """An entity as a GeoJSON point (RFC 7946: [longitude, latitude]; 5 decimals is about a metre)."""
+    latitude, longitude = entity.kind.location(entity)  # type: ignore[misc]
+    return {"type": "Feature", "id": entity.slug,
+            "geometry": {"type": "Point", "coordinates": [round(longitude, 5), round(latitude, 5)]},
+            "properties": {c.name: c.value(entity) for c in columns}}
+
+
+def layer(entities: Iterable[Entity], features: dict) -> str:
+    """Entities as a GeoJSON layer; `features` keeps each entity's feature for the other layers it is in."""
+    out = []
     for entity in entities:
-        latitude, longitude = kind.location(entity)  # type: ignore[misc]
-        features.append({"type": "Feature", "id": entity.slug,
-                         "geometry": {"type": "Point", "coordinates": [round(longitude, 5), round(latitude, 5)]},
-                         "properties": {c.name: c.value(entity) for c in columns}})
-    return _collection(features)
+        if id(entity) not in features:
+            columns = features.setdefault(entity.kind.name, map_columns(entity.kind))  # type: ignore[call-overload]
+            features[id(entity)] = feature(entity, columns)
+        out.append(features[id(entity)])
+    return _collection(out)
 
 
 def _layer_order(kind: Kind, entities: Iterable[Entity]) -> list[Entity]:
@@ -288,16 +295,16 @@ def atlas_json(atlas: Atlas) -> str:
 
 
 def render_data(atlas: Atlas) -> list[Output]:
-    outputs = []
+    outputs: list[Output] = []
+    features: dict[int, dict] = {}
     for kind in KINDS.values():
         entities = atlas.entities[kind.name].values()
         if kind.location:
-            outputs.append(Output(f"data/{kind.folder}.geojson", layer(kind, _layer_order(kind, entities))))
+            outputs.append(Output(f"data/{kind.folder}.geojson", layer(_layer_order(kind, entities), features)))
         outputs.append(Output(f"data/{kind.folder}.csv", render_csv(table(kind), entities)))
         for entity in entities if kind.member_layer else ():
             members = getattr(entity, kind.member_layer)
-            content = layer(members[0].kind, members) if members else _collection([])
-            outputs.append(Output(f"data/{kind.folder}/{entity.slug}.geojson", content))
+            outputs.append(Output(f"data/{kind.folder}/{entity.slug}.geojson", layer(members, features)))
     outputs.append(Output("data/atlas.json", atlas_json(atlas)))
     return outputs
 

@@ -608,6 +608,18 @@ def check_source(source: SourceFile, context: Context) -> list[Diagnostic]:
     return checker.finish()
 
 
+def read_cached(path: Path, display: str, kind: str, max_bytes: int, parsed: dict | None):
+    """read_source, remembered by the file's size and modification time when a cache is given."""
+    if parsed is None:
+        return read_source(path, display, kind, max_bytes)
+    status = path.stat()
+    stamp = (kind, max_bytes, status.st_size, status.st_mtime_ns, status.st_ino)
+    known = parsed.get(display)
+    if known is None or known[0] != stamp:
+        known = parsed[display] = (stamp, read_source(path, display, kind, max_bytes))
+    return known[1]
+
+
 def _selected(display: str, wanted: set[str]) -> bool:
     """Is a diagnostic's file one of the paths asked for, inside one, or a folder holding one?"""
     return any(display == w or display.startswith(w.rstrip("/") + "/") or w.startswith(display + "/")
@@ -615,12 +627,13 @@ def _selected(display: str, wanted: set[str]) -> bool:
 
 
 def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | None = None,
-             docs_dir: Path | None = None, theme_dir: Path | None = None) -> Report:
+             docs_dir: Path | None = None, theme_dir: Path | None = None, parsed: dict | None = None) -> Report:
     """Load every entity file, check it against the model and the atlas, collect everything.
 
     With `only`, diagnostics are reported for those files (or folders) alone, but references
     still resolve against the whole atlas. Settings, vocabularies and hand-written pages are
-    checked as well: a clean report means the site builds.
+    checked as well: a clean report means the site builds. `parsed` (the live preview's) keeps
+    files as read between runs: a file whose size and modification time are unchanged is not read again.
     """
     project = load_project(root, docs_dir, theme_dir)
     root, settings, vocabularies = project.root, project.settings, project.vocabularies
@@ -628,7 +641,7 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
 
     sources: list[SourceFile] = []
     for path, kind in project.files:
-        source, problems = read_source(path, path.relative_to(root).as_posix(), kind, settings.max_file_bytes)
+        source, problems = read_cached(path, path.relative_to(root).as_posix(), kind, settings.max_file_bytes, parsed)
         sources.append(source)
         diagnostics.extend(problems)
 

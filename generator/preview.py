@@ -1,0 +1,97 @@
+"""The live preview's memory between rebuilds (`make serve`, which runs MkDocs with --dirty).
+
+MkDocs rebuilds every page on every change; at 1,000 cities that is seconds. The preview
+keeps what it read (files by size and time), what it rendered (every output by hash) and
+what search indexed (each page's entries), and rebuilds only the pages whose output
+changed: the edited entity and its neighbours in the graph (its country, networks, topics,
+the lists). When the configuration, the theme or a hand-written page changes, or a data
+file is added or removed, it falls back to rebuilding everything. Either way the site on
+disk is the one a full build of the same tree would write, byte for byte.
+
+While a data file has an error the preview keeps the last good site and shows the
+diagnostics in the browser (atlas-preview.json, read by assets/atlas/preview.js).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import jinja2.bccache
+
+
+def fingerprint(paths: list[Path]) -> str:
+    """What a full rebuild depends on besides the data: every file's name, size and time."""
+    digest = hashlib.sha1()
+    for base in paths:
+        if base.is_file():
+            status = base.stat()
+            digest.update(f"{base}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+        elif base.is_dir():
+            for root, folders, files in os.walk(base):
+                folders.sort()
+                for name in sorted(files):
+                    status = os.stat(os.path.join(root, name))
+                    digest.update(f"{root}/{name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled theme templates, kept between rebuilds (MkDocs makes a new environment each time,
+    and compiling Material's templates again took a second); a changed template compiles anew."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def digest(content: str | bytes) -> str:
+    return hashlib.sha1(content.encode("utf-8") if isinstance(content, str) else content).hexdigest()
+
+
+@dataclass
+class Preview:
+    parsed: dict = field(default_factory=dict)  # validate's cache of files as read
+    hashes: dict[str, str] = field(default_factory=dict)  # output path -> hash, as last written
+    destinations: dict[str, str] = field(default_factory=dict)  # output path -> its file in the site
+    fingerprint: str | None = None
+    full: bool = True  # this build rebuilds everything
+    search: dict[str, list] = field(default_factory=dict)  # page URL -> its search entries
+    pages: dict[str, tuple] = field(default_factory=dict)  # page URL -> (title, meta) as last rendered
+    order: list[str] = field(default_factory=list)  # page URLs in build order
+    mark: int = 0  # how many search entries the index held before the current page
+    result: object = None  # the last good build of the core
+    errors: list[str] = field(default_factory=list)  # the diagnostics of a data file with errors
+    templates: TemplateCache = field(default_factory=TemplateCache)
+
+    def begin(self, fingerprint: str, outputs: dict[str, str]) -> None:
+        """Decide how much this build rebuilds: everything, or the outputs whose hash changed."""
+        self.full = (fingerprint != self.fingerprint or set(outputs) != set(self.hashes))
+        self.fingerprint = fingerprint
+        self.changed = {path for path, value in outputs.items() if self.hashes.get(path) != value}
+        self.new_hashes = outputs
+
+    def unchanged(self, path: str) -> bool:
+        return not self.full and path not in self.changed
+
+    def finish(self, site_dir: Path) -> None:
+        """After a build: remove what no longer exists, remember what was written."""
+        for path in set(self.destinations) - set(self.new_hashes):
+            stale = site_dir / self.destinations.pop(path)
+            if stale.is_file():
+                stale.unlink()
+        self.hashes = self.new_hashes
+
+    def write_errors(self, site_dir: Path) -> None:
+        (site_dir / "atlas-preview.json").write_text(json.dumps({"errors": self.errors}, ensure_ascii=False),
+                                                      encoding="utf-8")

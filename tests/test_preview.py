@@ -1,0 +1,122 @@
+"""The live preview (make serve): fast rebuilds that write exactly what a full build writes.
+
+A session builds the way `mkdocs serve --dirty` does after each save (benchmarks/preview.py);
+after a sequence of edits its site folder must equal, byte for byte, a clean build of the
+same tree. While a data file has an error, the preview keeps the last good site and lists
+the error for the browser.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.preview import PreviewSession
+
+from .site import ROOT, demo_atlas
+
+pytestmark = pytest.mark.build
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and p.name != "atlas-preview.json"}
+
+
+def clean_build(atlas: Path, site: Path) -> dict[str, bytes]:
+    """A fresh preview's first build, in its own process (the plugins keep their state in a process)."""
+    shutil.rmtree(site, ignore_errors=True)
+    code = f"from benchmarks.preview import clean_build; from pathlib import Path; " \
+           f"clean_build(Path({str(atlas / 'mkdocs.yml')!r}), Path({str(site)!r}))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return tree(site)
+
+
+def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted({path for path in a.keys() | b.keys() if a.get(path) != b.get(path)})
+
+
+@pytest.fixture
+def session(tmp_path):
+    atlas = demo_atlas(tmp_path / "atlas", cities=60, hostile=False)
+    preview = PreviewSession(atlas / "mkdocs.yml", tmp_path / "site")
+    preview.atlas, preview.tmp = atlas, tmp_path
+    preview.build()
+    yield preview
+    preview.close()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def new_city(atlas: Path) -> None:
+    text = (atlas / "cities/city-00030.md").read_text(encoding="utf-8")
+    (atlas / "cities/newtown.md").write_text(text.replace("name: Synthetic City 30", "name: Newtown").replace(
+        "geonames.org/10000030", "geonames.org/19999999"), encoding="utf-8")
+
+
+def test_after_a_sequence_of_edits_the_preview_equals_a_clean_build_byte_for_byte(session):
+    atlas, site = session.atlas, session.site_dir
+    steps = [
+        ("a city's text", lambda: edit(atlas / "cities/city-00015.md", "A synthetic city.", "A city, edited.")),
+        ("a city's name, shown on its initiatives, networks and country",
+         lambda: edit(atlas / "cities/city-00001.md", "name: Synthetic City 1", "name: Renamed City")),
+        ("a membership", lambda: edit(atlas / "cities/city-00020.md", "networks:\n", "networks:\n  - network-005\n")
+         if "network-005" not in (atlas / "cities/city-00020.md").read_text() else
+         edit(atlas / "cities/city-00020.md", "  - network-005\n", "")),
+        ("an initiative's topics", lambda: edit(atlas / "initiatives/initiative-00003.md", "topics: [",
+                                                "topics: [structural-capacities, ")
+         if "structural-capacities" not in (atlas / "initiatives/initiative-00003.md").read_text() else
+         edit(atlas / "initiatives/initiative-00003.md", "structural-capacities", "political-participation")),
+        ("a network's name", lambda: edit(atlas / "networks/network-002.md", "name: Synthetic Network 2",
+                                          "name: Network Two")),
+        ("a new city (a full rebuild)", lambda: new_city(atlas)),
+        ("a removed initiative", lambda: (atlas / "initiatives/initiative-00008.md").unlink()),
+        ("a hand-written page", lambda: edit(atlas / "content/about.md", "# ", "# Edited: ")),
+    ]
+    for number, (what, step) in enumerate(steps):
+        step()
+        session.build()
+        assert json.loads((site / "atlas-preview.json").read_text())["errors"] == [], what
+        if number in (1, 4):  # after incremental steps only, as well as at the end
+            assert differences(tree(site), clean_build(atlas, session.tmp / f"clean-{number}")) == [], what
+    assert differences(tree(site), clean_build(atlas, session.tmp / "clean")) == []
+    assert not (site / "initiatives/initiative-00008/index.html").exists()  # removed, not left behind
+
+
+def test_an_edit_rebuilds_only_the_pages_it_changes(session):
+    atlas, site = session.atlas, session.site_dir
+    before = {path: (site / path).stat().st_mtime_ns for path in tree(site)}
+    edit(atlas / "cities/city-00040.md", "A synthetic city.", "A city, edited.")
+    seconds = session.build()
+    after = {path: (site / path).stat().st_mtime_ns for path in tree(site)}
+    rewritten = sorted(path for path in after if after[path] != before.get(path))
+    assert "cities/city-00040/index.html" in rewritten
+    pages = [path for path in rewritten if path.endswith(".html")]
+    assert len(pages) < 10, pages  # the city, its country, the lists that show it: not the 300 pages
+    assert seconds < 30  # a hang guard; make bench measures the preview's speed
+
+
+def test_an_error_keeps_the_last_good_site_and_lists_the_error_for_the_browser(session):
+    atlas, site = session.atlas, session.site_dir
+    good = tree(site)
+    edit(atlas / "cities/city-00002.md", "country: ", "country: Atlantis\nx_country: ")
+    session.build()  # no exception: the preview goes on
+    errors = json.loads((site / "atlas-preview.json").read_text())["errors"]
+    assert errors and all(e.startswith("cities/city-00002.md:") for e in errors)
+    assert any("error[bad-country]" in e for e in errors)
+    assert tree(site) == good
+    page = (site / "cities/city-00002/index.html").read_text()
+    assert "assets/atlas/preview.js" in page  # the page that shows them
+    edit(atlas / "cities/city-00002.md", "country: Atlantis\nx_country: ", "country: ")
+    session.build()
+    assert json.loads((site / "atlas-preview.json").read_text())["errors"] == []
