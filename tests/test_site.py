@@ -9,8 +9,6 @@ import json
 import geojson
 import pytest
 
-from generator.validate import validate
-
 from .site import ROOT, build_site, copy_atlas, page_file, read_page, resolve
 
 pytestmark = pytest.mark.build
@@ -27,20 +25,24 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def data():
-    report = validate(ROOT)
+def pages(site):
+    """Every HTML page of the built site, parsed once for the tests that read them all."""
+    return {path: read_page(path) for path in site.rglob("*.html")}
+
+
+@pytest.fixture(scope="module")
+def data(repository_report):
     by_kind = {"city": {}, "initiative": {}, "network": {}}
-    for source in report.sources:
+    for source in repository_report.sources:
         by_kind[source.kind][source.slug] = source.data
     return by_kind
 
 
-def test_every_entity_has_its_page_with_its_name_as_heading(site, data):
+def test_every_entity_has_its_page_with_its_name_as_heading(site, pages, data):
     for kind, folder, field in (("city", "cities", "name"), ("initiative", "initiatives", "title"),
                                 ("network", "networks", "name")):
         for slug, record in data[kind].items():
-            page = read_page(page_file(site, f"{folder}/{slug}/"))
-            assert record[field] in page.plain
+            assert record[field] in pages[page_file(site, f"{folder}/{slug}/")].plain
 
 
 def test_every_country_and_topic_has_its_page(site, data):
@@ -50,13 +52,9 @@ def test_every_country_and_topic_has_its_page(site, data):
         assert page_file(site, f"topics/{topic.split()[0]}/").exists()
 
 
-def test_no_internal_link_or_asset_of_the_built_site_is_broken(site):
+def test_no_internal_link_or_asset_of_the_built_site_is_broken(site, pages):
     broken = []
-    pages = list(site.rglob("*.html"))
-    ids = {}
-    for path in pages:
-        page = read_page(path)
-        ids[path] = page.ids
+    for path, page in pages.items():
         for href in page.links + page.assets:
             target = resolve(site, path, href)
             if target is None:
@@ -64,7 +62,7 @@ def test_no_internal_link_or_asset_of_the_built_site_is_broken(site):
             file, fragment = target
             if not file.exists():
                 broken.append(f"{path.relative_to(site)} -> {href}")
-            elif fragment and file.suffix == ".html" and fragment not in ids.setdefault(file, read_page(file).ids):
+            elif fragment and file.suffix == ".html" and fragment not in (pages.get(file) or read_page(file)).ids:
                 broken.append(f"{path.relative_to(site)} -> {href} (no such anchor)")
     assert len(pages) > 20
     assert broken == []
@@ -163,9 +161,9 @@ def test_the_data_page_describes_every_download(site):
     assert "CC BY 4.0" in page.plain and "population_year" in page.plain
 
 
-def test_the_built_site_requests_nothing_from_other_hosts(site):
-    for path in site.rglob("*.html"):
-        for asset in read_page(path).assets:
+def test_the_built_site_requests_nothing_from_other_hosts(site, pages):
+    for path, page in pages.items():
+        for asset in page.assets:
             assert resolve(site, path, asset) is not None, f"{path}: third-party asset {asset}"
 
 
