@@ -1,5 +1,5 @@
 """Shared fixtures: a small, valid atlas in a temporary folder that each test can break, and this
-repository's data, validated once per run for every test that reads it."""
+repository's data and site, validated and built once per run for every test that reads them."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # The fixture atlas is written by the tests themselves, so it is judged as of today: verified a month ago.
 TODAY = dt.date.today()
 RECENT = (TODAY - dt.timedelta(days=30)).isoformat()
+# The published site's settings, as the Pages workflow sets them.
+REPO_URL = "https://github.com/example-org/moving-cities-atlas"
+SITE_URL = "https://atlas.example.net/"
 
 
 class Atlas:
@@ -113,7 +116,7 @@ def only(diagnostics, code: str):
     return found[0]
 
 
-# ---- this repository's data --------------------------------------------------------------
+# ---- this repository's data and site --------------------------------------------------
 
 @pytest.fixture(scope="session")
 def data_date() -> dt.date:
@@ -132,6 +135,19 @@ def data_date() -> dt.date:
 def repository_report(data_date) -> Report:
     """This repository's data, validated as of `data_date`, once for every test that reads it."""
     return validate(ROOT, today=data_date)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """This repository's site, built once by MkDocs as the Pages workflow builds it: the site,
+    browser and hostile-site tests all read this build (a modified atlas gets its own)."""
+    from .site import build_site
+
+    site = tmp_path_factory.mktemp("real") / "site"
+    result = build_site(ROOT, site, {"ATLAS_REPO_URL": REPO_URL, "ATLAS_SITE_URL": SITE_URL})
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site
 
 
 # ---- staleness: information, never a failure -------------------------------------------

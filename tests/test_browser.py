@@ -38,12 +38,9 @@ def demo(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory):
-    """This repository's atlas, built and served."""
-    base = tmp_path_factory.mktemp("real")
-    result = build_site(ROOT, base / "site")
-    assert result.returncode == 0, result.stderr
-    server = Server(base / "site")
+def real(real_site):
+    """This repository's site, as published (built once per run, in conftest.py), served."""
+    server = Server(real_site)
     yield server
     server.close()
 

@@ -166,14 +166,6 @@ def test_every_page_of_the_real_site_is_inert_and_carries_the_policy_first(real_
         assert " ".join(head[3:7]) == 'http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src', path
 
 
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory):
-    site = tmp_path_factory.mktemp("real") / "site"
-    result = build_site(ROOT, site)
-    assert result.returncode == 0, result.stderr
-    return site
-
-
 def test_a_configured_tile_server_is_the_one_other_host_the_policy_allows(tmp_path):
     atlas = copy_atlas(tmp_path / "atlas")
     config = (atlas / "mkdocs.yml").read_text()

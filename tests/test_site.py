@@ -9,19 +9,16 @@ import json
 import geojson
 import pytest
 
+from .conftest import REPO_URL, SITE_URL
 from .site import ROOT, build_site, copy_atlas, page_file, read_page, resolve
 
 pytestmark = pytest.mark.build
-REPO = "https://github.com/example-org/moving-cities-atlas"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    target = tmp_path_factory.mktemp("site")
-    result = build_site(ROOT, target, {"ATLAS_REPO_URL": REPO, "ATLAS_SITE_URL": "https://atlas.example.net/"})
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    return target
+def site(real_site):
+    """The repository's site, as published (built once per run, in conftest.py)."""
+    return real_site
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +88,8 @@ def test_a_city_page_links_to_its_country_networks_initiatives_and_sources(site,
 
 def test_edit_this_page_opens_the_data_file_in_the_repository(site):
     page = read_page(page_file(site, "cities/potsdam/"))
-    assert f"{REPO}/edit/main/cities/potsdam.md" in page.links
-    assert f"{REPO}/edit/main/content/about.md" in read_page(page_file(site, "about/")).links
+    assert f"{REPO_URL}/edit/main/cities/potsdam.md" in page.links
+    assert f"{REPO_URL}/edit/main/content/about.md" in read_page(page_file(site, "about/")).links
 
 
 def test_related_initiatives_link_both_ways(site):
@@ -113,7 +110,7 @@ def test_a_network_page_lists_its_members_with_their_count(site, data):
 
 def test_pages_carry_description_open_graph_and_canonical_url(site):
     page = read_page(page_file(site, "cities/potsdam/"))
-    assert page.canonical == "https://atlas.example.net/cities/potsdam/"
+    assert page.canonical == f"{SITE_URL}cities/potsdam/"
     assert page.meta["og:url"] == page.canonical
     assert page.meta["og:title"] == "Potsdam"
     assert page.meta["description"].startswith("The capital of Brandenburg")
