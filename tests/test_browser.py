@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .site import CHROMIUM_ARGS, HOSTILE_NAME, ROOT, Server, build_site, chromium_path, demo_atlas
+from .site import CHROMIUM_ARGS, HOSTILE_NAME, ROOT, Server, build_in_process, chromium_path, demo_atlas
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -28,9 +28,7 @@ if chromium_path() is None:
 def demo(tmp_path_factory):
     """A built synthetic atlas of 150 cities served on localhost, with its data."""
     base = tmp_path_factory.mktemp("demo")
-    atlas = demo_atlas(base / "atlas")
-    result = build_site(atlas, base / "site")
-    assert result.returncode == 0, result.stderr
+    assert build_in_process(demo_atlas(base / "atlas"), base / "site")
     server = Server(base / "site")
     server.data = json.loads((base / "site/data/atlas.json").read_text())
     yield server

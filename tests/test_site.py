@@ -10,7 +10,7 @@ import geojson
 import pytest
 
 from .conftest import REPO_URL, SITE_URL
-from .site import ROOT, build_site, copy_atlas, page_file, read_page, resolve
+from .site import ROOT, build_in_process, build_site, copy_atlas, page_file, read_page, resolve, small_atlas
 
 pytestmark = pytest.mark.build
 
@@ -176,13 +176,12 @@ def test_a_failing_data_file_stops_the_build_with_its_diagnostic_and_writes_noth
 
 
 def test_data_text_is_shown_as_text_never_as_markup(tmp_path):
-    atlas = copy_atlas(tmp_path / "atlas")
-    text = "\n".join("subtitle: '<b>Bold</b> *stars* [link](x) The capital'" if line.startswith("subtitle:")
-                     else line for line in (ROOT / "cities/potsdam.md").read_text().splitlines())
-    (atlas / "cities/potsdam.md").write_text(text + "\n")
-    result = build_site(atlas, tmp_path / "out")
-    assert result.returncode == 0, result.stderr
-    html = (tmp_path / "out/cities/potsdam/index.html").read_text()
+    atlas = small_atlas(tmp_path / "atlas")
+    city = atlas / "cities/testville.md"
+    city.write_text(city.read_text().replace("country: DE\n", "country: DE\n"
+                                             "subtitle: '<b>Bold</b> *stars* [link](x) The capital'\n"))
+    assert build_in_process(atlas, tmp_path / "out")
+    html = (tmp_path / "out/cities/testville/index.html").read_text()
     assert "&lt;b&gt;Bold&lt;/b&gt; *stars* [link](x) The capital" in html
 
 
