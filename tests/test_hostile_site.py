@@ -161,10 +161,10 @@ def test_a_configured_tile_server_is_the_one_other_host_the_policy_allows(tmp_pa
 
 
 def test_what_validate_accepts_the_strict_build_accepts(tmp_path):
-    atlas = copy_atlas(tmp_path / "atlas")
-    with (atlas / "cities/potsdam.md").open("a", encoding="utf-8") as city:
-        city.write("\n## Further reading {: #further }\n\nSee [the declaration](../initiatives/potsdam-declaration.md"
-                   "#sources), [the network](../networks/cities-of-safe-harbours.md#members), [this](#further), "
+    atlas = small_atlas(tmp_path / "atlas")
+    with (atlas / "cities/testville.md").open("a", encoding="utf-8") as city:
+        city.write("\n## Further reading {: #further }\n\nSee [the welcome](../initiatives/test-welcome.md"
+                   "#sources), [the network](../networks/test-network.md#members), [this](#further), "
                    "[Germany](../countries/de.md), [a topic](../topics/political-participation.md), "
                    "[the data](../data/cities.csv), [methodology](../methodology.md) and `<code>`.\n")
     assert validate(atlas).errors == []
