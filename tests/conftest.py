@@ -116,7 +116,7 @@ def only(diagnostics, code: str):
     return found[0]
 
 
-# ---- this repository's data and site --------------------------------------------------
+# ---- this repository's data and site -------------------------------------------------
 
 @pytest.fixture(scope="session")
 def data_date() -> dt.date:
@@ -150,7 +150,7 @@ def real_site(tmp_path_factory) -> Path:
     return site
 
 
-# ---- staleness: information, never a failure -------------------------------------------
+# ---- staleness: information, never a failure -----------------------------------------
 
 STALE = pytest.StashKey[list]()
 STALE_SHOWN = 20
