@@ -1,4 +1,5 @@
-"""Shared fixtures: a small, valid atlas in a temporary folder that each test can break."""
+"""Shared fixtures: a small, valid atlas in a temporary folder that each test can break, and this
+repository's data and site, validated and built once per run for every test that reads them."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from generator.validate import validate
+from generator.validate import Report, validate
 
 ROOT = Path(__file__).resolve().parent.parent
+# The fixture atlas is written by the tests themselves, so it is judged as of today: verified a month ago.
 TODAY = dt.date.today()
 RECENT = (TODAY - dt.timedelta(days=30)).isoformat()
+# The published site's settings, as the Pages workflow sets them.
+REPO_URL = "https://github.com/example-org/moving-cities-atlas"
+SITE_URL = "https://atlas.example.net/"
 
 
 class Atlas:
@@ -109,3 +114,57 @@ def only(diagnostics, code: str):
     found = [d for d in diagnostics if d.code == code]
     assert len(found) == 1, f"expected one {code}, got: {diagnostics}"
     return found[0]
+
+
+# ---- this repository's data and site -------------------------------------------------
+
+@pytest.fixture(scope="session")
+def data_date() -> dt.date:
+    """The newest last_verified in this repository's data: the day the tests judge the data as of.
+
+    Judged as of the calendar, the data would turn stale 24 months after its last review and
+    every pull request would fail from that day on; judged as of this date, the verdict
+    depends on the commit alone. Staleness against the calendar is reported apart, as
+    information (test_valid_atlas.py and the "stale records" section of the summary).
+    """
+    dates = [source.data.get("last_verified") for source in validate(ROOT).sources]
+    return max(date for date in dates if isinstance(date, dt.date))
+
+
+@pytest.fixture(scope="session")
+def repository_report(data_date) -> Report:
+    """This repository's data, validated as of `data_date`, once for every test that reads it."""
+    return validate(ROOT, today=data_date)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """This repository's site, built once by MkDocs as the Pages workflow builds it: the site,
+    browser and hostile-site tests all read this build (a modified atlas gets its own)."""
+    from .site import build_site
+
+    site = tmp_path_factory.mktemp("real") / "site"
+    result = build_site(ROOT, site, {"ATLAS_REPO_URL": REPO_URL, "ATLAS_SITE_URL": SITE_URL})
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site
+
+
+# ---- staleness: information, never a failure -----------------------------------------
+
+STALE = pytest.StashKey[list]()
+STALE_SHOWN = 20
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Lists the records whose last_verified is older than atlas.yml's stale_after_months today."""
+    stale = config.stash.get(STALE, [])
+    if not stale:
+        return
+    terminalreporter.section("stale records (information, not a failure)", yellow=True)
+    terminalreporter.write_line(f"{len(stale)} records are due for review: check their facts against their "
+                                "sources and update last_verified.")
+    for d in stale[:STALE_SHOWN]:
+        terminalreporter.write_line(f"  {d.path}:{d.line}: {d.message}")
+    if len(stale) > STALE_SHOWN:
+        terminalreporter.write_line(f"... and {len(stale) - STALE_SHOWN} more: `atlas validate` lists them all.")

@@ -1,19 +1,23 @@
 """The map and pages in a real browser: Debian's headless Chromium driven by Playwright.
 
 Every test fails if the page logs a console error or requests anything outside localhost.
+Tests wait for what the reader will see (a marker count, a checked box, an address), never
+for a fixed time. They poll from Python: the pages' Content-Security-Policy refuses the eval
+that `page.wait_for_function` with a string would need.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .site import CHROMIUM_ARGS, HOSTILE_NAME, ROOT, Server, build_site, chromium_path, demo_atlas
+from .site import CHROMIUM_ARGS, HOSTILE_NAME, ROOT, Server, build_in_process, chromium_path, demo_atlas
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -23,14 +27,14 @@ if chromium_path() is None:
         raise RuntimeError("CI must have Debian's chromium for the browser tests (.ci/run installs it)")
     pytest.skip("Debian's chromium is not installed: apt-get install chromium", allow_module_level=True)
 
+from playwright.sync_api import expect  # noqa: E402  (after the skip: only where chromium is)
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """A built synthetic atlas of 150 cities served on localhost, with its data."""
     base = tmp_path_factory.mktemp("demo")
-    atlas = demo_atlas(base / "atlas")
-    result = build_site(atlas, base / "site")
-    assert result.returncode == 0, result.stderr
+    assert build_in_process(demo_atlas(base / "atlas"), base / "site")
     server = Server(base / "site")
     server.data = json.loads((base / "site/data/atlas.json").read_text())
     yield server
@@ -38,12 +42,9 @@ def demo(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory):
-    """This repository's atlas, built and served."""
-    base = tmp_path_factory.mktemp("real")
-    result = build_site(ROOT, base / "site")
-    assert result.returncode == 0, result.stderr
-    server = Server(base / "site")
+def real(real_site):
+    """This repository's site, as published (built once per run, in conftest.py), served."""
+    server = Server(real_site)
     yield server
     server.close()
 
@@ -83,10 +84,25 @@ def page(browser):
     assert page.errors == [], f"console errors: {page.errors}"
 
 
+def settle(page):
+    """Waits until the map stops moving: after a change, markercluster animates its clusters
+    apart, and until it is done a city is drawn twice (in the fading cluster and as a marker)."""
+    expect(page.locator(".leaflet-zoom-anim, .leaflet-cluster-anim")).to_have_count(0)
+
+
+def eventually(read, page, expected, timeout: float = 10):
+    """`read(page)` as soon as it equals `expected`, or whatever it is when `timeout` seconds
+    are up, for the test's assertion to show: markers are drawn in chunks after the data is in."""
+    deadline = time.monotonic() + timeout
+    while (value := read(page)) != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # a polling interval, during which Playwright delivers the page's events
+    return value
+
+
 def open_map(page, server, query: str = ""):
     page.goto(server.url + "map/" + query)
     page.wait_for_selector("[data-atlas-map='explore'][data-atlas-ready]", state="attached")
-    page.wait_for_timeout(300)  # markercluster draws in chunks after the data is in
+    settle(page)
 
 
 def shown_on_map(page) -> int:
@@ -112,14 +128,14 @@ def test_the_map_shows_every_city_of_the_data(page, demo):
     open_map(page, demo)
     total = len(demo.data["cities"])
     assert count_text(page) == f"{total} cities shown"
-    assert shown_on_map(page) == total
+    assert eventually(shown_on_map, page, total) == total
     assert page.locator(".marker-cluster").count() > 0  # 150 cities in Europe do cluster
 
 
 def test_the_list_alternative_matches_the_markers(page, demo):
     open_map(page, demo)
     assert sorted(listed(page)) == sorted(c["name"] for c in demo.data["cities"])
-    assert len(listed(page)) == shown_on_map(page)
+    assert len(listed(page)) == eventually(shown_on_map, page, len(listed(page)))
     first = page.locator("[data-atlas-list] li a").first
     assert first.get_attribute("href").startswith("../cities/")
 
@@ -128,10 +144,9 @@ def test_picking_a_network_shows_exactly_its_members(page, demo):
     open_map(page, demo)
     page.check("input[name=view][value=network]")
     page.select_option("select[name=network]", "network-003")
-    page.wait_for_timeout(300)
     expected = members(demo, "network-003")
-    assert sorted(listed(page)) == expected
-    assert shown_on_map(page) == len(expected)
+    assert eventually(lambda p: sorted(listed(p)), page, expected) == expected
+    assert eventually(shown_on_map, page, len(expected)) == len(expected)
     assert count_text(page).startswith(f"{len(expected)} cities shown: members of Synthetic Network 3")
     assert parse_qs(urlsplit(page.url).query)["network"] == ["network-003"]
 
@@ -139,22 +154,20 @@ def test_picking_a_network_shows_exactly_its_members(page, demo):
 def test_a_country_filter_gives_the_right_count_and_combines_with_the_others(page, demo):
     open_map(page, demo)
     page.select_option("select[name=country]", "IT")
-    page.wait_for_timeout(300)
     italian = [c for c in demo.data["cities"] if c["country"] == "IT"]
     assert count_text(page).startswith(f"{len(italian)} cities shown")
-    assert shown_on_map(page) == len(italian)
+    assert eventually(shown_on_map, page, len(italian)) == len(italian)
     page.check("input[name=view][value=featured]")
-    page.wait_for_timeout(300)
     featured = [c for c in italian if c["featured"]]
-    assert len(listed(page)) == len(featured) and shown_on_map(page) == len(featured)
+    assert eventually(lambda p: len(listed(p)), page, len(featured)) == len(featured)
+    assert eventually(shown_on_map, page, len(featured)) == len(featured)
 
 
 def test_a_topic_filter_shows_cities_with_an_initiative_on_it(page, demo):
     open_map(page, demo)
     page.select_option("select[name=topic]", "political-participation")
-    page.wait_for_timeout(300)
     expected = sorted(c["name"] for c in demo.data["cities"] if "political-participation" in c["topics"])
-    assert expected and sorted(listed(page)) == expected
+    assert expected and eventually(lambda p: sorted(listed(p)), page, expected) == expected
 
 
 def test_a_shared_address_restores_the_view_the_filters_and_the_position(page, demo):
@@ -171,15 +184,18 @@ def test_the_back_button_returns_to_the_previous_view(page, demo):
     # Real clicks: Chrome skips history entries that were not made by a user gesture.
     open_map(page, demo, "?country=FR")
     page.click("input[name=view][value=featured]")
-    page.wait_for_timeout(200)
+    page.wait_for_url(lambda url: "view=featured" in url)
+    settle(page)
     page.click("input[name=view][value=network]")
-    page.wait_for_timeout(200)
+    page.wait_for_url(lambda url: "view=network" in url)
+    settle(page)
     page.go_back()
-    page.wait_for_timeout(400)
-    assert page.is_checked("input[name=view][value=featured]")
-    assert page.input_value("select[name=country]") == "FR"
+    # The map restores the view at once, and then Material's instant navigation may fetch and
+    # redraw the page, whose new map restores it again: these assertions retry until it is done.
+    expect(page.locator("input[name=view][value=featured]")).to_be_checked()
+    expect(page.locator("select[name=country]")).to_have_value("FR")
     expected = [c for c in demo.data["cities"] if c["country"] == "FR" and c["featured"]]
-    assert len(listed(page)) == len(expected)
+    expect(page.locator("[data-atlas-list] li a")).to_have_count(len(expected))
 
 
 def test_a_popup_names_the_city_and_links_to_its_page(page, demo):
@@ -187,8 +203,9 @@ def test_a_popup_names_the_city_and_links_to_its_page(page, demo):
     marker = page.locator("path.atlas-marker").first
     if marker.count() == 0:  # still clustered: zoom into the cluster
         page.locator(".marker-cluster").first.click()
-        page.wait_for_timeout(600)
         marker = page.locator("path.atlas-marker").first
+        marker.wait_for(state="attached")  # drawn once the zoom is over,
+        settle(page)                       # and clicked once the clusters stop moving
     marker.click(force=True)
     popup = page.locator(".atlas-popup")
     popup.wait_for()
@@ -214,23 +231,22 @@ def test_instant_navigation_to_the_map_and_back_leaves_working_maps(page, demo):
     page.wait_for_selector("[data-atlas-map='city'][data-atlas-ready]", state="attached")
     page.click("nav.md-tabs a:has-text('Map')")
     page.wait_for_selector("[data-atlas-map='explore'][data-atlas-ready]", state="attached")
-    page.wait_for_timeout(300)
+    settle(page)
     assert page.evaluate("document.querySelectorAll('.leaflet-container').length") == 1
-    assert shown_on_map(page) == len(demo.data["cities"])
+    assert eventually(shown_on_map, page, len(demo.data["cities"])) == len(demo.data["cities"])
     page.go_back()
     page.wait_for_selector("[data-atlas-map='city'][data-atlas-ready]", state="attached")
     assert page.locator(".leaflet-container path.atlas-marker").count() == 1
     page.go_forward()
     page.wait_for_selector("[data-atlas-map='explore'][data-atlas-ready]", state="attached")
-    page.wait_for_timeout(300)
-    assert len(listed(page)) == len(demo.data["cities"])
+    assert eventually(lambda p: len(listed(p)), page, len(demo.data["cities"])) == len(demo.data["cities"])
 
 
 def test_a_network_page_maps_its_members(page, demo):
     page.goto(demo.url + "networks/network-002/")
     page.wait_for_selector("[data-atlas-map='network'][data-atlas-ready]", state="attached")
-    page.wait_for_timeout(300)
-    assert shown_on_map(page) == len(members(demo, "network-002"))
+    expected = len(members(demo, "network-002"))
+    assert eventually(shown_on_map, page, expected) == expected
 
 
 def test_the_map_works_in_dark_mode(browser, demo):
@@ -250,7 +266,8 @@ def test_a_phone_sees_the_map(browser, demo):
     page = context.new_page()
     page.goto(demo.url + "map/")
     page.wait_for_selector("[data-atlas-map='explore'][data-atlas-ready]", state="attached")
-    page.wait_for_timeout(300)
+    page.wait_for_selector("path.atlas-land", state="attached")  # the outlines load apart from the cities
+    settle(page)
     map_box = page.locator(".atlas-map").bounding_box()
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator(".atlas-map").screenshot(path=str(ARTIFACTS / "map-phone.png"))
@@ -296,8 +313,8 @@ def test_the_policy_stops_what_a_sanitiser_bug_would_let_through(browser, demo, 
     page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
     page.goto(demo.url + "injected/")
     page.wait_for_load_state("networkidle")
-    page.click("#clickme")
-    page.wait_for_timeout(300)
+    with page.expect_console_message(lambda m: "JavaScript URL" in m.text):  # the browser refused it
+        page.click("#clickme")
     pwned = page.evaluate("window.__pwned")
     context.close()
     assert pwned is None
@@ -317,7 +334,7 @@ def test_the_colour_toggle_works_and_is_remembered_under_the_policy(page, demo):
     page.goto(demo.url + "about/")
     before = page.get_attribute("body", "data-md-color-scheme")
     page.click("form[data-md-component='palette'] label:visible")
-    page.wait_for_timeout(200)
+    expect(page.locator("body")).not_to_have_attribute("data-md-color-scheme", before)
     after = page.get_attribute("body", "data-md-color-scheme")
     assert {before, after} == {"default", "slate"}
     page.reload()

@@ -8,7 +8,6 @@ builds them and no page, nor the search index, holds active content or a remote 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -22,7 +21,8 @@ from generator.safety import sanitise
 from generator.validate import validate
 
 from .conftest import RECENT
-from .site import ROOT, active_content, build_site, copy_atlas, page_file, read_page, site_active_content
+from .site import (ROOT, active_content, build_in_process, build_site, copy_atlas, page_file, read_page,
+                   site_active_content, small_atlas)
 
 pytestmark = pytest.mark.build
 
@@ -85,30 +85,10 @@ def hostile_atlas(root: Path, t: dict) -> None:
         encoding="utf-8")
 
 
-def build_in_process(root: Path, site: Path) -> bool:
-    """A strict MkDocs build in this process (a third of a subprocess's time); False if it refused."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    os.environ["NO_MKDOCS_2_WARNING"] = "1"
-    try:
-        build(load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=True))
-    except MkDocsException:
-        return False
-    return True
-
-
 @pytest.fixture(scope="module")
-def small_atlas(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile") / "atlas"
-    for relative in ("atlas.yml", "initiatives/topics.yml", "networks/scopes.yml", "mkdocs.yml"):
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / relative, root / relative)
-    for name in ("content", "theme"):
-        shutil.copytree(ROOT / name, root / name)
-    (root / "cities").mkdir()
-    return root
+def hostile_root(tmp_path_factory):
+    """The small atlas whose three entity files each example rewrites."""
+    return small_atlas(tmp_path_factory.mktemp("hostile") / "atlas")
 
 
 FIELDS = {"name": one_line, "subtitle": one_line, "takeaway": one_line, "source": one_line, "network": one_line,
@@ -118,16 +98,16 @@ FIELDS = {"name": one_line, "subtitle": one_line, "takeaway": one_line, "source"
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.fixed_dictionaries(FIELDS))
-def test_hostile_strings_in_every_field_and_body_are_refused_or_built_inert(small_atlas, tmp_path, texts):
-    hostile_atlas(small_atlas, texts)
-    report = validate(small_atlas)
+def test_hostile_strings_in_every_field_and_body_are_refused_or_built_inert(hostile_root, tmp_path, texts):
+    hostile_atlas(hostile_root, texts)
+    report = validate(hostile_root)
     if report.errors:
         assert all(d.path in ("cities/testville.md", "networks/test-network.md", "initiatives/test-welcome.md")
                    and d.line >= 1 and d.hint is not None or d.code in ("bad-url", "unsafe-url")
                    for d in report.errors), report.errors
         return
     site = tmp_path / f"site-{abs(hash(json.dumps(texts)))}"
-    assert build_in_process(small_atlas, site)
+    assert build_in_process(hostile_root, site)
     assert site_active_content(site) == []
     # Shown as text: the name is the page's heading, character for character.
     heading = read_page(page_file(site, "cities/testville/")).plain
@@ -166,21 +146,12 @@ def test_every_page_of_the_real_site_is_inert_and_carries_the_policy_first(real_
         assert " ".join(head[3:7]) == 'http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src', path
 
 
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory):
-    site = tmp_path_factory.mktemp("real") / "site"
-    result = build_site(ROOT, site)
-    assert result.returncode == 0, result.stderr
-    return site
-
-
 def test_a_configured_tile_server_is_the_one_other_host_the_policy_allows(tmp_path):
-    atlas = copy_atlas(tmp_path / "atlas")
+    atlas = small_atlas(tmp_path / "atlas")
     config = (atlas / "mkdocs.yml").read_text()
     (atlas / "mkdocs.yml").write_text(config.replace("    tiles: null", "    tiles:\n      url: https://{s}.tile."
                                                      "example.org/{z}/{x}/{y}.png\n      attribution: Example"))
-    result = build_site(atlas, tmp_path / "site")
-    assert result.returncode == 0, result.stderr
+    assert build_in_process(atlas, tmp_path / "site")
     html = (tmp_path / "site/index.html").read_text()
     assert "img-src 'self' data: https://*.tile.example.org;" in html
     (atlas / "mkdocs.yml").write_text(config.replace("    tiles: null", "    tiles:\n      url: http://evil.example/{z}.png"))
@@ -190,10 +161,10 @@ def test_a_configured_tile_server_is_the_one_other_host_the_policy_allows(tmp_pa
 
 
 def test_what_validate_accepts_the_strict_build_accepts(tmp_path):
-    atlas = copy_atlas(tmp_path / "atlas")
-    with (atlas / "cities/potsdam.md").open("a", encoding="utf-8") as city:
-        city.write("\n### Further reading {: #further }\n\nSee [the declaration](../initiatives/potsdam-declaration.md"
-                   "#sources), [the network](../networks/cities-of-safe-harbours.md#members), [this](#further), "
+    atlas = small_atlas(tmp_path / "atlas")
+    with (atlas / "cities/testville.md").open("a", encoding="utf-8") as city:
+        city.write("\n## Further reading {: #further }\n\nSee [the welcome](../initiatives/test-welcome.md"
+                   "#sources), [the network](../networks/test-network.md#members), [this](#further), "
                    "[Germany](../countries/de.md), [a topic](../topics/political-participation.md), "
                    "[the data](../data/cities.csv), [methodology](../methodology.md) and `<code>`.\n")
     assert validate(atlas).errors == []
@@ -210,7 +181,7 @@ def test_a_missing_atlas_yml_stops_the_build_as_it_stops_validate(tmp_path):
 
 
 def test_a_failed_build_leaves_the_previous_site_in_place(tmp_path):
-    atlas = copy_atlas(tmp_path / "atlas")
+    atlas = small_atlas(tmp_path / "atlas")
     shutil.copy(ROOT / "Makefile", atlas / "Makefile")
     make = ["make", "-s", "-C", str(atlas), "site", "READY=", f"BIN={Path(sys.executable).parent}"]
     assert subprocess.run(make, capture_output=True, text=True).returncode == 0

@@ -9,38 +9,37 @@ import json
 import geojson
 import pytest
 
-from generator.validate import validate
-
-from .site import ROOT, build_site, copy_atlas, page_file, read_page, resolve
+from .conftest import REPO_URL, SITE_URL
+from .site import ROOT, build_in_process, build_site, copy_atlas, page_file, read_page, resolve, small_atlas
 
 pytestmark = pytest.mark.build
-REPO = "https://github.com/example-org/moving-cities-atlas"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    target = tmp_path_factory.mktemp("site")
-    result = build_site(ROOT, target, {"ATLAS_REPO_URL": REPO, "ATLAS_SITE_URL": "https://atlas.example.net/"})
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    return target
+def site(real_site):
+    """The repository's site, as published (built once per run, in conftest.py)."""
+    return real_site
 
 
 @pytest.fixture(scope="module")
-def data():
-    report = validate(ROOT)
+def pages(site):
+    """Every HTML page of the built site, parsed once for the tests that read them all."""
+    return {path: read_page(path) for path in site.rglob("*.html")}
+
+
+@pytest.fixture(scope="module")
+def data(repository_report):
     by_kind = {"city": {}, "initiative": {}, "network": {}}
-    for source in report.sources:
+    for source in repository_report.sources:
         by_kind[source.kind][source.slug] = source.data
     return by_kind
 
 
-def test_every_entity_has_its_page_with_its_name_as_heading(site, data):
+def test_every_entity_has_its_page_with_its_name_as_heading(site, pages, data):
     for kind, folder, field in (("city", "cities", "name"), ("initiative", "initiatives", "title"),
                                 ("network", "networks", "name")):
         for slug, record in data[kind].items():
-            page = read_page(page_file(site, f"{folder}/{slug}/"))
-            assert record[field] in page.plain
+            assert record[field] in pages[page_file(site, f"{folder}/{slug}/")].plain
 
 
 def test_every_country_and_topic_has_its_page(site, data):
@@ -50,13 +49,9 @@ def test_every_country_and_topic_has_its_page(site, data):
         assert page_file(site, f"topics/{topic.split()[0]}/").exists()
 
 
-def test_no_internal_link_or_asset_of_the_built_site_is_broken(site):
+def test_no_internal_link_or_asset_of_the_built_site_is_broken(site, pages):
     broken = []
-    pages = list(site.rglob("*.html"))
-    ids = {}
-    for path in pages:
-        page = read_page(path)
-        ids[path] = page.ids
+    for path, page in pages.items():
         for href in page.links + page.assets:
             target = resolve(site, path, href)
             if target is None:
@@ -64,7 +59,7 @@ def test_no_internal_link_or_asset_of_the_built_site_is_broken(site):
             file, fragment = target
             if not file.exists():
                 broken.append(f"{path.relative_to(site)} -> {href}")
-            elif fragment and file.suffix == ".html" and fragment not in ids.setdefault(file, read_page(file).ids):
+            elif fragment and file.suffix == ".html" and fragment not in (pages.get(file) or read_page(file)).ids:
                 broken.append(f"{path.relative_to(site)} -> {href} (no such anchor)")
     assert len(pages) > 20
     assert broken == []
@@ -93,8 +88,8 @@ def test_a_city_page_links_to_its_country_networks_initiatives_and_sources(site,
 
 def test_edit_this_page_opens_the_data_file_in_the_repository(site):
     page = read_page(page_file(site, "cities/potsdam/"))
-    assert f"{REPO}/edit/main/cities/potsdam.md" in page.links
-    assert f"{REPO}/edit/main/content/about.md" in read_page(page_file(site, "about/")).links
+    assert f"{REPO_URL}/edit/main/cities/potsdam.md" in page.links
+    assert f"{REPO_URL}/edit/main/content/about.md" in read_page(page_file(site, "about/")).links
 
 
 def test_related_initiatives_link_both_ways(site):
@@ -115,7 +110,7 @@ def test_a_network_page_lists_its_members_with_their_count(site, data):
 
 def test_pages_carry_description_open_graph_and_canonical_url(site):
     page = read_page(page_file(site, "cities/potsdam/"))
-    assert page.canonical == "https://atlas.example.net/cities/potsdam/"
+    assert page.canonical == f"{SITE_URL}cities/potsdam/"
     assert page.meta["og:url"] == page.canonical
     assert page.meta["og:title"] == "Potsdam"
     assert page.meta["description"].startswith("The capital of Brandenburg")
@@ -163,9 +158,9 @@ def test_the_data_page_describes_every_download(site):
     assert "CC BY 4.0" in page.plain and "population_year" in page.plain
 
 
-def test_the_built_site_requests_nothing_from_other_hosts(site):
-    for path in site.rglob("*.html"):
-        for asset in read_page(path).assets:
+def test_the_built_site_requests_nothing_from_other_hosts(site, pages):
+    for path, page in pages.items():
+        for asset in page.assets:
             assert resolve(site, path, asset) is not None, f"{path}: third-party asset {asset}"
 
 
@@ -181,13 +176,12 @@ def test_a_failing_data_file_stops_the_build_with_its_diagnostic_and_writes_noth
 
 
 def test_data_text_is_shown_as_text_never_as_markup(tmp_path):
-    atlas = copy_atlas(tmp_path / "atlas")
-    text = "\n".join("subtitle: '<b>Bold</b> *stars* [link](x) The capital'" if line.startswith("subtitle:")
-                     else line for line in (ROOT / "cities/potsdam.md").read_text().splitlines())
-    (atlas / "cities/potsdam.md").write_text(text + "\n")
-    result = build_site(atlas, tmp_path / "out")
-    assert result.returncode == 0, result.stderr
-    html = (tmp_path / "out/cities/potsdam/index.html").read_text()
+    atlas = small_atlas(tmp_path / "atlas")
+    city = atlas / "cities/testville.md"
+    city.write_text(city.read_text().replace("country: DE\n", "country: DE\n"
+                                             "subtitle: '<b>Bold</b> *stars* [link](x) The capital'\n"))
+    assert build_in_process(atlas, tmp_path / "out")
+    html = (tmp_path / "out/cities/testville/index.html").read_text()
     assert "&lt;b&gt;Bold&lt;/b&gt; *stars* [link](x) The capital" in html
 
 

@@ -1,16 +1,30 @@
 """The atlas in this repository, and the fixture atlas, are valid."""
 
+import pytest
+
 from generator.diagnostics import format_text
 from generator.validate import validate
 
-from .conftest import ROOT
+from .conftest import ROOT, STALE
 
 
 def test_the_fixture_atlas_is_clean(atlas):
     assert atlas.diagnostics() == []
 
 
-def test_the_repository_data_is_clean_even_under_strict():
-    report = validate(ROOT)
-    assert report.diagnostics == [], "\n".join(map(format_text, report.diagnostics))
-    assert report.checked >= 5
+def test_the_repository_data_is_clean_even_under_strict(repository_report):
+    # As of the data's newest last_verified (conftest.py's data_date), not of today: the verdict
+    # belongs to the commit. A stale record is not the pull request's fault; it is listed by the next test.
+    found = [d for d in repository_report.diagnostics if d.code != "stale"]
+    assert found == [], "\n".join(map(format_text, found))
+    assert repository_report.checked >= 5
+
+
+def test_records_verified_longer_ago_than_the_settings_allow_are_listed_not_failed(request):
+    report = validate(ROOT)  # as of today: what a reader of the site sees
+    stale = [d for d in report.diagnostics if d.code == "stale"]
+    assert all(not d.is_error for d in stale)
+    request.config.stash[STALE] = stale
+    if stale:
+        pytest.skip(f"{len(stale)} records were last verified more than {report.settings.stale_after_months} "
+                    "months ago: information, not a failure (see the 'stale records' section)")
