@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .build import BuildFailed, build
 from .diagnostics import format_text
+from .html_blocks import GeneratedHtml
 from .render import UnknownSnippet, render_snippet
 from .safety import content_security_policy, sanitise
 
@@ -54,6 +55,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                                                live_reload=self.serving)
         except ValueError as error:
             raise PluginError(f"mkdocs.yml: extra.atlas.tiles: {error}") from None
+        config.markdown_extensions.append(GeneratedHtml())  # the templates' HTML skips Markdown's HTML parsing
         custom_dir = config.theme.custom_dir
         try:
             self.result = build(self.root, docs_dir=Path(config.docs_dir),

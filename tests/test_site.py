@@ -221,3 +221,17 @@ def test_an_unknown_snippet_marker_in_a_page_stops_the_build_naming_the_page(tmp
     result = build_site(atlas, tmp_path / "out")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "content/about.md" in result.stderr and "unknown <!-- atlas:cuonts -->; known: counts, map" in result.stderr
+
+
+def test_generated_html_blocks_come_out_as_python_markdown_writes_raw_html():
+    import markdown
+
+    from generator.html_blocks import MARKER, GeneratedHtml
+
+    page = ("# Title\n\n{m}\n<ul>\n<li><a href=\"../x/\">X &amp; *Y*</a></li>\n</ul>\n\nSome *Markdown*.\n\n"
+            "## Sources\n\n{m}\n<ol>\n<li>a</li>\n</ol>\n\n{m}\n<p class=\"atlas-verified\">On <time>1 May</time>.</p>\n")
+    extensions = ["attr_list", "md_in_html", "tables", "admonition", "toc"]
+    plain = markdown.markdown(page.format(m=""), extensions=extensions)
+    stored = markdown.markdown(page.format(m=MARKER), extensions=[*extensions, GeneratedHtml()])
+    assert stored.replace("\n\n", "\n") == plain.replace("\n\n", "\n")  # blank lines between blocks aside
+    assert "<em>Markdown</em>" in stored and "*Y*" in stored and MARKER not in stored
