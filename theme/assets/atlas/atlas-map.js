@@ -421,6 +421,16 @@
     map.remove();
   }
 
+  // The maps' data downloads while the libraries do (getJSON keeps the promise for the map).
+  function prefetch(container) {
+    var root = siteRoot(container);
+    var kind = container.getAttribute("data-atlas-map");
+    var data = kind === "explore" ? "data/cities.geojson"
+      : kind === "network" ? "data/networks/" + container.getAttribute("data-network") + ".geojson" : null;
+    getJSON(root + "assets/atlas/countries.geojson").catch(function () {});
+    if (data) getJSON(root + data).catch(function () {});
+  }
+
   function setUp() {
     live.forEach(removeMap);
     live = [];
@@ -428,6 +438,7 @@
     var containers = Array.prototype.slice.call(document.querySelectorAll("[data-atlas-map]"));
     if (!containers.length) return; // no map: no Leaflet
     var clusters = containers.some(function (c) { return c.getAttribute("data-atlas-map") !== "city"; });
+    containers.forEach(prefetch);
     libraries(siteRoot(containers[0]), clusters).then(function () {
       if (current !== generation) return; // the reader has already gone on to another page
       containers.forEach(function (container) {
