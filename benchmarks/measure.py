@@ -13,6 +13,7 @@ from dataclasses import dataclass
 class Run:
     seconds: float
     peak_mib: float
+    cpu_seconds: float = 0.0  # user + system: less sensitive than wall time to other work on the machine
 
 
 def measure(command: list[str], cwd=None, repeat: int = 3, env=None, expect: int = 0) -> Run:
@@ -28,7 +29,7 @@ def measure(command: list[str], cwd=None, repeat: int = 3, env=None, expect: int
         elapsed = time.perf_counter() - started
         if os.waitstatus_to_exitcode(status) != expect:
             sys.exit(f"benchmark command failed: {' '.join(command)}\n{process.stderr.read().decode()[-2000:]}")
-        run = Run(elapsed, usage.ru_maxrss / 1024)
+        run = Run(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
         best = run if best is None or run.seconds < best.seconds else best
     assert best is not None
     return best
