@@ -12,7 +12,7 @@ import platform
 import sys
 from pathlib import Path
 
-from .measure import compare
+from .measure import alternate, compare
 from .synthetic import ROOT, generate
 
 WORK = ROOT / ".bench"
@@ -84,6 +84,45 @@ def _stage_seconds(atlas: Path) -> float:
     return best
 
 
+def _floor_site(atlas: Path, target: Path) -> Path:
+    """The issue's floor: a plain Material site with as many pages and the same body text.
+
+    One page per page of the atlas build: an entity's page holds its title as `# heading` and its
+    Markdown body, any other generated page (index, country, topic) a heading and a sentence; the
+    hand-written pages are copied. Material as mkdocs.yml configures it (palette, features, nav,
+    search, Markdown extensions), without our theme overrides, scripts, styles or plugin.
+    """
+    import html
+    import re
+    import shutil
+
+    from generator.build import build
+
+    result = build(atlas)
+    a = result.atlas
+    bodies = {e.path: e.body for kind in (a.cities, a.initiatives, a.networks) for e in kind.values()}
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(atlas / "content", target / "content")
+    for output in result.outputs:
+        if not output.path.endswith(".md"):
+            continue  # downloads (GeoJSON, CSV, JSON) are files, not pages
+        title = html.unescape(json.loads(re.search(r"^title: (.*)$", output.content, re.M).group(1)))
+        text = bodies[output.source] if output.source else f"A page of the atlas about {title}."
+        path = target / "content" / output.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# {title}\n\n{text}\n", encoding="utf-8")
+    config = (atlas / "mkdocs.yml").read_text()
+    config = config.replace("  custom_dir: theme\n", "").replace("  - atlas\n", "")
+    # Our plugin drops edit links without ATLAS_REPO_URL and keeps its pages out of the nav; so does the floor.
+    config = re.sub(r"^edit_uri: .*\n", "", config, flags=re.M)
+    config += "not_in_nav: |\n" + "".join(f"  /{folder}/*.md\n" for folder in
+                                        ("cities", "initiatives", "networks", "countries", "topics"))
+    config = re.sub(r"^(?:#.*\n)*extra_(?:css|javascript):\n(?:  - .*\n)+", "", config, flags=re.M)
+    assert "custom_dir" not in config and "assets/" not in config and "- atlas" not in config, "mkdocs.yml changed shape"
+    (target / "mkdocs.yml").write_text(config)
+    return target
+
+
 def bench_site() -> dict:
     import shutil
 
@@ -91,24 +130,34 @@ def bench_site() -> dict:
     for name in ("content", "theme"):
         shutil.copytree(ROOT / name, atlas / name)
     shutil.copy(ROOT / "mkdocs.yml", atlas / "mkdocs.yml")
+    floor = _floor_site(atlas, WORK / "site-floor")
     plain = _plain_mkdocs_site(atlas, WORK / "site-plain")
     pages = sum(1 for _ in (plain / "content").rglob("*.md"))
+    assert pages == sum(1 for _ in (floor / "content").rglob("*.md"))
     mkdocs = [str(BIN / "mkdocs"), "build", "--strict", "--quiet"]
-    baseline, ours = compare([*mkdocs, "-f", str(plain / "mkdocs.yml"), "-d", str(WORK / "out-plain")],
-                             [*mkdocs, "-f", str(atlas / "mkdocs.yml"), "-d", str(WORK / "out-atlas")])
+    # Five rounds, not three: a build takes seconds, and other work on a shared machine comes and goes.
+    floor_run, plain_run, ours = alternate([[*mkdocs, "-f", str(site / "mkdocs.yml"), "-d", str(WORK / f"out-{name}")]
+                                            for name, site in (("floor", floor), ("plain", plain), ("atlas", atlas))],
+                                           repeat=5)
     stage = _stage_seconds(atlas)
+    ratio = ours.seconds / floor_run.seconds
     return {
         "entities": "1,000 cities (30 featured), 300 initiatives, 20 networks",
         "pages": pages,
-        "plain_mkdocs_build_seconds": round(baseline.seconds, 2),
+        "floor": "plain Material, same number of pages, each its title and body text only, no plugin",
+        "floor_build_seconds": round(floor_run.seconds, 2),
+        "plain_mkdocs_same_pages_build_seconds": round(plain_run.seconds, 2),
         "atlas_build_seconds": round(ours.seconds, 2),
-        "ratio": round(ours.seconds / baseline.seconds, 3),
+        "ratio": round(ratio, 3),
+        "ratio_of_cpu_seconds": round(ours.cpu_seconds / floor_run.cpu_seconds, 3),
+        "ratio_to_plain_mkdocs_same_pages": round(ours.seconds / plain_run.seconds, 3),
         "our_stage_seconds": round(stage, 3),
         "our_stage_share_of_build": f"{100 * stage / ours.seconds:.1f} %",
-        "plain_peak_mib": round(baseline.peak_mib, 1),
+        "floor_peak_mib": round(floor_run.peak_mib, 1),
+        "plain_peak_mib": round(plain_run.peak_mib, 1),
         "atlas_peak_mib": round(ours.peak_mib, 1),
-        "goal": "ratio <= 1.25 and our stage <= 5 % of the build",
-        "goal_met": ours.seconds / baseline.seconds <= 1.25 and stage / ours.seconds <= 0.05,
+        "goal": "ratio to the floor <= 1.25 and our stage <= 5 % of the build",
+        "goal_met": ratio <= 1.25 and stage / ours.seconds <= 0.05,
     }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 class Run:
     seconds: float
     peak_mib: float
+    cpu_seconds: float = 0.0  # user + system: less sensitive than wall time to other work on the machine
 
 
 def measure(command: list[str], cwd=None, repeat: int = 3, env=None, expect: int = 0) -> Run:
@@ -28,7 +29,7 @@ def measure(command: list[str], cwd=None, repeat: int = 3, env=None, expect: int
         elapsed = time.perf_counter() - started
         if os.waitstatus_to_exitcode(status) != expect:
             sys.exit(f"benchmark command failed: {' '.join(command)}\n{process.stderr.read().decode()[-2000:]}")
-        run = Run(elapsed, usage.ru_maxrss / 1024)
+        run = Run(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
         best = run if best is None or run.seconds < best.seconds else best
     assert best is not None
     return best
@@ -36,8 +37,15 @@ def measure(command: list[str], cwd=None, repeat: int = 3, env=None, expect: int
 
 def compare(baseline: list[str], ours: list[str], repeat: int = 3, cwd=None, expect: int = 0) -> tuple[Run, Run]:
     """Alternate the two commands so that a noisy moment hurts both alike; best run of each."""
-    runs: dict[int, list[Run]] = {0: [], 1: []}
+    base, mine = alternate([baseline, ours], repeat=repeat, cwd=cwd, expect=expect)
+    return base, mine
+
+
+def alternate(commands: list[list[str]], repeat: int = 3, cwd=None, expect: int = 0) -> list[Run]:
+    """Run the commands in turn, `repeat` rounds; the best run of each. `expect` applies to the last."""
+    runs: list[list[Run]] = [[] for _ in commands]
+    last = len(commands) - 1
     for _ in range(repeat):
-        for index, command in enumerate((baseline, ours)):
-            runs[index].append(measure(command, cwd=cwd, repeat=1, expect=expect if index else 0))
-    return min(runs[0], key=lambda r: r.seconds), min(runs[1], key=lambda r: r.seconds)
+        for index, command in enumerate(commands):
+            runs[index].append(measure(command, cwd=cwd, repeat=1, expect=expect if index == last else 0))
+    return [min(r, key=lambda run: run.seconds) for r in runs]

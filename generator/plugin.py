@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .build import BuildFailed, build
 from .diagnostics import format_text
+from .html_blocks import GeneratedHtml
 from .load import FOLDERS
 from .preview import Preview, digest, fingerprint
 from .project import VOCABULARIES
@@ -83,6 +84,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                                                live_reload=self.serving)
         except ValueError as error:
             raise PluginError(f"mkdocs.yml: extra.atlas.tiles: {error}") from None
+        config.markdown_extensions.append(GeneratedHtml())  # the templates' HTML skips Markdown's HTML parsing
         custom_dir = config.theme.custom_dir
         theme_dir = Path(custom_dir) if custom_dir else None
         preview = self.preview

@@ -51,6 +51,12 @@ def escape_markdown(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
+def escape_html(text: Any) -> str:
+    """Data text in an HTML context: escaped, on one line (a blank line would end a raw HTML block)."""
+    text = html.escape(str(text), quote=True)
+    return text.replace("\r", " ").replace("\n", " ") if "\n" in text or "\r" in text else text
+
+
 def format_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
@@ -73,13 +79,23 @@ def page_url(path: str) -> str:
     return stem + "/"
 
 
+def relative_url(target: str, here: str) -> str:
+    """The link from the page at URL `here` to the URL `target` (both site-relative), as MkDocs writes it."""
+    here_folders = here.split("/")[:-1]
+    parts = target.split("/")
+    common = 0
+    while common < len(here_folders) and common < len(parts) - 1 and here_folders[common] == parts[common]:
+        common += 1
+    return "../" * (len(here_folders) - common) + "/".join(parts[common:]) or "./"
+
+
 @functools.lru_cache(maxsize=1)  # compiled templates are reused across builds (mkdocs serve)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined, auto_reload=False)
     env.filters.update(md=escape_markdown, date=format_date, number=format_number,
-                       html=lambda v: html.escape(str(v), quote=True),
+                       html=escape_html,
                        json=lambda v: json.dumps(v, ensure_ascii=False))
     return env
 
@@ -101,13 +117,21 @@ class Renderer:
                 return target_path[len(prefix):]
             return up + target_path
 
-        def topic_links(topics: list[str], link=link) -> str:
-            return " · ".join(f"[{escape_markdown(self.atlas.topics[t].name)}]({link(f'topics/{t}.md')})"
+        here_url = page_url(path)
+
+        def href(target: Any) -> str:
+            # For generated HTML, which MkDocs leaves alone: the final URL, escaped for an attribute.
+            target_path = target if isinstance(target, str) else page_path(target)
+            url = page_url(target_path) if target_path.endswith(".md") else target_path
+            return escape_html(relative_url(url, here_url))
+
+        def topic_links(topics: list[str]) -> str:
+            return " · ".join(f'<a href="{href(f"topics/{t}.md")}">{escape_html(self.atlas.topics[t].name)}</a>'
                               for t in topics)
 
-        depth = page_url(path).count("/")
+        depth = here_url.count("/")
         return self.env.get_template(template).render(
-            atlas=self.atlas, link=link, root="../" * depth, topic_links=topic_links, **context)
+            atlas=self.atlas, link=link, href=href, root="../" * depth, topic_links=topic_links, **context)
 
 
 def _description(text: str) -> str:

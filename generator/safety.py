@@ -35,7 +35,9 @@ ATTRIBUTES = {
     "ol": {"start", "reversed", "type"},
     "time": {"datetime"},
     "details": {"open"},
-    "div": {"data-atlas-map", "data-city", "data-network", "data-root", "data-atlas-list"},
+    # A city's mini-map reads its point from the page: data-lat, data-lng, data-country, data-name, data-featured.
+    "div": {"data-atlas-map", "data-city", "data-network", "data-root", "data-atlas-list",
+            "data-lat", "data-lng", "data-country", "data-name", "data-featured"},
     "ul": {"data-atlas-list"},
     "p": {"data-atlas-count"},
     "form": {"data-atlas-controls"},
@@ -58,6 +60,9 @@ VALUES = {  # attributes whose value is one of a few, or has a fixed shape
     "data-city": re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"),
     "data-network": re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"),
     "data-root": re.compile(r"(?:\.\./)*"),  # the way up to the site's root: never another host
+    "data-lat": re.compile(r"-?[0-9]{1,3}\.[0-9]{1,6}"),
+    "data-lng": re.compile(r"-?[0-9]{1,3}\.[0-9]{1,6}"),
+    "data-country": re.compile(r"[A-Z]{2}"),
     "role": re.compile(r"status|region|note|group|list|listitem|img|presentation"),
     "dir": re.compile(r"ltr|rtl|auto"),
     "type": re.compile(r"radio|checkbox|reset|button|submit|[1aAiI]"),
@@ -67,7 +72,7 @@ VALUES = {  # attributes whose value is one of a few, or has a fixed shape
     "name": re.compile(r"[a-z][a-z0-9-]*"),  # never Material's __palette and friends
     "scope": re.compile(r"row|col|rowgroup|colgroup"),
 }
-EMPTY = frozenset({"data-atlas-list", "data-atlas-count", "data-atlas-controls", "checked", "selected",
+EMPTY = frozenset({"data-atlas-list", "data-atlas-count", "data-atlas-controls", "data-featured", "checked", "selected",
                    "disabled", "open", "reversed"})
 
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .site import CHROMIUM_ARGS, HOSTILE_NAME, ROOT, Server, build_in_process, chromium_path, demo_atlas
+from .site import CHROMIUM_ARGS, HOSTILE_NAME, ROOT, Server, build_site, chromium_path, demo_atlas
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -34,8 +34,11 @@ from playwright.sync_api import expect  # noqa: E402  (after the skip: only wher
 def demo(tmp_path_factory):
     """A built synthetic atlas of 150 cities served on localhost, with its data."""
     base = tmp_path_factory.mktemp("demo")
-    assert build_in_process(demo_atlas(base / "atlas"), base / "site")
+    atlas = demo_atlas(base / "atlas")
+    # Served at its own site_url: Material navigates instantly only to the addresses of its sitemap.
     server = Server(base / "site")
+    result = build_site(atlas, base / "site", {"ATLAS_SITE_URL": server.url})
+    assert result.returncode == 0, result.stderr
     server.data = json.loads((base / "site/data/atlas.json").read_text())
     yield server
     server.close()
@@ -229,6 +232,7 @@ def test_text_from_the_data_is_shown_as_text_never_run_as_html(page, demo):
 def test_instant_navigation_to_the_map_and_back_leaves_working_maps(page, demo):
     page.goto(demo.url + "cities/city-00001/")
     page.wait_for_selector("[data-atlas-map='city'][data-atlas-ready]", state="attached")
+    page.evaluate("window.__same_document = true")  # gone if a navigation reloads the page
     page.click("nav.md-tabs a:has-text('Map')")
     page.wait_for_selector("[data-atlas-map='explore'][data-atlas-ready]", state="attached")
     settle(page)
@@ -240,6 +244,54 @@ def test_instant_navigation_to_the_map_and_back_leaves_working_maps(page, demo):
     page.go_forward()
     page.wait_for_selector("[data-atlas-map='explore'][data-atlas-ready]", state="attached")
     assert eventually(lambda p: len(listed(p)), page, len(demo.data["cities"])) == len(demo.data["cities"])
+    assert page.evaluate("window.__same_document") is True  # Material navigated instantly, each time
+
+
+def requests_of(page) -> list[str]:
+    """The paths of the site this page requests from now on."""
+    paths: list[str] = []
+    page.on("request", lambda request: paths.append(urlsplit(request.url).path))
+    return paths
+
+
+def test_a_page_without_a_map_loads_no_leaflet_file(page, demo):
+    requested = requests_of(page)
+    page.goto(demo.url + "about/")
+    page.wait_for_load_state("networkidle")
+    assert any(path.endswith("assets/atlas/atlas-map.js") for path in requested)
+    assert [path for path in requested if "leaflet" in path] == []
+    assert page.evaluate("typeof window.L") == "undefined"
+
+
+def test_a_map_page_reached_by_instant_navigation_from_a_page_without_one_loads_leaflet_once(page, demo):
+    requested = requests_of(page)
+    page.goto(demo.url + "about/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.__same_document = true")  # gone if a navigation reloads the page
+    page.click("nav.md-tabs a:has-text('Map')")  # instant navigation: no reload, document$ emits
+    page.wait_for_selector("[data-atlas-map='explore'][data-atlas-ready]", state="attached")
+    page.go_back()
+    page.wait_for_selector("[data-atlas-map]", state="detached")
+    page.go_forward()
+    page.wait_for_selector("[data-atlas-map='explore'][data-atlas-ready]", state="attached")
+    assert eventually(shown_on_map, page, len(demo.data["cities"])) == len(demo.data["cities"])
+    assert page.evaluate("window.__same_document") is True
+    # Leaflet's styles survived the navigations (Material rewrites <head>; they are in <body>).
+    assert page.eval_on_selector(".leaflet-pane", "pane => getComputedStyle(pane).position") == "absolute"
+    loaded = Counter(path.rsplit("/", 1)[1] for path in requested if "leaflet" in path.lower())
+    assert loaded == {"leaflet.css": 1, "leaflet.js": 1, "MarkerCluster.css": 1, "MarkerCluster.Default.css": 1,
+                      "leaflet.markercluster.js": 1}
+
+
+def test_a_city_page_draws_its_map_from_the_page_without_the_cities_layer(page, demo):
+    requested = requests_of(page)
+    page.goto(demo.url + "cities/city-00003/")  # the city with the hostile name
+    page.wait_for_selector("[data-atlas-map='city'][data-atlas-ready]", state="attached")
+    assert not [path for path in requested if path.endswith(".geojson") and "/data/" in path]
+    assert page.locator(".leaflet-container path.atlas-marker--featured").count() == 1
+    assert page.inner_text(".leaflet-tooltip") == HOSTILE_NAME  # as text
+    assert page.locator("path.atlas-land--focus").count() >= 1  # its country, highlighted
+    assert page.evaluate("window.__pwned") is None
 
 
 def test_a_network_page_maps_its_members(page, demo):

@@ -129,11 +129,21 @@ def test_the_sanitiser_leaves_no_active_content_and_no_remote_resource(html):
 
 def test_the_sanitiser_keeps_what_the_atlas_pages_use():
     page = ('<h2 id="sources">Sources<a class="headerlink" href="#sources" title="Permanent link">¶</a></h2>'
-            '<div class="atlas-map atlas-map--mini" data-atlas-map="city" data-city="potsdam" data-root="../../"></div>'
+            '<div class="atlas-map atlas-map--mini" data-atlas-map="city" data-city="potsdam" data-root="../../" '
+            'data-lat="52.39886" data-lng="-13.06566" data-country="DE" data-name="&lt;b&gt; Évry &amp; Co" '
+            'data-featured=""></div>'
+            '<div class="grid cards"><ul><li><p><strong><a href="../../initiatives/x/">X</a></strong> · since 2019</p>'
+            '</li></ul></div>'
             '<table><tbody><tr><th align="right">n</th></tr></tbody></table><a class="md-button md-button--primary" href="../map/">Map</a>'
             '<p class="atlas-verified">Last verified on <time datetime="2026-10-01">1 October 2026</time>.</p>'
             '<img src="../assets/photo.png" alt="A photo">')
     assert sanitise(page) == page
+
+
+def test_the_map_data_attributes_hold_only_their_shapes():
+    page = ('<div data-atlas-map="city" data-lat="javascript:1" data-lng="1e5" data-country="de" '
+            'data-featured="x" data-name="&quot; onload=&quot;x"></div>')
+    assert sanitise(page) == '<div data-atlas-map="city" data-name="&quot; onload=&quot;x"></div>'
 
 
 def test_every_page_of_the_real_site_is_inert_and_carries_the_policy_first(real_site):

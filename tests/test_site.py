@@ -176,13 +176,37 @@ def test_a_failing_data_file_stops_the_build_with_its_diagnostic_and_writes_noth
 
 
 def test_data_text_is_shown_as_text_never_as_markup(tmp_path):
-    atlas = small_atlas(tmp_path / "atlas")
-    city = atlas / "cities/testville.md"
-    city.write_text(city.read_text().replace("country: DE\n", "country: DE\n"
-                                             "subtitle: '<b>Bold</b> *stars* [link](x) The capital'\n"))
-    assert build_in_process(atlas, tmp_path / "out")
-    html = (tmp_path / "out/cities/testville/index.html").read_text()
+    atlas = copy_atlas(tmp_path / "atlas")
+    replaced = {"subtitle:": "subtitle: '<b>Bold</b> *stars* [link](x) The capital'",
+                "name:": "name: '<i>Pots</i>dam & *Co* \"q\"'"}
+    text = "\n".join(next((new for key, new in replaced.items() if line.startswith(key)), line)
+                     for line in (ROOT / "cities/potsdam.md").read_text().splitlines())
+    (atlas / "cities/potsdam.md").write_text(text + "\n")
+    result = build_site(atlas, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out/cities/potsdam/index.html").read_text()
     assert "&lt;b&gt;Bold&lt;/b&gt; *stars* [link](x) The capital" in html
+    # The name, in every list, table and card of generated HTML that shows it, and on its map.
+    name = '<i>Pots</i>dam & *Co* "q"'
+    for url in ("cities/potsdam/", "cities/", "countries/de/", "networks/cities-of-safe-harbours/",
+                "initiatives/potsdam-declaration/"):
+        page = read_page(page_file(tmp_path / "out", url))
+        assert name in page.plain, url
+        assert "<i>Pots" not in page_file(tmp_path / "out", url).read_text(), url
+    assert 'data-name="&lt;i&gt;Pots&lt;/i&gt;dam &amp; *Co* &quot;q&quot;"' in html
+
+
+@pytest.mark.parametrize("here, target", [
+    ("cities/potsdam/", "countries/de/"), ("cities/potsdam/", "cities/berlin/"), ("cities/", "cities/berlin/"),
+    ("cities/potsdam/", "cities/"), ("cities/potsdam/", ""), ("", "cities/"), ("cities/potsdam/", "cities/potsdam/"),
+    ("data/", "data/networks/iash.geojson"), ("data/", "data/cities.csv"), ("fields/", "contribute/"),
+])
+def test_links_in_generated_html_are_written_as_mkdocs_writes_links(here, target):
+    from mkdocs.utils import get_relative_url
+
+    from generator.render import relative_url
+
+    assert relative_url(target, here) == get_relative_url(target or "./", here or "./")
 
 
 def test_an_unknown_snippet_marker_in_a_page_stops_the_build_naming_the_page(tmp_path):
@@ -192,3 +216,17 @@ def test_an_unknown_snippet_marker_in_a_page_stops_the_build_naming_the_page(tmp
     result = build_site(atlas, tmp_path / "out")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "content/about.md" in result.stderr and "unknown <!-- atlas:cuonts -->; known: counts, map" in result.stderr
+
+
+def test_generated_html_blocks_come_out_as_python_markdown_writes_raw_html():
+    import markdown
+
+    from generator.html_blocks import MARKER, GeneratedHtml
+
+    page = ("# Title\n\n{m}\n<ul>\n<li><a href=\"../x/\">X &amp; *Y*</a></li>\n</ul>\n\nSome *Markdown*.\n\n"
+            "## Sources\n\n{m}\n<ol>\n<li>a</li>\n</ol>\n\n{m}\n<p class=\"atlas-verified\">On <time>1 May</time>.</p>\n")
+    extensions = ["attr_list", "md_in_html", "tables", "admonition", "toc"]
+    plain = markdown.markdown(page.format(m=""), extensions=extensions)
+    stored = markdown.markdown(page.format(m=MARKER), extensions=[*extensions, GeneratedHtml()])
+    assert stored.replace("\n\n", "\n") == plain.replace("\n\n", "\n")  # blank lines between blocks aside
+    assert "<em>Markdown</em>" in stored and "*Y*" in stored and MARKER not in stored

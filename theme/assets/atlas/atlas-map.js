@@ -7,6 +7,8 @@
  * string popups and tooltips as innerHTML, so they only ever get DOM nodes.
  * Material's instant navigation swaps pages without a reload, so maps are created on
  * every document$ emission and the previous page's maps are removed first.
+ * Leaflet is loaded only when a page has a map, the first time one does: its files are
+ * added to <body>, which instant navigation keeps (it rewrites <head>).
  */
 (function () {
   "use strict";
@@ -14,6 +16,47 @@
   var EUROPE = [[34, -12], [66, 35]];
   var live = []; // maps of the current page, removed when the page is swapped
   var jsonCache = {};
+  var files = {}; // absolute URL -> promise: each library file is added once
+  var generation = 0; // counts document$ emissions, so a late library load skips a page already left
+
+  /* ---- the libraries, on demand ------------------------------------------------- */
+
+  function addFile(url) {
+    var absolute = new URL(url, document.baseURI).href;
+    if (!files[absolute]) {
+      files[absolute] = new Promise(function (resolve, reject) {
+        var stylesheet = /\.css$/.test(absolute);
+        var node = document.createElement(stylesheet ? "link" : "script");
+        node.onload = function () { resolve(); };
+        node.onerror = function () {
+          delete files[absolute];
+          node.remove();
+          reject(new Error(url + " could not be loaded"));
+        };
+        if (stylesheet) {
+          node.rel = "stylesheet";
+          node.href = absolute;
+        } else {
+          node.src = absolute;
+          node.async = false;
+        }
+        document.body.appendChild(node);
+      });
+    }
+    return files[absolute];
+  }
+
+  // Leaflet for every map; markercluster for the explorer and network maps, which cluster.
+  function libraries(root, clusters) {
+    var vendor = root + "assets/vendor/";
+    var wanted = [addFile(vendor + "leaflet/leaflet.css"), addFile(vendor + "leaflet/leaflet.js")];
+    if (clusters) {
+      wanted.push(addFile(vendor + "leaflet.markercluster/MarkerCluster.css"),
+                  addFile(vendor + "leaflet.markercluster/MarkerCluster.Default.css"),
+                  wanted[1].then(function () { return addFile(vendor + "leaflet.markercluster/leaflet.markercluster.js"); }));
+    }
+    return Promise.all(wanted);
+  }
 
   function getJSON(url) {
     if (!jsonCache[url]) {
@@ -324,16 +367,25 @@
     var map = base.map;
     map.fitBounds(EUROPE);
     if (kind === "city") {
-      var slug = container.getAttribute("data-city");
-      Promise.all([getJSON(root + "data/cities.geojson"), base.outlines]).then(function (results) {
-        var feature = results[0].features.filter(function (f) { return f.properties.slug === slug; })[0];
-        if (!feature) return;
-        var marker = cityMarker(feature).addTo(map);
-        marker.bindTooltip(element("span", null, feature.properties.name), { permanent: true, direction: "top", offset: [0, -8] });
+      // The city's point is on the page: nothing to download but the outlines.
+      var lat = parseFloat(container.getAttribute("data-lat"));
+      var lng = parseFloat(container.getAttribute("data-lng"));
+      if (isNaN(lat) || isNaN(lng)) return;
+      var feature = {
+        geometry: { coordinates: [lng, lat] },
+        properties: {
+          name: container.getAttribute("data-name") || "",
+          country: container.getAttribute("data-country") || "",
+          featured: container.hasAttribute("data-featured"),
+        },
+      };
+      var marker = cityMarker(feature).addTo(map);
+      marker.bindTooltip(element("span", null, feature.properties.name), { permanent: true, direction: "top", offset: [0, -8] });
+      base.outlines.then(function (outlines) {
         var point = marker.getLatLng();
         var bounds = null;
-        if (results[1]) {
-          results[1].eachLayer(function (layer) {
+        if (outlines) {
+          outlines.eachLayer(function (layer) {
             if (layer.feature && layer.feature.id === feature.properties.country) {
               layer.getElement && layer.getElement() && layer.getElement().classList.add("atlas-land--focus");
               bounds = partBounds(layer.feature, point);
@@ -362,17 +414,45 @@
     }
   }
 
+  function removeMap(map) {
+    // A zoom animation ends on a timer that map.remove() does not cancel; when the reader leaves
+    // mid-zoom (instant navigation), the timer would move a map that is gone. Mark it finished.
+    map._animatingZoom = false;
+    map.remove();
+  }
+
+  // The maps' data downloads while the libraries do (getJSON keeps the promise for the map).
+  function prefetch(container) {
+    var root = siteRoot(container);
+    var kind = container.getAttribute("data-atlas-map");
+    var data = kind === "explore" ? "data/cities.geojson"
+      : kind === "network" ? "data/networks/" + container.getAttribute("data-network") + ".geojson" : null;
+    getJSON(root + "assets/atlas/countries.geojson").catch(function () {});
+    if (data) getJSON(root + data).catch(function () {});
+  }
+
   function setUp() {
-    live.forEach(function (map) { map.remove(); });
+    live.forEach(removeMap);
     live = [];
-    if (typeof L === "undefined") return;
-    document.querySelectorAll("[data-atlas-map]").forEach(function (container) {
-      try {
-        if (container.getAttribute("data-atlas-map") === "explore") explorer(container);
-        else miniMap(container);
-      } catch (error) {
-        if (window.console) console.warn("atlas map:", error);
-      }
+    var current = ++generation;
+    var containers = Array.prototype.slice.call(document.querySelectorAll("[data-atlas-map]"));
+    if (!containers.length) return; // no map: no Leaflet
+    var clusters = containers.some(function (c) { return c.getAttribute("data-atlas-map") !== "city"; });
+    containers.forEach(prefetch);
+    libraries(siteRoot(containers[0]), clusters).then(function () {
+      if (current !== generation) return; // the reader has already gone on to another page
+      containers.forEach(function (container) {
+        try {
+          if (container.getAttribute("data-atlas-map") === "explore") explorer(container);
+          else miniMap(container);
+        } catch (error) {
+          if (window.console) console.warn("atlas map:", error);
+        }
+      });
+    }).catch(function (error) {
+      if (window.console) console.warn("atlas map:", error);
+      var counter = document.querySelector("[data-atlas-count]");
+      if (counter) counter.textContent = "The map could not be loaded (" + error.message + "). The cities are listed by country on the Cities page.";
     });
   }
 
