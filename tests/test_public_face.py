@@ -124,3 +124,223 @@ def test_arrow_keys_through_the_country_list_make_one_history_entry(page, demo):
     page.go_back()
     expect(page.locator("select[name=country]")).to_have_value("")
     assert "country" not in query(page)
+
+
+# ---- phones -----------------------------------------------------------------------------
+
+def touches(page, steps: list[list[tuple[float, float]]]):
+    """A touch gesture as a phone's screen sends it: each step the fingers' positions."""
+    cdp = page.context.new_cdp_session(page)
+    points = lambda step: [{"x": x, "y": y, "id": i} for i, (x, y) in enumerate(step)]  # noqa: E731
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(steps[0])})
+    for step in steps[1:]:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points(step)})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def view_of(page) -> dict:
+    return page.eval_on_selector("[data-atlas-map]", "m => JSON.parse(m.getAttribute('data-atlas-view'))")
+
+
+def test_on_a_phone_one_finger_scrolls_the_page_and_two_fingers_move_the_map(phone, demo):
+    open_map(phone, demo)
+    box = phone.locator(".atlas-map").bounding_box()
+    x, top = box["x"] + box["width"] / 2, box["y"] + 40
+    assert top < 844 - 200, "the map starts in the first screen"
+    before = view_of(phone)
+    touches(phone, [[(x, top + 150 - 10 * i)] for i in range(16)])  # one finger, upwards
+    assert eventually(lambda p: p.evaluate("window.scrollY") > 40, phone, True)
+    assert view_of(phone) == before
+    assert "atlas-map--hint" in phone.get_attribute(".atlas-map", "class")
+    expect(phone.locator(".atlas-map__hint")).to_have_text("Use two fingers to move the map")
+    scrolled = None
+    while scrolled != (scrolled := phone.evaluate("window.scrollY")):  # until the page's fling has stopped
+        phone.wait_for_timeout(200)
+    box = phone.locator(".atlas-map").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    touches(phone, [[(x - 40 + 8 * i, y), (x + 40 + 8 * i, y)] for i in range(12)])  # two fingers, sideways
+    assert eventually(lambda p: view_of(p)["lng"] < before["lng"] - 1, phone, True)
+
+
+def test_on_a_phone_the_filters_fold_behind_one_button_and_the_map_is_in_the_first_screen(phone, demo):
+    open_map(phone, demo)
+    assert phone.locator(".atlas-map").bounding_box()["y"] < 844 / 2
+    expect(phone.locator("select[name=country]")).to_be_hidden()
+    button = phone.get_by_role("button", name="Filters")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    phone.select_option("select[name=country]", "IT")
+    expect(phone.get_by_role("button", name="Filters (1 on)")).to_be_visible()
+    italian = [c for c in demo.data["cities"] if c["country"] == "IT"]
+    assert count_text(phone).startswith(f"{len(italian)} cities shown")
+
+
+def test_on_a_phone_the_attribution_is_one_line_at_the_map_s_edge(phone, demo):
+    open_map(phone, demo)
+    attribution = phone.locator(".leaflet-control-attribution").bounding_box()
+    map_box = phone.locator(".atlas-map").bounding_box()
+    assert attribution["height"] < 20
+    assert attribution["x"] >= map_box["x"] and attribution["y"] + attribution["height"] <= map_box["y"] + map_box["height"] + 1
+
+
+# ---- keyboards and screen readers ------------------------------------------------------
+
+def test_the_view_radios_show_where_the_keyboard_is(page, demo):
+    open_map(page, demo)
+    page.focus("select[name=network]")
+    page.keyboard.press("Shift+Tab")  # back to the checked radio of the view
+    focused = page.evaluate("document.activeElement.name + '=' + document.activeElement.value")
+    assert focused == "view=all"
+    outline = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
+                            " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()")
+    assert outline[0] != "none" and outline[1] >= 2
+
+
+def test_markers_and_clusters_are_named_buttons_that_come_after_the_zoom_buttons(page, demo):
+    open_map(page, demo)
+    focusable = page.eval_on_selector_all(
+        ".atlas-map [tabindex='0'], .atlas-map a[href]",
+        "nodes => nodes.map(n => [n.getAttribute('class') || '', n.getAttribute('role'),"
+        " n.getAttribute('aria-label') || n.textContent.trim()])")
+    classes = [f[0] for f in focusable]
+    zoom_in = next(i for i, c in enumerate(classes) if "leaflet-control-zoom-in" in c)
+    first_city = next(i for i, c in enumerate(classes) if "atlas-marker" in c or "marker-cluster" in c)
+    assert zoom_in < first_city
+    cities = [f for f in focusable if "atlas-marker" in f[0] or "marker-cluster" in f[0]]
+    assert cities and all(role == "button" and name for _, role, name in cities), cities
+    clusters = [name for c, _, name in cities if "marker-cluster" in c]
+    assert clusters and all(name.endswith("cities here: zoom in") for name in clusters)
+
+
+def test_a_skip_link_leads_from_before_the_map_to_its_list(page, demo):
+    open_map(page, demo)
+    page.focus("[data-atlas-controls] button[type=reset]")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.atlas-skip")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    top = "document.getElementById('list').getBoundingClientRect().top"
+    assert page.evaluate(top) > 900  # the list starts below the first screen
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url.endswith("#list"))
+    assert eventually(lambda p: 0 <= p.evaluate(top) < 900 - 150, page, True)  # scrolled to it, in sight
+    page.keyboard.press("Tab")  # and the keyboard goes on from there: the list's first city
+    assert page.evaluate("document.activeElement.closest('[data-atlas-list]') !== null")
+
+
+def test_a_popup_opened_from_the_keyboard_takes_the_focus_and_escape_closes_it(page, demo):
+    open_map(page, demo, "?country=CH&z=7&lat=46.8&lng=8.2")
+    marker = page.locator("path.atlas-marker").first
+    marker.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".atlas-popup")).to_be_visible()
+    assert page.evaluate("document.activeElement.classList.contains('atlas-popup__title')")
+    page.keyboard.press("Escape")
+    expect(page.locator(".atlas-popup")).to_have_count(0)
+    assert page.evaluate("document.activeElement.classList.contains('atlas-marker')")
+
+
+# ---- readability --------------------------------------------------------------------------
+
+def test_a_one_city_result_is_shown_at_a_zoom_the_basemap_has_detail_for(page, demo):
+    countries = {}
+    for city in demo.data["cities"]:
+        if city["featured"]:
+            countries.setdefault(city["country"], []).append(city)
+    country = next(code for code, cities in countries.items() if len(cities) == 1)
+    open_map(page, demo, f"?view=featured&country={country}")
+    assert count_text(page).startswith("1 city shown")
+    assert float(query(page)["z"]) <= 7
+
+
+def test_the_map_has_a_legend(page, demo):
+    open_map(page, demo)
+    legend = page.get_by_role("group", name="Legend")
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text("Featured profile")
+    expect(legend).to_contain_text("City")
+
+
+@pytest.mark.parametrize("view", ["", "?z=5&lat=51&lng=10", "?z=5&lat=40&lng=-3", "?z=6&lat=41&lng=13"])
+def test_cluster_bubbles_never_overlap(page, real, view):
+    open_map(page, real, view)
+    boxes = page.eval_on_selector_all(".marker-cluster", "nodes => nodes.map(n => { const r = n.getBoundingClientRect();"
+                                      " return [r.left, r.top, r.right, r.bottom]; })")
+    overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                   if a[0] < b[2] - 2 and b[0] < a[2] - 2 and a[1] < b[3] - 2 and b[1] < a[3] - 2]
+    assert len(boxes) > 3 and overlapping == []
+
+
+def test_an_empty_result_says_so_and_how_to_get_out_of_it(page, demo):
+    open_map(page, demo)
+    page.click("input[name=view][value=featured]")
+    countries = {c["country"] for c in demo.data["cities"] if c["featured"]}
+    country = next(c["country"] for c in demo.data["cities"] if c["country"] not in countries)
+    page.select_option("select[name=country]", country)
+    expect(page.locator("[data-atlas-count]")).to_contain_text("No city matches")
+    expect(page.locator("[data-atlas-count]")).to_contain_text("Show all")
+    expect(page.locator(".atlas-map__empty")).to_be_visible()
+    page.click("[data-atlas-controls] button[type=reset]")
+    expect(page.locator(".atlas-map__empty")).to_be_hidden()
+
+
+def open_a_popup(page):
+    marker = page.locator("path.atlas-marker").first
+    if marker.count() == 0:  # still clustered: zoom into the cluster
+        page.locator(".marker-cluster").first.click()
+        marker = page.locator("path.atlas-marker").first
+        marker.wait_for(state="attached")
+        settle(page)
+    marker.click(force=True)
+    page.locator(".atlas-popup").wait_for()
+    return page.locator(".atlas-popup")
+
+
+def test_a_network_page_popup_names_the_networks_not_their_slugs(page, demo):
+    page.goto(demo.url + "networks/network-002/")
+    wait_for_map(page, "network")
+    popup = open_a_popup(page)
+    assert "Synthetic Network 2" in popup.inner_text()
+    assert "network-0" not in popup.inner_text()
+
+
+def test_popups_and_tooltips_take_the_dark_colours(browser, demo):
+    page = open_page(browser, color_scheme="dark")
+    open_map(page, demo, "?country=CH&z=7&lat=46.8&lng=8.2")
+    popup = open_a_popup(page)
+    colours = page.evaluate("""(() => {
+        const css = (selector, property) => getComputedStyle(document.querySelector(selector))[property];
+        return {page: css('body', 'backgroundColor'), popup: css('.leaflet-popup-content-wrapper', 'backgroundColor'),
+                link: css('.atlas-popup a', 'color'), tooltip: css('.leaflet-tooltip', 'backgroundColor')};
+    })()""")
+    check(page)
+    assert popup
+    assert colours["popup"] == colours["page"] == colours["tooltip"]
+    assert colours["link"] != "rgb(0, 120, 168)"  # Leaflet's blue
+
+
+# ---- dark mode ---------------------------------------------------------------------------
+
+def contrast(page, selector: str) -> float:
+    """WCAG's contrast ratio between an element's text and the first opaque background behind it."""
+    return page.eval_on_selector(selector, """node => {
+        const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+        const luminance = ([r, g, b]) => [r, g, b].map(v => v / 255)
+            .map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4))
+            .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+        let back = node;
+        while (back && (rgb(getComputedStyle(back).backgroundColor)[3] === 0)) back = back.parentElement;
+        const [a, b] = [luminance(rgb(getComputedStyle(node).color)),
+                        luminance(rgb(getComputedStyle(back || document.body).backgroundColor))];
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    }""")
+
+
+def test_in_dark_mode_outline_buttons_and_cluster_numbers_are_readable(browser, demo):
+    page = open_page(browser, color_scheme="dark")
+    open_map(page, demo)
+    button, cluster = contrast(page, "[data-atlas-controls] button[type=reset]"), contrast(page, ".marker-cluster div")
+    check(page)
+    assert button >= 4.5 and cluster >= 4.5, (button, cluster)

@@ -356,6 +356,7 @@
 
   // A cluster is a button too, named by what it holds; Enter zooms into it (Leaflet's markers).
   var ClusterIcon = null;
+  var CLUSTER_SIZE = { small: 30, medium: 36, large: 42 }; // pixels: atlas.css draws the bubbles to match
   function clusterIcon(cluster) {
     if (!ClusterIcon) {
       ClusterIcon = L.DivIcon.extend({
@@ -367,12 +368,13 @@
       });
     }
     var count = cluster.getChildCount();
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
     var inner = element("div");
     inner.appendChild(element("span", null, String(count)));
     return new ClusterIcon({
       html: inner,
-      className: "marker-cluster marker-cluster-" + (count < 10 ? "small" : count < 100 ? "medium" : "large"),
-      iconSize: L.point(40, 40),
+      className: "marker-cluster marker-cluster-" + size,
+      iconSize: L.point(CLUSTER_SIZE[size], CLUSTER_SIZE[size]),
       label: count + " cities here: zoom in",
     });
   }
@@ -380,8 +382,9 @@
   function clusterGroup(options) {
     return L.markerClusterGroup(Object.assign({
       showCoverageOnHover: false,
-      // Wider at the scale of Europe, where bubbles of 40 pixels would otherwise overlap in pairs.
-      maxClusterRadius: function (zoom) { return zoom < 5 ? 80 : zoom < 7 ? 60 : 45; },
+      // Wide at the scale of Europe, where bubbles would otherwise overlap; narrow close up, where
+      // a "2" that only zooms in tells less than two cities side by side.
+      maxClusterRadius: function (zoom) { return zoom < 5 ? 70 : zoom < 6 ? 60 : zoom < 7 ? 45 : 30; },
       spiderfyOnMaxZoom: true,
       iconCreateFunction: clusterIcon,
     }, options || {}));
