@@ -56,7 +56,7 @@ CLASS = re.compile(
     r"admonition(?:-title)?|note|abstract|summary|tldr|info|todo|tip|hint|important|success|check|done|"
     r"question|help|faq|warning|caution|attention|failure|fail|missing|danger|error|bug|example|quote|cite")
 VALUES = {  # attributes whose value is one of a few, or has a fixed shape
-    "data-atlas-map": re.compile(r"explore|city|network"),
+    "data-atlas-map": re.compile(r"explore|home|city|country|network"),
     "data-city": re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"),
     "data-network": re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"),
     "data-root": re.compile(r"(?:\.\./)*"),  # the way up to the site's root: never another host

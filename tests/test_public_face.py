@@ -345,3 +345,56 @@ def test_in_dark_mode_outline_buttons_and_cluster_numbers_are_readable(browser, 
     button, cluster = contrast(page, "[data-atlas-controls] button[type=reset]"), contrast(page, ".marker-cluster div")
     check(page)
     assert button >= 4.5 and cluster >= 4.5, (button, cluster)
+
+
+# ---- the home page: map first ------------------------------------------------------------
+
+def featured(server) -> list[dict]:
+    return [c for c in server.data["cities"] if c["featured"]]
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_the_home_page_opens_on_the_map_of_featured_cities_with_its_legend(browser, demo, device):
+    page = open_page(browser, **(PHONE if device == "phone" else {}))
+    height = page.viewport_size["height"]
+    page.goto(demo.url)
+    wait_for_map(page, "home")
+    box = page.locator(".atlas-map").bounding_box()
+    ready = page.get_attribute("[data-atlas-map='home']", "data-atlas-ready")
+    legend = page.get_by_role("group", name="Legend").is_visible()
+    actions = [page.locator(".atlas-actions").get_by_role("link", name=name, exact=True).bounding_box()
+               for name in ("Explore the map", "Browse the cities", "Add your city")]
+    check(page)
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, (box, height)  # the whole map, in the first screen
+    assert box["height"] >= 250
+    assert int(ready) == len(featured(demo)) and legend
+    assert all(a["y"] + a["height"] <= box["y"] for a in actions)  # the calls to action, above it
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_the_home_page_counters_are_a_compact_row(browser, demo, device):
+    page = open_page(browser, **(PHONE if device == "phone" else {}))
+    page.goto(demo.url)
+    rows = page.eval_on_selector_all(".atlas-counts li", "items => items.map(i => Math.round(i.getBoundingClientRect().top))")
+    tallest = page.eval_on_selector_all(".atlas-counts li", "items => Math.max(...items.map(i => i.getBoundingClientRect().height))")
+    check(page)
+    assert len(rows) == 5
+    assert len(set(rows)) <= (1 if device == "desktop" else 2), rows
+    assert tallest < 90
+
+
+def test_the_home_page_shows_the_featured_cities_as_cards(page, demo):
+    page.goto(demo.url)
+    cards = page.locator(".grid.cards li")
+    expect(cards).to_have_count(len(featured(demo)))
+    names = sorted(c["name"] for c in featured(demo))
+    assert sorted(page.eval_on_selector_all(".grid.cards li a", "links => links.map(a => a.textContent)")) == names
+    assert "/cities/" in page.get_attribute(".grid.cards li a >> nth=0", "href")
+
+
+@pytest.mark.parametrize("path", ["", "map/"])
+def test_home_and_map_have_no_navigation_rail_or_table_of_contents(page, demo, path):
+    page.goto(demo.url + path)
+    expect(page.locator(".md-sidebar--primary")).to_be_hidden()
+    expect(page.locator(".md-sidebar--secondary")).to_be_hidden()
+    expect(page.get_by_text("Table of contents", exact=True).locator("visible=true")).to_have_count(0)

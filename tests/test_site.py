@@ -215,7 +215,7 @@ def test_an_unknown_snippet_marker_in_a_page_stops_the_build_naming_the_page(tmp
         page.write("\n<!-- atlas:cuonts -->\n")
     result = build_site(atlas, tmp_path / "out")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "content/about.md" in result.stderr and "unknown <!-- atlas:cuonts -->; known: counts, map" in result.stderr
+    assert "content/about.md" in result.stderr and "unknown <!-- atlas:cuonts -->; known: counts, map, featured" in result.stderr
 
 
 def test_generated_html_blocks_come_out_as_python_markdown_writes_raw_html():
