@@ -61,6 +61,14 @@ def format_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def format_since(value: Any) -> str:
+    """A year, a month or a day, as a reader says it: 2019, June 2019, 14 June 2019 (not 2019-06)."""
+    if isinstance(value, dt.date):
+        return format_date(value)
+    match = re.fullmatch(r"(\d{4})-(\d{2})", str(value))
+    return f"{dt.date(int(match[1]), int(match[2]), 1):%B %Y}" if match else str(value)
+
+
 def format_number(value: int) -> str:
     return f"{value:,}"
 
@@ -94,7 +102,7 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined, auto_reload=False)
-    env.filters.update(md=escape_markdown, date=format_date, number=format_number,
+    env.filters.update(md=escape_markdown, date=format_date, number=format_number, since=format_since,
                        html=escape_html,
                        json=lambda v: json.dumps(v, ensure_ascii=False))
     return env

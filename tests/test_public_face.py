@@ -398,3 +398,76 @@ def test_home_and_map_have_no_navigation_rail_or_table_of_contents(page, demo, p
     expect(page.locator(".md-sidebar--primary")).to_be_hidden()
     expect(page.locator(".md-sidebar--secondary")).to_be_hidden()
     expect(page.get_by_text("Table of contents", exact=True).locator("visible=true")).to_have_count(0)
+
+
+# ---- the pages around the map -------------------------------------------------------------
+
+def test_a_featured_city_page_has_no_empty_section(page, real):
+    page.goto(real.url + "cities/potsdam/")
+    empty = page.eval_on_selector_all("article h2", "hs => hs.filter(h => { const next = h.nextElementSibling;"
+                                      " return !next || /^H[12]$/.test(next.tagName); }).map(h => h.textContent)")
+    assert empty == []
+    headings = page.eval_on_selector_all("article h2", "hs => hs.map(h => h.textContent.replace('¶', '').trim())")
+    assert "What is unique about the city" in headings and "Profile" not in headings
+
+
+def test_dates_of_joining_a_network_read_as_words(page, real):
+    page.goto(real.url + "cities/potsdam/")
+    text = page.inner_text("article")
+    assert "since June 2019" in text and "since 2019-06" not in text
+    page.goto(real.url + "networks/cities-of-safe-harbours/")
+    assert "since June 2019" in page.inner_text("article")
+
+
+def test_field_names_never_break_and_the_field_tables_scroll_by_keyboard_on_a_phone(phone, real):
+    phone.goto(real.url + "fields/")
+    broken = phone.eval_on_selector_all("article td:first-child code",
+                                        "codes => codes.filter(c => c.getClientRects().length > 1).map(c => c.textContent)")
+    assert broken == []
+    scrolling = phone.eval_on_selector_all("article *", """nodes => nodes
+        .filter(n => n.scrollWidth > n.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(n).overflowX))
+        .map(n => [n.tagName, n.getAttribute('tabindex'), n.getAttribute('aria-label')])""")
+    assert scrolling and all(tabindex == "0" and label for _, tabindex, label in scrolling), scrolling
+    box = phone.locator(".atlas-table").first
+    box.focus()
+    phone.keyboard.press("ArrowRight")
+    assert eventually(lambda p: box.evaluate("b => b.scrollLeft") > 0, phone, True)
+
+
+def test_the_home_page_is_titled_by_the_site_s_name_with_a_picture_for_link_previews(page, real):
+    page.goto(real.url)
+    assert page.title() == "Moving Cities Atlas"
+    assert page.get_attribute("meta[property='og:title']", "content") == "Moving Cities Atlas"
+    image = page.get_attribute("meta[property='og:image']", "content")
+    assert image == "https://atlas.example.net/assets/atlas/og-image.png"  # absolute, on the site itself
+    response = page.request.get(real.url + "assets/atlas/og-image.png")
+    assert response.ok and response.body()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(response.body()[16:20], "big") == 1200 and int.from_bytes(response.body()[20:24], "big") == 630
+
+
+def test_the_favicon_is_the_atlas_s_own(page, real):
+    page.goto(real.url + "about/")
+    icon = page.get_attribute("link[rel=icon]", "href")
+    assert icon.endswith("assets/atlas/favicon.svg")
+    response = page.request.get(real.url + "assets/atlas/favicon.svg")
+    assert response.ok and b"<svg" in response.body()
+
+
+def test_a_missing_page_at_any_depth_offers_search_and_the_main_pages(browser, real):
+    page = open_page(browser, expected_statuses=(404,))
+    response = page.goto(real.url + "cities/no-such-city/deeper/")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("Page not found")
+    assert page.title() == "Page not found - Moving Cities Atlas"
+    header = page.eval_on_selector(".md-header", "h => getComputedStyle(h).backgroundColor")
+    assert header == "rgb(0, 91, 79)"  # the site's styles, found from this depth
+    for name in ("The map", "Cities", "Countries", "Networks", "Initiatives"):
+        expect(page.get_by_role("link", name=name, exact=True).last).to_be_visible()
+    page.get_by_label("Search the atlas for a city, an initiative or a network").fill("Potsdam")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url.startswith(real.url + "?q=Potsdam") or "q=Potsdam" in url)
+    expect(page.locator(".md-search-result__item").first).to_contain_text("Potsdam")
+    page.goto(real.url + "cities/no-such-city/deeper/")
+    page.get_by_role("link", name="The map", exact=True).click()
+    wait_for_map(page)
+    check(page)

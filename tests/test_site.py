@@ -83,7 +83,7 @@ def test_a_city_page_links_to_its_country_networks_initiatives_and_sources(site,
     assert "../../initiatives/potsdam-declaration/" in page.links
     for source in data["city"]["potsdam"]["sources"]:
         assert (source if isinstance(source, str) else source["url"]) in page.links
-    assert "since 2019-06" in page.plain and "Last verified on" in page.plain
+    assert "since June 2019" in page.plain and "Last verified on" in page.plain
 
 
 def test_edit_this_page_opens_the_data_file_in_the_repository(site):
