@@ -471,3 +471,32 @@ def test_a_missing_page_at_any_depth_offers_search_and_the_main_pages(browser, r
     page.get_by_role("link", name="The map", exact=True).click()
     wait_for_map(page)
     check(page)
+
+
+# ---- search --------------------------------------------------------------------------------
+
+def search(page, server, words: str) -> list[str]:
+    """The pages the site's search lists for some words, best first, as site paths."""
+    page.goto(server.url)
+    page.click("input.md-search__input")
+    page.keyboard.type(words)  # typed: the search listens to key presses
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    expect(page.locator(".md-search-result__meta")).not_to_contain_text("Initializing")
+    page.wait_for_timeout(300)  # results of the last key press
+    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a =>"
+                                     " new URL(a.href).pathname.slice(1))")
+
+
+@pytest.mark.parametrize("words, first", [("Potsdam", "cities/potsdam/"), ("Palermo", "cities/palermo/"),
+                                          ("Germany", "countries/de/"),
+                                          ("Cities of Safe Harbours", "networks/cities-of-safe-harbours/"),
+                                          ("Charter of Palermo", "initiatives/charter-of-palermo/")])
+def test_a_page_ranks_first_for_its_own_name(page, real, words, first):
+    assert search(page, real, words)[0] == first
+
+
+@pytest.mark.parametrize("words, first", [("Seebrucke", "networks/seebruecke-safe-harbours/"),
+                                          ("Osnabruck", "cities/osnabruck/"), ("Logrono", "cities/logrono/"),
+                                          ("Zürich", "cities/zurich/")])
+def test_search_folds_accents_both_ways(page, real, words, first):
+    assert search(page, real, words)[0] == first
