@@ -500,3 +500,76 @@ def test_a_page_ranks_first_for_its_own_name(page, real, words, first):
                                           ("Zürich", "cities/zurich/")])
 def test_search_folds_accents_both_ways(page, real, words, first):
     assert search(page, real, words)[0] == first
+
+
+# ---- contributing, without programming -----------------------------------------------------
+
+def test_add_your_city_leads_to_the_issue_form_and_the_repository(page, real):
+    from .conftest import REPO_URL
+    from .site import ROOT
+
+    assert (ROOT / ".github/ISSUE_TEMPLATE/add-city.yml").exists()
+    page.goto(real.url)
+    page.locator(".atlas-actions").get_by_role("link", name="Add your city").click()
+    page.wait_for_url(lambda url: url.endswith("/contribute/"))
+    form = page.get_by_role("link", name="Propose a city with a form")
+    expect(form).to_be_visible()
+    assert form.get_attribute("href") == f"{REPO_URL}/issues/new?template=add-city.yml"
+    assert page.get_by_role("link", name="Open the repository").get_attribute("href") == REPO_URL
+
+
+def test_without_a_repository_the_contribute_page_says_what_to_send_instead(page, demo):
+    page.goto(demo.url + "contribute/")  # the demo is built without ATLAS_REPO_URL
+    text = page.inner_text("article")
+    assert "published without the address of its repository" in text
+    assert "its name and country" in text and "web addresses where anyone can check these facts" in text
+    assert page.locator("article a[href*='github.com']").count() == 0
+
+
+def test_network_and_topic_pages_show_readers_no_yaml_instructions(page, real):
+    page.goto(real.url + "networks/")
+    networks = page.eval_on_selector_all(".atlas-table a", "links => links.map(a => a.href)")
+    page.goto(real.url + "topics/")
+    topics = page.eval_on_selector_all("article li a", "links => links.map(a => a.href).filter(h => h.includes('/topics/'))")
+    assert len(networks) >= 10 and len(topics) >= 5
+    for url in networks + topics + [real.url + "networks/", real.url + "topics/"]:
+        page.goto(url)
+        text = page.inner_text("article")
+        assert "networks:" not in text and ".yml" not in text and "in its file" not in text, url
+
+
+# ---- cross-links: country, network and topic pages to their view of the map ---------------
+
+def cities_of(server, country: str) -> list[dict]:
+    return [c for c in server.data["cities"] if c["country"] == country]
+
+
+def test_a_country_page_maps_its_cities_and_opens_the_map_filtered_to_it(page, demo):
+    country = demo.data["cities"][0]["country"]
+    page.goto(demo.url + f"countries/{country.lower()}/")
+    wait_for_map(page, "country")
+    assert page.get_attribute("[data-atlas-map='country']", "data-atlas-ready") == str(len(cities_of(demo, country)))
+    assert page.locator("path.atlas-land--focus").count() == 1  # the country, highlighted
+    page.get_by_role("link", name="Explore them on the map").click()
+    wait_for_map(page)
+    assert query(page)["country"] == country
+    assert count_text(page).startswith(f"{len(cities_of(demo, country))} cities shown")
+
+
+def test_a_network_page_opens_the_map_on_its_members(page, demo):
+    page.goto(demo.url + "networks/network-002/")
+    page.get_by_role("link", name="Explore them on the map").click()
+    wait_for_map(page)
+    assert query(page)["view"] == "network" and query(page)["network"] == "network-002"
+    expect(page.locator("input[name=view][value=network]")).to_be_checked()
+    members = [c for c in demo.data["cities"] if "network-002" in [m["network"] for m in c["networks"]]]
+    assert count_text(page).startswith(f"{len(members)} cities shown: members of Synthetic Network 2")
+
+
+def test_a_topic_page_opens_the_map_on_the_cities_of_its_initiatives(page, real):
+    page.goto(real.url + "topics/political-participation/")
+    page.get_by_role("link", name="Show their cities on the map").click()
+    wait_for_map(page)
+    assert query(page)["topic"] == "political-participation"
+    expect(page.locator("select[name=topic]")).to_have_value("political-participation")
+    assert "with initiatives on political participation" in count_text(page)
