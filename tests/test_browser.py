@@ -227,18 +227,7 @@ def test_a_phone_sees_the_map(browser, demo):
     assert (ARTIFACTS / "map-phone.png").stat().st_size > 10_000  # a drawn map, not a blank box
 
 
-@pytest.mark.parametrize("path", ["", "map/", "cities/potsdam/", "networks/cities-of-safe-harbours/"])
-def test_no_serious_or_critical_accessibility_violation(page, real, path):
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.goto(real.url + path)
-    if page.locator("[data-atlas-map]").count():
-        page.wait_for_selector("[data-atlas-ready]", state="attached")
-    results = Axe().run(page)
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-               f" {v['nodes'][0].get('failureSummary', '')[:300]}"
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == []
+# (axe-core's checks of the pages, in both colour schemes on desktop and phone: test_public_face.py)
 
 
 # ---- the Content-Security-Policy, in the browser -------------------------------------

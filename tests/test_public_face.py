@@ -573,3 +573,29 @@ def test_a_topic_page_opens_the_map_on_the_cities_of_its_initiatives(page, real)
     assert query(page)["topic"] == "political-participation"
     expect(page.locator("select[name=topic]")).to_have_value("political-participation")
     assert "with initiatives on political participation" in count_text(page)
+
+
+# ---- accessibility: axe in both colour schemes, on desktop and phone -----------------------
+
+AXE_PAGES = {"home": "", "map": "map/", "featured city": "cities/potsdam/", "network": "networks/cities-of-safe-harbours/",
+             "country": "countries/de/", "404": "no-such-page/at/any/depth/"}
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(AXE_PAGES))
+def test_no_serious_or_critical_accessibility_violation(browser, real, name, scheme, device):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page(browser, expected_statuses=(404,) if name == "404" else (), color_scheme=scheme,
+                     **(PHONE if device == "phone" else {}))
+    page.goto(real.url + AXE_PAGES[name])
+    if page.locator("[data-atlas-map]").count():
+        page.wait_for_selector("[data-atlas-map][data-atlas-ready]", state="attached")
+        settle(page)
+    results = Axe().run(page)
+    check(page)
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+               f" {v['nodes'][0].get('failureSummary', '')[:300]}"
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
