@@ -503,7 +503,7 @@
   }
 
   // On phones the view and the filters fold behind one button, so that the map is in the first screen.
-  function filtersToggle(form, state) {
+  function filtersToggle(form) {
     var panels = [form.querySelector(".atlas-views"), form.querySelector(".atlas-filters")];
     if (!panels[0] || !panels[1]) return function () {};
     panels[0].id = panels[0].id || "atlas-views";
