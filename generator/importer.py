@@ -345,6 +345,14 @@ def _identity(key: str, item: Any) -> Any:
     return _url_key(value) if key == "sources" else value
 
 
+def _dated_memberships(current: list, given: list) -> dict[str, dict]:
+    """Memberships the file has without a date and the row dates: slug -> the membership with its since."""
+    undated = {_identity("networks", item) for item in current
+               if isinstance(item, str) or (isinstance(item, dict) and item.get("since") in (None, ""))}
+    return {item["network"]: {"network": item["network"], "since": item["since"]} for item in given
+            if isinstance(item, dict) and item.get("since") not in (None, "") and item.get("network") in undated}
+
+
 def merge(old: dict[str, Any], given: dict[str, Any], display: str) -> tuple[dict[str, Any], dict, list[str]]:
     """The row merged into a file's fields: (fields, edits by field, what changed in words).
 
@@ -366,12 +374,17 @@ def merge(old: dict[str, Any], given: dict[str, Any], display: str) -> tuple[dic
                                    "first, then import again")
             known = {_identity(key, item) for item in current or []}
             added = [item for item in given[key] if _identity(key, item) not in known]
-            if not added:
+            dated = _dated_memberships(current or [], given[key]) if key == "networks" else {}
+            if not added and not dated:
                 continue
-            merged[key] = [*(current or []), *added]
-            edits[key] = ("append", added) if current else ("set", merged[key])
+            kept = [dated.get(_identity(key, item), item) for item in current or []]
+            merged[key] = [*kept, *added]
+            edits[key] = ("append", added) if current and not dated else ("set", merged[key])
             if key == "networks":
-                changes.append(f"added network{'s' if len(added) > 1 else ''} {', '.join(added)}")
+                changes += [f"dated network {slug} since {item['since']}" for slug, item in dated.items()]
+                if added:
+                    names = ", ".join(str(_identity(key, item)) for item in added)
+                    changes.append(f"added network{'s' if len(added) > 1 else ''} {names}")
             else:
                 changes.append(f"added {len(added)} source{'s' if len(added) > 1 else ''}")
     return merged, edits, changes

@@ -124,3 +124,25 @@ def test_an_expectation_naming_an_unknown_network_or_malformed_is_reported_on_it
     found = {d.line: d for d in atlas.diagnostics() if d.path == "networks/expectations.yml"}
     assert found[1].code == "unknown-network" and "other-network" in found[1].message
     assert found[4].code == "wrong-type"
+
+
+def test_an_update_dates_a_membership_the_file_has_without_a_date(atlas, capsys):
+    rows = write(atlas, "rows.csv", "name,country,latitude,longitude,source,networks,since\n"
+                                    "Testville,DE,52.52,13.405,https://example.org/testville,test-network,2019-06\n")
+    assert main(["--root", str(atlas.root), "import", str(rows), "--update"]) == 0
+    assert "cities/testville.md: updated: dated network test-network since 2019-06" in capsys.readouterr().out
+    text = (atlas.root / "cities/testville.md").read_text()
+    assert "  - network: test-network\n    since: 2019-06\n" in text
+    assert atlas.diagnostics() == []
+    assert main(["--root", str(atlas.root), "import", str(rows), "--update"]) == 0
+    assert "cities/testville.md: unchanged" in capsys.readouterr().out
+
+
+def test_an_update_adds_a_dated_membership_and_names_it(atlas, capsys):
+    text = (atlas.root / "networks/test-network.md").read_text()
+    write(atlas, "networks/other-network.md", text.replace("name: Test Network", "name: Other Network"))
+    rows = write(atlas, "rows.csv", "name,country,latitude,longitude,source,networks,since\n"
+                                    "Testville,DE,52.52,13.405,https://example.org/testville,other-network,2021\n")
+    assert main(["--root", str(atlas.root), "import", str(rows), "--update"]) == 0
+    assert "added network other-network" in capsys.readouterr().out
+    assert "  - network: other-network\n    since: 2021\n" in (atlas.root / "cities/testville.md").read_text()
