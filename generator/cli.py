@@ -156,7 +156,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"atlas: error: --verified expects a date like 2026-10-01, found {args.verified!r}", file=sys.stderr)
         return 2
     try:
-        outcome = import_cities(root, path, update=args.update, verified=verified)
+        outcome = import_cities(root, path, update=args.update, verified=verified, geonames=args.geonames)
     except ImportFailed as error:
         print(f"atlas: error: {one_line(str(error))}", file=sys.stderr)
         return 1
@@ -233,11 +233,16 @@ def build_parser() -> argparse.ArgumentParser:
                                            "name, country, latitude, longitude, source (one or more addresses), "
                                            "and optionally networks (slugs separated by ;), website, subtitle, "
                                            "featured, last_verified, slug (the file name; by default made from "
-                                           "the name). GeoJSON points give the coordinates. With --update, a row "
+                                           "the name), source_title and retrieved (the source's title and the date "
+                                           "of the copy read), since (when the row's one network admitted it), "
+                                           "geonames (a GeoNames id). GeoJSON points give the coordinates; with "
+                                           "--geonames the gazetteer does for rows without latitude and longitude, "
+                                           "and cites GeoNames as a source. With --update, a row "
                                            "is merged into its existing file: the fields it gives replace theirs, "
                                            "networks and sources are added, nothing else changes.",
                                epilog="examples:\n  atlas import members.csv --kind city\n"
                                       "  atlas import members.geojson --kind city --verified 2026-10-01\n"
+                                      "  atlas import data-sources/anvita.csv --geonames --update\n"
                                       "Rows that cannot be imported are reported with their row number and reason; "
                                       "the exit status is then 1.",
                                formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -248,6 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
     bulk.add_argument("--verified", metavar="DATE",
                       help="last_verified for rows without that column (default: today for a new file; an "
                            "updated file keeps its own date unless this is given)")
+    bulk.add_argument("--geonames", action="store_true",
+                      help="place rows without latitude and longitude from the GeoNames gazetteer (offline), "
+                           "refusing names that fit several places; a geonames column pins one")
     bulk.set_defaults(run=cmd_import)
     return parser
 

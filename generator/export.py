@@ -58,7 +58,8 @@ def json_value(f: Field, entity) -> Any:
         return [{key: edge.target.slug, **{sub.name: getattr(edge, sub.name) for sub in long.fields
                                           if sub.name != key}} for edge in getattr(entity, f.edges)]
     if f.name == "sources":
-        return [{"title": s.title, "url": s.url} for s in value]
+        return [{"title": s.title, "url": s.url, **({"published": s.published} if s.published else {}),
+                 **({"retrieved": s.retrieved} if s.retrieved else {})} for s in value]
     if isinstance(kind, Coordinates):
         return list(value)
     if isinstance(kind, (Country, Ref)):

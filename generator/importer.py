@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from .frontmatter import patch_front_matter, to_front_matter
 from .load import FOLDERS, SLUG, SourceFile, one_line, parse_source, read_source, slugify
+from . import gazetteer
 from .kinds import CITY
 from .model import Text, Url, describe
 from .validate import Settings, check_source, discover, find_duplicate_places, load_vocabularies, make_context
@@ -36,8 +37,13 @@ def texts() -> tuple[str, ...]:
     return tuple(f.name for f in CITY.fields if isinstance(f.type, (Text, Url)) and f.name not in REQUIRED)
 
 
+# A row's source may say what it is and when it was read (source_title, retrieved); its one
+# network may say since when (since); a geonames column pins the place GeoNames means.
+EXTRA_COLUMNS = {"networks", "last_verified", "featured", "slug", "source_title", "retrieved", "since", "geonames"}
+
+
 def known_columns() -> set[str]:
-    return set(REQUIRED) | set(SOURCE_COLUMNS) | {"networks", "last_verified", "featured", "slug"} | set(texts())
+    return set(REQUIRED) | set(SOURCE_COLUMNS) | EXTRA_COLUMNS | set(texts())
 
 
 def scalars() -> tuple[str, ...]:
@@ -81,7 +87,7 @@ class Outcome:
 
 # ---- reading rows --------------------------------------------------------------------
 
-def read_rows(path: Path) -> list[Row]:
+def read_rows(path: Path, geonames: bool = False) -> list[Row]:
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -100,14 +106,14 @@ def read_rows(path: Path) -> list[Row]:
         rows = _geojson_rows(path, text)
         what = "features"
     else:
-        rows = _csv_rows(path, text)
+        rows = _csv_rows(path, text, geonames)
         what = "rows below the header"
     if not rows:
         raise ImportFailed(f"{path}: expected at least one city, found no {what}; nothing to import")
     return rows
 
 
-def _csv_rows(path: Path, text: str) -> list[Row]:
+def _csv_rows(path: Path, text: str, geonames: bool = False) -> list[Row]:
     if not text.strip():
         raise ImportFailed(f"{path}: the file is empty; expected a header row such as "
                            "name,country,latitude,longitude,source and one row per city")
@@ -124,7 +130,8 @@ def _csv_rows(path: Path, text: str) -> list[Row]:
     if twice:
         raise ImportFailed(f"{path}: row 1: column {', '.join(repr(one_line(c)) for c in twice)} appears twice "
                            "in the header row; keep one")
-    missing = [c for c in REQUIRED if c not in columns]
+    # With --geonames the gazetteer places a row: latitude and longitude are then optional.
+    missing = [c for c in REQUIRED if c not in columns and not (geonames and c in ("latitude", "longitude"))]
     if not any(c in columns for c in SOURCE_COLUMNS):
         missing.append("source")
     if missing:
@@ -248,6 +255,16 @@ def _items(row: Row, key: str, separators: re.Pattern) -> list[str]:
     return []
 
 
+def _partial(text: str) -> Any:
+    """A year as a number (2019), a day as a date (2021-06-14), a month as written (2021-06)."""
+    if text.isdigit():
+        return int(text)
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else text
+    except ValueError:
+        return text  # the check reports it
+
+
 def row_data(row: Row) -> dict[str, Any]:
     """The fields a row gives, as a city file writes them; the row's problems go to row.problems."""
     data: dict[str, Any] = {"name": _text(row, "name"), "country": _text(row, "country"),
@@ -270,10 +287,22 @@ def row_data(row: Row) -> dict[str, Any]:
         if (text := _text(row, key)):
             data[key] = text
     networks = _items(row, "networks", SPLIT)
-    if networks:
+    since = _partial(_text(row, "since"))
+    if networks and since:
+        if len(networks) > 1:
+            row.problems.append(f"since: a date for one network, found {len(networks)} networks in the row")
+        else:
+            data["networks"] = [{"network": networks[0], "since": since}]
+    elif networks:
         data["networks"] = list(dict.fromkeys(networks))
     sources = _items(row, "sources" if "sources" in row.values else "source", re.compile(r"\s*[;|]\s*|\s+"))
-    if sources:
+    title, retrieved = _text(row, "source_title"), _partial(_text(row, "retrieved"))
+    if sources and (title or retrieved):  # the long form: what the page is and when it was read
+        if not title:
+            row.problems.append("source_title: a source with its retrieval date needs its title too")
+        data["sources"] = [{"title": title, "url": url, **({"retrieved": retrieved} if retrieved else {})}
+                           for url in dict.fromkeys(sources)]
+    elif sources:
         data["sources"] = list(dict.fromkeys(sources))
     last = _text(row, "last_verified")
     if last:
@@ -316,6 +345,14 @@ def _identity(key: str, item: Any) -> Any:
     return _url_key(value) if key == "sources" else value
 
 
+def _dated_memberships(current: list, given: list) -> dict[str, dict]:
+    """Memberships the file has without a date and the row dates: slug -> the membership with its since."""
+    undated = {_identity("networks", item) for item in current
+               if isinstance(item, str) or (isinstance(item, dict) and item.get("since") in (None, ""))}
+    return {item["network"]: {"network": item["network"], "since": item["since"]} for item in given
+            if isinstance(item, dict) and item.get("since") not in (None, "") and item.get("network") in undated}
+
+
 def merge(old: dict[str, Any], given: dict[str, Any], display: str) -> tuple[dict[str, Any], dict, list[str]]:
     """The row merged into a file's fields: (fields, edits by field, what changed in words).
 
@@ -337,12 +374,17 @@ def merge(old: dict[str, Any], given: dict[str, Any], display: str) -> tuple[dic
                                    "first, then import again")
             known = {_identity(key, item) for item in current or []}
             added = [item for item in given[key] if _identity(key, item) not in known]
-            if not added:
+            dated = _dated_memberships(current or [], given[key]) if key == "networks" else {}
+            if not added and not dated:
                 continue
-            merged[key] = [*(current or []), *added]
-            edits[key] = ("append", added) if current else ("set", merged[key])
+            kept = [dated.get(_identity(key, item), item) for item in current or []]
+            merged[key] = [*kept, *added]
+            edits[key] = ("append", added) if current and not dated else ("set", merged[key])
             if key == "networks":
-                changes.append(f"added network{'s' if len(added) > 1 else ''} {', '.join(added)}")
+                changes += [f"dated network {slug} since {item['since']}" for slug, item in dated.items()]
+                if added:
+                    names = ", ".join(str(_identity(key, item)) for item in added)
+                    changes.append(f"added network{'s' if len(added) > 1 else ''} {names}")
             else:
                 changes.append(f"added {len(added)} source{'s' if len(added) > 1 else ''}")
     return merged, edits, changes
@@ -393,11 +435,36 @@ class Candidate:
     changes: list[str] | None  # None for a new file
 
 
+def place_row(given: dict[str, Any], row: Row, existing: SourceFile | None) -> str | None:
+    """--geonames: the row's point and its GeoNames source, from the gazetteer; the problem if none."""
+    if given.get("coordinates") != ["", ""]:
+        return None  # the row gives its own point
+    pinned = _text(row, "geonames")
+    if pinned and not pinned.isdigit():
+        return f"geonames: expected a GeoNames id (a number such as 2867714), found {pinned!r}"
+    try:
+        place = gazetteer.resolve(given["name"], given["country"], int(pinned) if pinned else None)
+    except gazetteer.Unresolved as problem:
+        return f"name: {problem}"
+    cited = {_url_key(s.get("url") if isinstance(s, dict) else s)
+             for s in (existing.data.get("sources") or [] if existing and existing.data else [])}
+    if existing and existing.data.get("coordinates") and _url_key(place.url) in cited:
+        del given["coordinates"]  # placed from this very record already: keep the file's point as written
+        return None
+    given["coordinates"] = [place.latitude, place.longitude]
+    given["sources"] = [*given.get("sources", []), {
+        "title": f"{place.name} – GeoNames {place.id}, coordinates ({gazetteer.DATASET})",
+        "url": place.url, "retrieved": gazetteer.DATASET_DATE}]
+    return None
+
+
 def import_cities(root: Path, path: Path, *, update: bool = False, verified: dt.date | None = None,
-                  today: dt.date | None = None) -> Outcome:
-    """Write one file per good row; report the others. Raises ImportFailed for a file-level problem."""
+                  today: dt.date | None = None, geonames: bool = False) -> Outcome:
+    """Write one file per good row; report the others. Raises ImportFailed for a file-level problem.
+
+    With `geonames`, a row without latitude and longitude is placed by the gazetteer."""
     root = root.resolve()
-    rows = read_rows(path)
+    rows = read_rows(path, geonames)
     settings, problems = Settings.load(root)
     if problems:
         raise ImportFailed(f"{problems[0].path}:{problems[0].line}: {problems[0].message}; fix it first "
@@ -421,6 +488,9 @@ def import_cities(root: Path, path: Path, *, update: bool = False, verified: dt.
             outcome.failed.append((row.label, name, ["name: expected the city's name, found nothing"]))
             continue
         display = f"{FOLDERS['city']}/{slug}.md"
+        if geonames and (problem := place_row(given, row, existing.get(display))):
+            outcome.failed.append((row.label, name, [problem]))
+            continue
         if slug in seen:
             outcome.failed.append((row.label, name, [f"duplicate of {seen[slug]}: both would be {display}"]))
             continue

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 class Source:
     title: str
     url: str
+    published: str | None = None  # when its content dates from: how old the evidence is
+    retrieved: str | None = None  # when the copy that was read was retrieved
 
 
 class Node:
@@ -127,7 +129,8 @@ def _sources(raw: list) -> list[Source]:
         if isinstance(item, str):
             out.append(Source(urlsplit(item).netloc.removeprefix("www."), item))
         else:
-            out.append(Source(item["title"], item["url"]))
+            out.append(Source(item["title"], item["url"], _partial(item.get("published")),
+                              _partial(item.get("retrieved"))))
     return out
 
 

@@ -87,8 +87,13 @@ def fold(slug: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+# Letters that Unicode does not decompose into a base letter and an accent (Wrocław, Łódź, Tromsø).
+_LETTERS = str.maketrans({"ß": "ss", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th",
+                          "ı": "i", "ħ": "h", "ŧ": "t"})
+
+
 def slugify(name: str) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", fold(name).replace("ß", "ss")))
+    return "-".join(re.findall(r"[a-z0-9]+", fold(name).translate(_LETTERS)))
 
 
 class _Reader:

@@ -170,12 +170,15 @@ class PartialDate(FieldType):
     label = "a year, year-month or date like 2021-06"
 
     def check(self, value, checker, path):
+        if isinstance(value, str) and len(value) == 4 and value.isdigit():
+            value = int(value)  # a quoted year reads as the year
         if isinstance(value, int) and not isinstance(value, bool):
             return Year().check(value, checker, path)
         date = _as_date(value)
         if date is None and isinstance(value, str):
             try:
-                date = dt.date.fromisoformat(value + "-01") if len(value) == 7 else None
+                date = dt.date.fromisoformat(value + "-01" if len(value) == 7 else value) if len(value) in (7, 10) \
+                    else None
             except ValueError:
                 date = None
         if date is None:
@@ -464,8 +467,12 @@ SOURCE = Record(
         Field("title", Text(), "What the source is, e.g. the page's title.", required=True,
               example="Mitglieder – Städte Sicherer Häfen"),
         Field("url", Url(), "Where it can be read.", required=True, example="https://example.org/page"),
+        Field("published", PartialDate(), "When the source's content was published or last updated, as it says: "
+              "how old the evidence is.", example="2023-05"),
+        Field("retrieved", PartialDate(), "When the copy that was read was retrieved (not the day it was "
+              "checked again: that is last_verified).", example="2026-11-22"),
     ],
-    label="a source (title and url)",
+    label="a source (title and url; published and retrieved if known)",
 )
 
 SOURCES = Field(

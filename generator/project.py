@@ -22,6 +22,7 @@ from .model import nearest
 
 SETTINGS_FILE = "atlas.yml"
 VOCABULARIES = {"topics": "initiatives/topics.yml", "scopes": "networks/scopes.yml"}
+EXPECTATIONS = "networks/expectations.yml"  # cross-network expectations, as data (optional)
 MAX_CONFIG_BYTES = 256 * 1024
 # Editors and operating systems leave these beside the files being edited; they are not data.
 IGNORED = re.compile(r"\..*|#.*|.*~|Thumbs\.db|desktop\.ini")
@@ -211,7 +212,7 @@ def scan_data_folders(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnost
     """The entity files (path, kind) of cities/, initiatives/ and networks/, and what else is there."""
     found: list[tuple[Path, str]] = []
     problems: list[Diagnostic] = []
-    vocabulary_files = {Path(relative).name for relative in VOCABULARIES.values()}
+    vocabulary_files = {Path(relative).name for relative in [*VOCABULARIES.values(), EXPECTATIONS]}
 
     def report(path: Path, code: str, message: str, hint: str | None = None) -> None:
         problems.append(Diagnostic(display_name(path, root), 1, 1, code, message, hint=hint))
@@ -244,7 +245,7 @@ def scan_data_folders(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnost
                        "whose files the atlas would not read", f"move its files up into {folder}/")
             elif not entry.is_file(follow_symlinks=False):
                 report(path, "stray-file", f"expected a file, found a special file {name!r}")
-            elif name in vocabulary_files and f"{folder}/{name}" in VOCABULARIES.values():
+            elif name in vocabulary_files and f"{folder}/{name}" in [*VOCABULARIES.values(), EXPECTATIONS]:
                 continue
             elif path.suffix.lower() == ".md" and path.stem:
                 found.append((path, kind))
@@ -293,6 +294,43 @@ class Project:
     pages: list[Path]  # hand-written pages (Markdown) in docs_dir
     assets: list[str]  # every file in docs_dir, relative to it
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    expectations: list["Expectation"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A city that is a member of one network is expected to be a member of another, and why."""
+
+    members_of: str
+    are_members_of: str
+    because: str
+    severity: str  # error or warning
+    line: int
+
+
+def load_expectations(root: Path) -> tuple[list[Expectation], list[Diagnostic]]:
+    raw, text, problems = read_config(root, EXPECTATIONS, required=False)
+    if problems or raw is None:
+        return [], problems
+    if not isinstance(raw, list):
+        return [], [Diagnostic(EXPECTATIONS, 1, 1, "wrong-type", "expected a list of expectations "
+                               "(- members_of: ... are_members_of: ... because: ...)")]
+    starts = [number for number, line in enumerate(text.split("\n"), start=1) if line.startswith("- ")]
+    found = []
+    for index, entry in enumerate(raw):
+        line = starts[index] if index < len(starts) else 1
+        keys = {"members_of", "are_members_of", "because", "severity"}
+        if not (isinstance(entry, dict) and set(entry) <= keys and all(
+                isinstance(entry.get(k), str) and entry[k].strip() for k in ("members_of", "are_members_of", "because"))
+                and entry.get("severity", "error") in ("error", "warning")):
+            problems.append(Diagnostic(EXPECTATIONS, line, 1, "wrong-type",
+                                       f"expected an entry with members_of, are_members_of (network slugs), because "
+                                       f"(text) and optionally severity (error or warning), found {entry!r}"[:300],
+                                       hint="e.g.  - members_of: cities-of-safe-harbours"))
+            continue
+        found.append(Expectation(entry["members_of"], entry["are_members_of"], entry["because"].strip(),
+                                 entry.get("severity", "error"), line))
+    return found, problems
 
 
 def load_project(root: Path, docs_dir: Path | None = None, theme_dir: Path | None = None) -> Project:
@@ -305,9 +343,11 @@ def load_project(root: Path, docs_dir: Path | None = None, theme_dir: Path | Non
     files, problems = scan_data_folders(root)
     diagnostics += problems
     diagnostics += scan_symlinks(root, [docs_dir, theme_dir])
+    expectations, problems = load_expectations(root)
+    diagnostics += problems
     assets = []
     if docs_dir.is_dir() and not docs_dir.is_symlink():
         assets = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*")
                         if p.is_file() and not p.is_symlink())
     pages = [docs_dir / a for a in assets if a.endswith(".md")]
-    return Project(root, settings, vocabularies, files, docs_dir, pages, assets, diagnostics)
+    return Project(root, settings, vocabularies, files, docs_dir, pages, assets, diagnostics, expectations)

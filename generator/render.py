@@ -61,12 +61,23 @@ def format_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def format_since(value: Any) -> str:
-    """A year, a month or a day, as a reader says it: 2019, June 2019, 14 June 2019 (not 2019-06)."""
-    if isinstance(value, dt.date):
-        return format_date(value)
-    match = re.fullmatch(r"(\d{4})-(\d{2})", str(value))
-    return f"{dt.date(int(match[1]), int(match[2]), 1):%B %Y}" if match else str(value)
+def format_partial_date(value: Any) -> str:
+    """A year, a month or a day as a reader writes it: 2019, June 2019, 14 June 2019."""
+    text = str(value)
+    try:
+        if len(text) == 7:
+            return f"{dt.date.fromisoformat(text + '-01'):%B %Y}"
+        if len(text) == 10:
+            return format_date(dt.date.fromisoformat(text))
+    except ValueError:
+        pass
+    return text
+
+
+def evidence_years(sources) -> tuple[int, int] | None:
+    """The oldest and newest year in which the sources' content was published, if any says."""
+    years = [int(str(s.published)[:4]) for s in sources if s.published and str(s.published)[:4].isdigit()]
+    return (min(years), max(years)) if years else None
 
 
 def format_number(value: int) -> str:
@@ -102,7 +113,8 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined, auto_reload=False)
-    env.filters.update(md=escape_markdown, date=format_date, number=format_number, since=format_since,
+    env.globals.update(evidence_years=evidence_years)
+    env.filters.update(md=escape_markdown, date=format_date, number=format_number, partial_date=format_partial_date,
                        html=escape_html,
                        json=lambda v: json.dumps(v, ensure_ascii=False))
     return env

@@ -427,6 +427,35 @@ def check_slug_collisions(sources: list[SourceFile]) -> Iterable[Diagnostic]:
             first[key] = source
 
 
+def _memberships(source: SourceFile) -> list[str]:
+    networks = source.data.get("networks") if source.readable else None
+    return [item if isinstance(item, str) else item.get("network") for item in networks or []
+            if isinstance(item, (str, dict))]
+
+
+def check_expectations(sources: list[SourceFile], expectations: list, context: Context) -> Iterable[Diagnostic]:
+    """Cross-network expectations (networks/expectations.yml): a member of one network on another's list too."""
+    from .project import EXPECTATIONS
+
+    for expectation in expectations:
+        unknown = [s for s in (expectation.members_of, expectation.are_members_of) if s not in context.slugs["network"]]
+        if unknown:
+            yield Diagnostic(EXPECTATIONS, expectation.line, 1, "unknown-network",
+                             f"expected the slug of a network in networks/, found '{unknown[0]}'",
+                             hint=f"did you mean '{nearest(unknown[0], context.slugs['network'])}'?")
+            continue
+        severity = Severity.ERROR if expectation.severity == "error" else Severity.WARNING
+        for source in sources:
+            held = _memberships(source)
+            if expectation.members_of in held and expectation.are_members_of not in held:
+                position = source.position(("networks",))
+                yield Diagnostic(source.display, position.line, position.column, "expected-membership",
+                                 f"a member of {expectation.members_of} is expected to be a member of "
+                                 f"{expectation.are_members_of} too: {expectation.because}", severity,
+                                 hint=f"add {expectation.are_members_of} with the source that lists this city, "
+                                      f"or correct the other membership ({EXPECTATIONS})")
+
+
 # ---- hand-written pages --------------------------------------------------------------
 
 SNIPPET = re.compile(r"<!--\s*atlas:([^\s>]*)\s*-->")
@@ -651,6 +680,7 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
             diagnostics.extend(check_source(source, context))
     diagnostics.extend(check_slug_collisions(sources))
     diagnostics.extend(check_duplicate_places(sources))
+    diagnostics.extend(check_expectations(sources, project.expectations, context))
     diagnostics.extend(check_generated_collisions(project, context))
     for path in project.pages:
         page = path.relative_to(project.docs_dir).as_posix()

@@ -209,15 +209,18 @@ def outline_extent() -> tuple[float, float, float, float]:
     return west - OUTLINE_MARGIN, south - OUTLINE_MARGIN, east + OUTLINE_MARGIN, north + OUTLINE_MARGIN
 
 
-def rounded(ring: list[tuple[float, float]]) -> list[float]:
-    """A ring as flat [lon, lat, lon, lat, ...] to 3 decimals (about 100 m), repeated points dropped."""
+def rounded(ring: list[tuple[float, float]], decimals: int = 3) -> list[float]:
+    """A ring as flat [lon, lat, lon, lat, ...] to 3 decimals (about 100 m), repeated points dropped;
+    a ring too small for that (the Vatican) to 5."""
     points: list[tuple[float, float]] = []
     for x, y in ring:
-        point = (round(x, 3) + 0.0, round(y, 3) + 0.0)
+        point = (round(x, decimals) + 0.0, round(y, decimals) + 0.0)
         if not points or point != points[-1]:
             points.append(point)
     area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(points, points[1:]))
-    return [v for point in points for v in point] if len(points) >= 4 and abs(area) > 1e-9 else []
+    if len(points) >= 4 and abs(area) > 1e-9:
+        return [v for point in points for v in point]
+    return rounded(ring, 5) if decimals < 5 else []
 
 
 def write_country_outlines(features: list[dict]) -> None:
@@ -228,7 +231,8 @@ def write_country_outlines(features: list[dict]) -> None:
     for feature in crimea_in_ukraine(features):
         if not feature["code"]:
             continue
-        drawn.add(feature["code"])
+        if any(rounded(polygon[0]) for polygon in feature["polygons"]):  # a degenerate sliver is not land
+            drawn.add(feature["code"])
         for polygon in map(unwrap, feature["polygons"]):
             b = bbox(polygon[0])
             if b[0] > east or b[2] < west or b[1] > north or b[3] < south:
@@ -238,7 +242,7 @@ def write_country_outlines(features: list[dict]) -> None:
                 outlines.setdefault(feature["code"], []).append([outer, *(hole for hole in holes if hole)])
     target = ROOT / "generator" / "data" / "country-outlines.json"
     target.write_text(json.dumps(
-        {"source": "Natural Earth 1:50m admin 0 countries (public domain), via world-atlas "
+        {"source": "Natural Earth 1:10m admin 0 countries (public domain), via world-atlas "
                    f"{json.loads((MODULES / 'world-atlas' / 'package.json').read_text())['version']}; "
                    "written by scripts/vendor.py: Russia unwrapped at the antimeridian, Crimea part of Ukraine, "
                    "every part clipped to the extent",
@@ -635,8 +639,10 @@ def write_og_image(polygons: list[list[list[tuple[float, float]]]]) -> None:
 def main() -> int:
     install()
     copy_libraries()
+    # The validator's outlines at 1:10m (small islands such as Lampedusa, borders to a few hundred
+    # metres); the map's basemap at 1:50m, which is enough to draw and far lighter to download.
+    write_country_outlines(decode_topology(json.loads((MODULES / "world-atlas" / "countries-10m.json").read_text())))
     features = decode_topology(json.loads((MODULES / "world-atlas" / "countries-50m.json").read_text()))
-    write_country_outlines(features)
     write_basemap(features)
     print("vendored into theme/assets and generator/data")
     return 0

@@ -39,7 +39,7 @@ def test_a_city_that_lies_in_another_country_is_an_error_naming_that_country(atl
 
 def test_the_error_says_how_far_the_point_is_from_the_country_it_is_filed_under(atlas):
     d = only(city(atlas, "ES", "[41.1579, -8.6291]"), "wrong-country")
-    assert "about 82 km from Spain" in d.message
+    assert "about 81 km from Spain" in d.message
 
 
 # Natural Earth's 1:50m borders are simplified: these towns lie up to 3.2 km on the wrong side of them.
@@ -99,7 +99,13 @@ def test_a_country_whose_land_lies_far_from_europe_is_named_far(atlas):
 
 
 def test_a_country_natural_earth_does_not_draw_is_not_judged(atlas):
-    assert location_codes(city(atlas, "GI", "[36.1408, -5.3536]")) == []   # Gibraltar
+    assert location_codes(city(atlas, "VA", "[41.9029, 12.4534]")) == []   # Vatican City
+
+
+def test_small_islands_lie_in_their_country(atlas):
+    # 1:10m outlines: the 1:50m ones lacked Lampedusa, 148 km from Sicily's coast.
+    assert location_codes(city(atlas, "IT", "[35.50084, 12.60745]")) == []   # Lampedusa e Linosa
+    assert geo.country_at(36.1408, -5.3536) == "GI"   # Gibraltar, drawn at this scale
 
 
 def test_the_border_tolerance_is_a_setting(atlas):
@@ -117,12 +123,12 @@ def test_a_country_has_holes_where_another_lies_inside_it():
 def test_distances_are_zero_inside_and_grow_outside():
     assert geo.distance_km("PT", 41.1579, -8.6291) == 0
     assert 75 < geo.distance_km("ES", 41.1579, -8.6291) < 90
-    assert geo.distance_km("GI", 36.1408, -5.3536) is None
+    assert geo.distance_km("VA", 41.9029, 12.4534) is None
     assert geo.country_at(45.5, -5.0) is None
 
 
 def test_the_outlines_are_small_and_name_their_source():
-    assert geo.DATA.stat().st_size < 400_000
+    assert geo.DATA.stat().st_size < 2_000_000  # 1:10m for Europe: small islands, exact borders
     data = json.loads(geo.DATA.read_text(encoding="utf-8"))
     assert "Natural Earth" in data["source"] and "public domain" in data["source"]
     assert {"XK", "UA", "RU", "CY", "IS", "TR"} <= set(data["outlines"])

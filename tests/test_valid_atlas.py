@@ -15,7 +15,10 @@ def test_the_fixture_atlas_is_clean(atlas):
 def test_the_repository_data_is_clean_even_under_strict(repository_report):
     # As of the data's newest last_verified (conftest.py's data_date), not of today: the verdict
     # belongs to the commit. A stale record is not the pull request's fault; it is listed by the next test.
-    found = [d for d in repository_report.diagnostics if d.code != "stale"]
+    # An expectation declared with severity: warning (networks/expectations.yml) marks data still
+    # being completed: reported in CI's annotations, not a failure of the commit.
+    found = [d for d in repository_report.diagnostics
+             if d.code != "stale" and not (d.code == "expected-membership" and not d.is_error)]
     assert found == [], "\n".join(map(format_text, found))
     assert repository_report.checked >= 5
 

@@ -1,0 +1,148 @@
+"""Provenance: places from the GeoNames gazetteer, dated sources, cross-network expectations.
+
+`atlas import --geonames` makes a member list reproducible from names alone; sources say
+when their content was published and when the copy read was retrieved; a network's
+membership that implies another (networks/expectations.yml) is checked.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import gazetteer
+from generator.build import build
+from generator.cli import main
+
+from .conftest import RECENT, only
+
+
+def test_the_gazetteer_finds_a_place_by_name_and_country():
+    place = gazetteer.resolve("Potsdam", "DE")
+    assert (place.id, place.latitude, place.longitude) == (2852458, 52.39886, 13.06566)
+    assert gazetteer.resolve("München", "DE").id == 2867714  # by one of its other names
+
+
+def test_a_name_that_fits_several_places_is_refused_with_the_candidates():
+    with pytest.raises(gazetteer.Unresolved) as refused:
+        gazetteer.resolve("Neustadt", "DE")
+    message = str(refused.value)
+    assert "places in DE are called 'Neustadt'" in message and "GeoNames 2864067" in message
+    assert "geonames column" in message
+
+
+def test_a_geonames_id_pins_the_place_and_must_be_in_the_row_country():
+    assert gazetteer.resolve("Neustadt", "DE", 2864067).name == "Neustadt"
+    with pytest.raises(gazetteer.Unresolved, match="not in IT"):
+        gazetteer.resolve("Potsdam", "IT", 2852458)
+
+
+def test_an_unknown_name_says_so():
+    with pytest.raises(gazetteer.Unresolved, match="no place called 'Atlantis'"):
+        gazetteer.resolve("Atlantis", "DE")
+
+
+def write(atlas, name: str, text: str):
+    return atlas.write(name, text)
+
+
+def test_import_with_geonames_places_each_row_and_cites_the_gazetteer(atlas, capsys):
+    rows = write(atlas, "members.csv",
+                 "name,country,source,source_title,retrieved,networks,since,geonames\n"
+                 "Erlangen,DE,https://example.org/members,Members – Example,2026-11-20,test-network,2019,\n"
+                 "Neustadt,DE,https://example.org/members,Members – Example,2026-11-20,test-network,,\n"
+                 "Neustadt,DE,https://example.org/members,Members – Example,2026-11-20,test-network,,2864067\n")
+    assert main(["--root", str(atlas.root), "import", str(rows), "--geonames", "--verified", RECENT]) == 1
+    out = capsys.readouterr().out
+    assert "row 3: Neustadt: name: 3 places in DE are called 'Neustadt'" in out
+    erlangen = (atlas.root / "cities/erlangen.md").read_text()
+    assert "coordinates: [49.59099, 11.00783]" in erlangen
+    assert "  - network: test-network\n    since: 2019\n" in erlangen
+    assert "    url: https://example.org/members\n    retrieved: 2026-11-20\n" in erlangen
+    assert "url: https://www.geonames.org/2929567\n    retrieved: 2026-07" in erlangen
+    assert (atlas.root / "cities/neustadt.md").exists()  # the pinned row
+    assert atlas.diagnostics() == []
+
+
+def test_an_update_with_geonames_keeps_a_point_already_placed_from_the_same_record(atlas, capsys):
+    text = (atlas.root / "cities/testville.md").read_text()
+    write(atlas, "cities/potsdam.md", text.replace("name: Testville", "name: Potsdam").replace(
+        "[52.52, 13.405]", "[52.3989, 13.0657]").replace(
+        "  - https://example.org/testville", "  - https://example.org/testville\n  - https://www.geonames.org/2852458"))
+    rows = write(atlas, "rows.csv", "name,country,source\nPotsdam,DE,https://example.org/members\n")
+    assert main(["--root", str(atlas.root), "import", str(rows), "--geonames", "--update"]) == 0
+    out = capsys.readouterr().out
+    assert "cities/potsdam.md: updated: added 1 source" in out and "coordinates" not in out
+
+
+@pytest.mark.parametrize("value, code", [("2009", None), ("2009-05", None), ("2009-05-17", None),
+                                         ("May 2009", "bad-date"), ("2999", "implausible-year")])
+def test_a_source_may_say_when_it_was_published_and_when_it_was_read(atlas, value, code):
+    text = (atlas.root / "cities/testville.md").read_text().replace(
+        "  - https://example.org/testville", f"  - title: A page\n    url: https://example.org/p\n"
+                                             f"    published: '{value}'\n    retrieved: 2026-11-01")
+    write(atlas, "cities/testville.md", text)
+    codes = [d.code for d in atlas.diagnostics()]
+    assert codes == ([code] if code else []) or (code == "implausible-year" and "future-date" in codes)
+
+
+def test_a_page_shows_how_old_its_evidence_is(atlas):
+    text = (atlas.root / "cities/testville.md").read_text().replace(
+        "  - https://example.org/testville", "  - title: Old page\n    url: https://example.org/old\n"
+                                             "    published: 2009\n  - title: Newer page\n"
+                                             "    url: https://example.org/new\n    published: 2024-05\n"
+                                             "    retrieved: 2026-11-01")
+    write(atlas, "cities/testville.md", text)
+    page = next(o.content for o in build(atlas.root).outputs if o.path == "cities/testville.md")
+    assert "Old page</a> <span class=\"atlas-source-dates\">(published 2009)</span>" in page
+    assert "(published May 2024; read as of 1 November 2026)" in page
+    assert "The evidence dates from 2009 to 2024." in page
+
+
+EXPECTATIONS = """\
+- members_of: test-network
+  are_members_of: other-network
+  because: every member of the test network is on the other network's list
+"""
+
+
+def test_a_membership_that_implies_another_is_checked_at_the_networks_line(atlas):
+    text = (atlas.root / "networks/test-network.md").read_text()
+    write(atlas, "networks/other-network.md", text.replace("name: Test Network", "name: Other Network"))
+    write(atlas, "networks/expectations.yml", EXPECTATIONS)
+    d = only(atlas.diagnostics(), "expected-membership")
+    assert (d.path, d.line, d.severity.value) == ("cities/testville.md", 5, "error")
+    assert "other-network" in d.message and "on the other network's list" in d.message
+    write(atlas, "networks/expectations.yml", EXPECTATIONS + "  severity: warning\n")
+    assert only(atlas.diagnostics(), "expected-membership").severity.value == "warning"
+    city = (atlas.root / "cities/testville.md").read_text()
+    write(atlas, "cities/testville.md", city.replace("networks: [test-network]", "networks: [test-network, other-network]"))
+    assert atlas.diagnostics() == []
+
+
+def test_an_expectation_naming_an_unknown_network_or_malformed_is_reported_on_its_line(atlas):
+    write(atlas, "networks/expectations.yml", EXPECTATIONS + "- members_of: test-network\n  because: x\n")
+    found = {d.line: d for d in atlas.diagnostics() if d.path == "networks/expectations.yml"}
+    assert found[1].code == "unknown-network" and "other-network" in found[1].message
+    assert found[4].code == "wrong-type"
+
+
+def test_an_update_dates_a_membership_the_file_has_without_a_date(atlas, capsys):
+    rows = write(atlas, "rows.csv", "name,country,latitude,longitude,source,networks,since\n"
+                                    "Testville,DE,52.52,13.405,https://example.org/testville,test-network,2019-06\n")
+    assert main(["--root", str(atlas.root), "import", str(rows), "--update"]) == 0
+    assert "cities/testville.md: updated: dated network test-network since 2019-06" in capsys.readouterr().out
+    text = (atlas.root / "cities/testville.md").read_text()
+    assert "  - network: test-network\n    since: 2019-06\n" in text
+    assert atlas.diagnostics() == []
+    assert main(["--root", str(atlas.root), "import", str(rows), "--update"]) == 0
+    assert "cities/testville.md: unchanged" in capsys.readouterr().out
+
+
+def test_an_update_adds_a_dated_membership_and_names_it(atlas, capsys):
+    text = (atlas.root / "networks/test-network.md").read_text()
+    write(atlas, "networks/other-network.md", text.replace("name: Test Network", "name: Other Network"))
+    rows = write(atlas, "rows.csv", "name,country,latitude,longitude,source,networks,since\n"
+                                    "Testville,DE,52.52,13.405,https://example.org/testville,other-network,2021\n")
+    assert main(["--root", str(atlas.root), "import", str(rows), "--update"]) == 0
+    assert "added network other-network" in capsys.readouterr().out
+    assert "  - network: other-network\n    since: 2021\n" in (atlas.root / "cities/testville.md").read_text()
