@@ -400,7 +400,7 @@
       showCoverageOnHover: false,
       // Wide at the scale of Europe, where bubbles would otherwise overlap; narrow close up, where
       // a "2" that only zooms in tells less than two cities side by side.
-      maxClusterRadius: function (zoom) { return zoom < 5 ? 70 : zoom < 6 ? 60 : zoom < 7 ? 45 : 30; },
+      maxClusterRadius: function (zoom) { return zoom < 4.5 ? 90 : zoom < 5 ? 75 : zoom < 6 ? 60 : zoom < 7 ? 45 : 30; },
       spiderfyOnMaxZoom: true,
       iconCreateFunction: clusterIcon,
     }, options || {}));
