@@ -160,7 +160,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
         def snippet(match: re.Match) -> str:
             try:
-                return render_snippet(self.result.atlas, match.group(1), page.file.src_uri)
+                return render_snippet(self.result.atlas, match.group(1), page.file.src_uri, config.repo_url)
             except UnknownSnippet as error:
                 line = markdown.count("\n", 0, match.start()) + 1  # of the page body, after its front matter
                 raise PluginError(f"{config.docs_dir}/{page.file.src_uri}: body line {line}: {error}") from None

@@ -256,19 +256,21 @@ def render_counts(atlas: Atlas) -> dict[str, int]:
             "initiatives": len(atlas.initiatives), "networks": len(atlas.networks)}
 
 
-SNIPPETS = ("counts", "map")
+SNIPPETS = ("counts", "map", "featured", "featured-map", "propose")
 
 
 class UnknownSnippet(ValueError):
     pass
 
 
-def render_snippet(atlas: Atlas, name: str, page: str) -> str:
-    """A block a hand-written page asks for with <!-- atlas:NAME -->."""
+def render_snippet(atlas: Atlas, name: str, page: str, repo_url: str | None = None) -> str:
+    """A block a hand-written page asks for with <!-- atlas:NAME -->; `repo_url` is the repository's
+    address, if the site has one (ATLAS_REPO_URL), for the ways to propose a city."""
     if name not in SNIPPETS:
         raise UnknownSnippet(f"unknown <!-- atlas:{name} -->; known: {', '.join(SNIPPETS)}")
     renderer = Renderer(atlas)
-    return renderer.page(f"snippet-{name}.md.j2", page, counts=render_counts(atlas))
+    return renderer.page(f"snippet-{name}.md.j2", page, counts=render_counts(atlas),
+                         repo_url=(repo_url or "").rstrip("/"))
 
 
 # ---- data: GeoJSON layers, CSV, JSON -------------------------------------------------

@@ -37,7 +37,8 @@ ATTRIBUTES = {
     "details": {"open"},
     # A city's mini-map reads its point from the page: data-lat, data-lng, data-country, data-name, data-featured.
     "div": {"data-atlas-map", "data-city", "data-network", "data-root", "data-atlas-list",
-            "data-lat", "data-lng", "data-country", "data-name", "data-featured"},
+            "data-lat", "data-lng", "data-country", "data-name", "data-featured",
+            "tabindex"},  # a table's scrolling box, reached by the keyboard on phones
     "ul": {"data-atlas-list"},
     "p": {"data-atlas-count"},
     "form": {"data-atlas-controls"},
@@ -56,7 +57,7 @@ CLASS = re.compile(
     r"admonition(?:-title)?|note|abstract|summary|tldr|info|todo|tip|hint|important|success|check|done|"
     r"question|help|faq|warning|caution|attention|failure|fail|missing|danger|error|bug|example|quote|cite")
 VALUES = {  # attributes whose value is one of a few, or has a fixed shape
-    "data-atlas-map": re.compile(r"explore|city|network"),
+    "data-atlas-map": re.compile(r"explore|home|city|country|network"),
     "data-city": re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"),
     "data-network": re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"),
     "data-root": re.compile(r"(?:\.\./)*"),  # the way up to the site's root: never another host
@@ -71,6 +72,7 @@ VALUES = {  # attributes whose value is one of a few, or has a fixed shape
     "loading": re.compile(r"lazy|eager"),
     "name": re.compile(r"[a-z][a-z0-9-]*"),  # never Material's __palette and friends
     "scope": re.compile(r"row|col|rowgroup|colgroup"),
+    "tabindex": re.compile(r"0|-1"),  # into the tab order where it is, or out of it: never ahead of the page
 }
 EMPTY = frozenset({"data-atlas-list", "data-atlas-count", "data-atlas-controls", "data-featured", "checked", "selected",
                    "disabled", "open", "reversed"})

@@ -150,6 +150,58 @@ def real_site(tmp_path_factory) -> Path:
     return site
 
 
+# ---- the browser tests' sites and browser (tests/browser.py has their helpers) -----
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """A built synthetic atlas of 150 cities served on localhost, with its data."""
+    import json
+
+    from .site import Server, build_site, demo_atlas
+
+    base = tmp_path_factory.mktemp("demo")
+    atlas = demo_atlas(base / "atlas")
+    # Served at its own site_url: Material navigates instantly only to the addresses of its sitemap.
+    server = Server(base / "site")
+    result = build_site(atlas, base / "site", {"ATLAS_SITE_URL": server.url})
+    assert result.returncode == 0, result.stderr
+    server.data = json.loads((base / "site/data/atlas.json").read_text())
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def real(real_site):
+    """This repository's site, as published (built once per run), served."""
+    from .site import Server
+
+    server = Server(real_site)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from .site import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh desktop page that fails the test on a console error or a request off localhost."""
+    from .browser import check, open_page
+
+    page = open_page(browser)
+    yield page
+    check(page)
+
+
 # ---- staleness: information, never a failure -----------------------------------------
 
 STALE = pytest.StashKey[list]()

@@ -154,7 +154,8 @@ def demo_atlas(target: Path, cities: int = 150, hostile: bool = True) -> Path:
 
 
 class Server:
-    """A static HTTP server on localhost for a built site, in a background thread."""
+    """A static HTTP server on localhost for a built site, in a background thread. Like GitHub Pages,
+    it answers an address with no file with the site's 404.html (status 404), wherever it is."""
 
     def __init__(self, directory: Path):
         import functools
@@ -164,6 +165,18 @@ class Server:
         class Quiet(http.server.SimpleHTTPRequestHandler):
             def log_message(self, *args):
                 pass
+
+            def send_error(self, code, message=None, explain=None):
+                page = Path(self.directory) / "404.html"
+                if code != 404 or not page.exists():
+                    return super().send_error(code, message, explain)
+                body = page.read_bytes()
+                self.send_response(404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
 
         handler = functools.partial(Quiet, directory=str(directory))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

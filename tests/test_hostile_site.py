@@ -136,7 +136,14 @@ def test_the_sanitiser_keeps_what_the_atlas_pages_use():
             '</li></ul></div>'
             '<table><tbody><tr><th align="right">n</th></tr></tbody></table><a class="md-button md-button--primary" href="../map/">Map</a>'
             '<p class="atlas-verified">Last verified on <time datetime="2026-10-01">1 October 2026</time>.</p>'
-            '<img src="../assets/photo.png" alt="A photo">')
+            '<img src="../assets/photo.png" alt="A photo">'
+            '<a class="atlas-skip" href="#list">Skip the map</a>'
+            '<div class="atlas-map atlas-map--home" data-atlas-map="home" data-root="" role="region" aria-label="Map"></div>'
+            '<div class="atlas-map" data-atlas-map="country" data-country="DE" data-root="../../"></div>'
+            '<div class="atlas-table" role="region" aria-label="The fields" tabindex="0"><table><tbody><tr><td>'
+            '<code class="atlas-field">population.value</code></td></tr></tbody></table></div>'
+            '<p class="atlas-actions"><a class="md-button md-button--primary" '
+            'href="https://github.com/o/r/issues/new?template=add-city.yml">Propose a city</a></p>')
     assert sanitise(page) == page
 
 

@@ -83,7 +83,7 @@ def test_a_city_page_links_to_its_country_networks_initiatives_and_sources(site,
     assert "../../initiatives/potsdam-declaration/" in page.links
     for source in data["city"]["potsdam"]["sources"]:
         assert (source if isinstance(source, str) else source["url"]) in page.links
-    assert "since 2019-06" in page.plain and "Last verified on" in page.plain
+    assert "since June 2019" in page.plain and "Last verified on" in page.plain
 
 
 def test_edit_this_page_opens_the_data_file_in_the_repository(site):
@@ -215,7 +215,7 @@ def test_an_unknown_snippet_marker_in_a_page_stops_the_build_naming_the_page(tmp
         page.write("\n<!-- atlas:cuonts -->\n")
     result = build_site(atlas, tmp_path / "out")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "content/about.md" in result.stderr and "unknown <!-- atlas:cuonts -->; known: counts, map" in result.stderr
+    assert "content/about.md" in result.stderr and "unknown <!-- atlas:cuonts -->; known: counts, map, featured" in result.stderr
 
 
 def test_generated_html_blocks_come_out_as_python_markdown_writes_raw_html():

@@ -719,8 +719,8 @@ def test_the_field_reference_lists_every_field_of_the_model():
     page = render_field_reference(Renderer(build(ROOT).atlas)).content
     for kind, entry in KINDS.items():
         for f in entry.fields:
-            assert f"<tr><td><code>{f.name}</code></td>" in page, f"{kind}.{f.name} missing"
-    assert "<td><code>population.year</code></td><td>yes</td>" in page
+            assert f"<tr><td><code class=\"atlas-field\">{f.name}</code></td>" in page, f"{kind}.{f.name} missing"
+    assert "<td><code class=\"atlas-field\">population.year</code></td><td>yes</td>" in page
     assert "<code>political-participation</code>" in page
 
 

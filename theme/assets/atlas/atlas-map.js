@@ -1,8 +1,10 @@
-/* The atlas's maps: the explorer on /map/ and the mini-maps on city and network pages.
+/* The atlas's maps: the explorer on /map/, the home page's map of featured cities, and the maps
+ * of city, country and network pages.
  *
- * Everything comes from this site: Leaflet and Leaflet.markercluster (vendored), the
- * country outlines (Natural Earth) and the cities layer (data/cities.geojson). No tile
- * server is contacted unless mkdocs.yml switches one on (extra.atlas.tiles).
+ * Everything comes from this site: Leaflet and Leaflet.markercluster (vendored), the basemap
+ * (Natural Earth, assets/atlas/basemap.json: a TopoJSON topology written by `make vendor`) and
+ * the cities layer (data/cities.geojson). No tile server is contacted unless mkdocs.yml
+ * switches one on (extra.atlas.tiles).
  * Text from the data is always inserted with textContent, never as HTML: Leaflet sets
  * string popups and tooltips as innerHTML, so they only ever get DOM nodes.
  * Material's instant navigation swaps pages without a reload, so maps are created on
@@ -14,8 +16,11 @@
   "use strict";
 
   var EUROPE = [[34, -12], [66, 35]];
+  var WORLD = [[-40, -100], [85, 150]]; // the basemap's extent (scripts/vendor.py, WORLD_WINDOW)
+  var MAX_ZOOM = 8; // Natural Earth at 1:50m has no more detail: closer, a city sits on a blank plane
+  var FIT_ZOOM = 7; // a view fitted to a few cities, or one, shows the region around them
   var live = []; // maps of the current page, removed when the page is swapped
-  var jsonCache = {};
+  var cache = {};
   var files = {}; // absolute URL -> promise: each library file is added once
   var generation = 0; // counts document$ emissions, so a late library load skips a page already left
 
@@ -46,7 +51,7 @@
     return files[absolute];
   }
 
-  // Leaflet for every map; markercluster for the explorer and network maps, which cluster.
+  // Leaflet for every map; markercluster for the maps of many cities, which cluster.
   function libraries(root, clusters) {
     var vendor = root + "assets/vendor/";
     var wanted = [addFile(vendor + "leaflet/leaflet.css"), addFile(vendor + "leaflet/leaflet.js")];
@@ -58,15 +63,44 @@
     return Promise.all(wanted);
   }
 
-  function getJSON(url) {
-    if (!jsonCache[url]) {
-      jsonCache[url] = fetch(url).then(function (response) {
+  function get(url, read) {
+    if (!cache[url]) {
+      cache[url] = fetch(url).then(function (response) {
         if (!response.ok) throw new Error(url + ": HTTP " + response.status);
-        return response.json();
+        return read(response);
       });
-      jsonCache[url].catch(function () { delete jsonCache[url]; });
+      cache[url].catch(function () { delete cache[url]; });
     }
-    return jsonCache[url];
+    return cache[url];
+  }
+
+  function getJSON(url) { return get(url, function (response) { return response.json(); }); }
+
+  // The networks' names, for popups away from the explorer (whose network picker has them).
+  function networkNames(root) {
+    return get(root + "data/networks.csv", function (response) { return response.text(); }).then(function (text) {
+      var rows = csvRows(text);
+      var slug = rows[0].indexOf("slug"), name = rows[0].indexOf("name");
+      var names = {};
+      rows.slice(1).forEach(function (row) { if (row[slug]) names[row[slug]] = row[name]; });
+      return names;
+    });
+  }
+
+  function csvRows(text) {
+    var rows = [], row = [], field = "", quoted = false;
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i];
+      if (quoted) {
+        if (c !== '"') field += c;
+        else if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+      } else if (c === '"') quoted = true;
+      else if (c === ",") { row.push(field); field = ""; }
+      else if (c === "\n") { row.push(field); rows.push(row); row = []; field = ""; }
+      else if (c !== "\r") field += c;
+    }
+    if (field || row.length) { row.push(field); rows.push(row); }
+    return rows;
   }
 
   function tilesConfig() {
@@ -89,45 +123,227 @@
     return node;
   }
 
+  /* ---- the basemap: a TopoJSON topology -------------------------------------------- */
+
+  function decodeArcs(topology) {
+    var scale = topology.transform.scale, shift = topology.transform.translate;
+    return topology.arcs.map(function (arc) {
+      var x = 0, y = 0;
+      return arc.map(function (delta) {
+        x += delta[0];
+        y += delta[1];
+        return [x * scale[0] + shift[0], y * scale[1] + shift[1]];
+      });
+    });
+  }
+
+  function arcLine(arcs, indexes) {
+    var points = [];
+    indexes.forEach(function (index) {
+      var arc = index >= 0 ? arcs[index] : arcs[~index].slice().reverse();
+      for (var i = points.length ? 1 : 0; i < arc.length; i++) points.push(arc[i]);
+    });
+    return points;
+  }
+
+  // One object of the topology as one GeoJSON geometry: a collection of polygons becomes one
+  // MultiPolygon, of lines one MultiLineString, so that each layer of the basemap is one SVG path.
+  function merged(arcs, object) {
+    var polygons = [], lines = [];
+    (object.type === "GeometryCollection" ? object.geometries : [object]).forEach(function (g) {
+      if (g.type === "Polygon") polygons.push(g.arcs.map(function (r) { return arcLine(arcs, r); }));
+      else if (g.type === "MultiPolygon") g.arcs.forEach(function (p) { polygons.push(p.map(function (r) { return arcLine(arcs, r); })); });
+      else if (g.type === "LineString") lines.push(arcLine(arcs, g.arcs));
+      else if (g.type === "MultiLineString") g.arcs.forEach(function (l) { lines.push(arcLine(arcs, l)); });
+    });
+    return polygons.length ? { type: "MultiPolygon", coordinates: polygons } : { type: "MultiLineString", coordinates: lines };
+  }
+
+  // Land (filled, never stroked: its edges where the data was clipped are no coast), the focused
+  // country, lakes, rivers, borders, coasts, then the names of countries and seas.
+  function drawBasemap(map, topology, options) {
+    var arcs = decodeArcs(topology);
+    var renderer = L.svg({ pane: "atlas-base", padding: 0.5 });
+    function draw(geometry, className, fill, fillRule) {
+      return L.geoJSON(geometry, {
+        renderer: renderer,
+        interactive: false,
+        style: function () { return { className: className, stroke: !fill, fill: fill, weight: 1, fillRule: fillRule || "evenodd" }; },
+      }).addTo(map);
+    }
+    var land = options.overTiles ? "atlas-land atlas-land--over-tiles" : "atlas-land";
+    draw(merged(arcs, topology.objects.land), land, true); // Europe's countries, at 1:50m
+    // The land around them, from other sources: pieces that overlap add up (nonzero), and a stroke
+    // of the land's colour closes the slivers where two sources' borders do not quite meet.
+    draw(merged(arcs, topology.objects.beyond), land + " atlas-land--beyond", true, "nonzero").bringToBack();
+    var focus = null;
+    if (options.focus) {
+      var country = topology.objects.countries.geometries.filter(function (g) { return g.id === options.focus; })[0];
+      if (country) {
+        focus = merged(arcs, country);
+        draw(focus, "atlas-land atlas-land--focus", true);
+      }
+    }
+    draw(merged(arcs, topology.objects.lakes), "atlas-lake", true);
+    draw(merged(arcs, topology.objects.rivers), "atlas-river", false);
+    draw(merged(arcs, topology.objects.borders), "atlas-border", false);
+    draw(merged(arcs, topology.objects.coast), "atlas-coast", false);
+    if (!options.overTiles) drawLabels(map, topology.labels || []);
+    return { focus: focus };
+  }
+
+  // Names are drawn under the cities (a name never hides a city), only from the zoom at which there
+  // is room for them and never over one another (the bigger country first); screen readers skip
+  // them: the list under the map says it all.
+  function drawLabels(map, labels) {
+    var shown = L.layerGroup().addTo(map);
+    var all = labels.map(function (label) {
+      var text = element("span", null, label[0]);
+      text.setAttribute("aria-hidden", "true");
+      var icon = L.divIcon({ className: "atlas-label atlas-label--" + label[4], html: text, iconSize: null });
+      var latlng = L.latLng(label[2], label[1]);
+      return {
+        from: label[3],
+        latlng: latlng,
+        half: [label[0].length * (label[4] === "sea" ? 2.9 : 3.7) + 2, 7], // of the name's box, in pixels
+        marker: L.marker(latlng, { icon: icon, pane: "atlas-labels", interactive: false, keyboard: false }),
+      };
+    });
+    function update() {
+      var zoom = map.getZoom(), placed = [];
+      all.forEach(function (label) {
+        var show = zoom >= label.from;
+        if (show) {
+          var p = map.project(label.latlng, zoom);
+          var box = [p.x - label.half[0], p.y - label.half[1], p.x + label.half[0], p.y + label.half[1]];
+          show = !placed.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; });
+          if (show) placed.push(box);
+        }
+        if (show) shown.addLayer(label.marker);
+        else shown.removeLayer(label.marker);
+      });
+    }
+    map.on("zoomend", update);
+    update();
+  }
+
+  /* ---- a map --------------------------------------------------------------------- */
+
   function baseMap(container, root, options) {
-    var map = L.map(container, Object.assign({
-      minZoom: 2,
-      maxZoom: 12, // clustering needs it, and outlines at 1:50m carry no more detail
+    options = options || {};
+    var tiles = tilesConfig();
+    var overTiles = !!(tiles && tiles.url);
+    // On a touch screen one finger scrolls the page, as everywhere else on it; two fingers move the map.
+    var coarse = !!(window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
+    var map = L.map(container, {
+      minZoom: 3,
+      maxZoom: overTiles ? (tiles.max_zoom || 18) : MAX_ZOOM,
+      maxBounds: WORLD,
+      maxBoundsViscosity: 0.8,
       zoomSnap: 0.25,
       worldCopyJump: false,
       attributionControl: true,
       keyboard: true,
-    }, options || {}));
+      dragging: !coarse,
+      scrollWheelZoom: options.scrollWheelZoom !== false,
+    });
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution("Outlines: Natural Earth · Data: Moving Cities Atlas (CC BY 4.0)");
-    var tiles = tilesConfig();
-    if (tiles && tiles.url) {
+    map.attributionControl.addAttribution("Natural Earth · Atlas data CC BY 4.0");
+    if (overTiles) {
       L.tileLayer(tiles.url, { attribution: tiles.attribution || "", maxZoom: tiles.max_zoom || 18 }).addTo(map);
     }
+    map.createPane("atlas-base").style.zIndex = 250; // over tiles (200), under the cities (400)
+    map.createPane("atlas-labels").style.zIndex = 350;
+    // The zoom buttons come first when tabbing, before the cities.
+    var controls = container.querySelector(".leaflet-control-container");
+    if (controls) container.insertBefore(controls, container.firstChild);
+    if (coarse) touchHint(container);
+    keyboardPopups(map, container);
+    map.on("moveend", function () {
+      var centre = map.getCenter();
+      container.setAttribute("data-atlas-view", JSON.stringify({ lat: centre.lat, lng: centre.lng, zoom: map.getZoom() }));
+    });
     var removed = false;
     map.on("unload", function () { removed = true; });
-    var outlines = getJSON(root + "assets/atlas/countries.geojson").then(function (data) {
-      if (removed) return null;  // the reader left the page before the outlines arrived
-      var layer = L.geoJSON(data, {
-        interactive: false,
-        style: function () { return { className: tiles && tiles.url ? "atlas-land atlas-land--over-tiles" : "atlas-land", weight: 0.7 }; },
-      });
-      layer.addTo(map);
-      layer.bringToBack();
-      return layer;
+    var basemap = getJSON(root + "assets/atlas/basemap.json").then(function (topology) {
+      if (removed) return null; // the reader left the page before the basemap arrived
+      return drawBasemap(map, topology, { overTiles: overTiles, focus: options.focus });
     });
     live.push(map);
-    return { map: map, outlines: outlines };
+    return { map: map, basemap: basemap };
+  }
+
+  function touchHint(container) {
+    var hint = element("div", "atlas-map__hint", "Use two fingers to move the map");
+    hint.setAttribute("aria-hidden", "true");
+    container.appendChild(hint);
+    var timer = null;
+    container.addEventListener("touchmove", function (event) {
+      window.clearTimeout(timer);
+      if (event.touches.length !== 1) {
+        container.classList.remove("atlas-map--hint");
+        return;
+      }
+      container.classList.add("atlas-map--hint");
+      timer = window.setTimeout(function () { container.classList.remove("atlas-map--hint"); }, 1500);
+    }, { passive: true });
+  }
+
+  // A popup takes the focus when it opens; Escape closes it and gives the focus back to its city.
+  function keyboardPopups(map, container) {
+    var opener = null;
+    map.on("popupopen", function (event) {
+      opener = document.activeElement && container.contains(document.activeElement) ? document.activeElement : null;
+      var link = event.popup.getElement().querySelector(".atlas-popup a");
+      if (link) link.focus({ preventScroll: true });
+    });
+    container.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      var open = container.querySelector(".leaflet-popup");
+      if (!open) return;
+      map.closePopup();
+      if (opener && document.body.contains(opener)) opener.focus({ preventScroll: true });
+      opener = null;
+    });
+  }
+
+  // A city's marker is a button with its name: reached by Tab, opened by Enter or Space.
+  var CityMarker = null;
+  function cityMarkerClass() {
+    if (CityMarker) return CityMarker;
+    CityMarker = L.CircleMarker.extend({
+      onAdd: function (map) {
+        L.CircleMarker.prototype.onAdd.call(this, map);
+        var path = this.getElement();
+        path.setAttribute("tabindex", "0");
+        path.setAttribute("role", "button");
+        path.setAttribute("aria-label", this.options.label);
+        L.DomEvent.on(path, "keydown", this._atlasKey, this);
+        return this;
+      },
+      onRemove: function (map) {
+        L.DomEvent.off(this.getElement(), "keydown", this._atlasKey, this);
+        return L.CircleMarker.prototype.onRemove.call(this, map);
+      },
+      _atlasKey: function (event) {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        L.DomEvent.preventDefault(event);
+        this.getElement().focus(); // the popup gives the focus back here
+        this.openPopup();
+      },
+    });
+    return CityMarker;
   }
 
   function cityMarker(feature) {
     var p = feature.properties;
     var c = feature.geometry.coordinates;
-    return L.circleMarker([c[1], c[0]], {
+    return new (cityMarkerClass())([c[1], c[0]], {
       radius: p.featured ? 8 : 6,
       className: p.featured ? "atlas-marker atlas-marker--featured" : "atlas-marker",
       weight: 1.5,
       fillOpacity: 0.9,
+      label: p.name + (p.country_name ? ", " + p.country_name : "") + (p.featured ? " (featured profile)" : ""),
     });
   }
 
@@ -136,17 +352,94 @@
     var title = element("a", "atlas-popup__title", p.name);
     title.href = root + p.url;
     box.appendChild(title);
-    box.appendChild(element("div", "atlas-popup__country", p.country_name + (p.featured ? " · featured profile" : "")));
-    if (p.networks.length) {
-      box.appendChild(element("div", "atlas-popup__networks",
+    box.appendChild(element("p", "atlas-popup__country", p.country_name + (p.featured ? " · featured profile" : "")));
+    if (p.networks && p.networks.length) {
+      box.appendChild(element("p", "atlas-popup__networks",
         "Networks: " + p.networks.map(function (slug) { return names[slug] || slug; }).join(", ")));
     }
-    box.appendChild(element("div", "atlas-popup__initiatives",
+    box.appendChild(element("p", "atlas-popup__initiatives",
       p.initiatives === 1 ? "1 initiative" : p.initiatives + " initiatives"));
     return box;
   }
 
+  function bindCity(marker, feature, root, names) {
+    marker.bindPopup(function () { return popupFor(feature.properties, root, names); },
+                     { className: "atlas-popup-frame", maxWidth: 280, autoPanPadding: [24, 24] });
+    marker.bindTooltip(element("span", null, feature.properties.name),
+                       { direction: "top", offset: [0, -6], className: "atlas-tooltip" });
+    return marker;
+  }
+
+  // A cluster is a button too, named by what it holds; Enter zooms into it (Leaflet's markers).
+  var ClusterIcon = null;
+  var CLUSTER_SIZE = { small: 30, medium: 36, large: 42 }; // pixels: atlas.css draws the bubbles to match
+  function clusterIcon(cluster) {
+    if (!ClusterIcon) {
+      ClusterIcon = L.DivIcon.extend({
+        createIcon: function (old) {
+          var icon = L.DivIcon.prototype.createIcon.call(this, old);
+          icon.setAttribute("aria-label", this.options.label);
+          return icon;
+        },
+      });
+    }
+    var count = cluster.getChildCount();
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    var inner = element("div");
+    inner.appendChild(element("span", null, String(count)));
+    return new ClusterIcon({
+      html: inner,
+      className: "marker-cluster marker-cluster-" + size,
+      iconSize: L.point(CLUSTER_SIZE[size], CLUSTER_SIZE[size]),
+      label: count + " cities here: zoom in",
+    });
+  }
+
+  function clusterGroup(options) {
+    return L.markerClusterGroup(Object.assign({
+      showCoverageOnHover: false,
+      // Wide at the scale of Europe, where bubbles would otherwise overlap; narrow close up, where
+      // a "2" that only zooms in tells less than two cities side by side.
+      maxClusterRadius: function (zoom) { return zoom < 4.5 ? 90 : zoom < 5 ? 75 : zoom < 6 ? 60 : zoom < 7 ? 45 : 30; },
+      spiderfyOnMaxZoom: true,
+      iconCreateFunction: clusterIcon,
+    }, options || {}));
+  }
+
+  function legend(map, items) {
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var box = element("div", "atlas-legend");
+      box.setAttribute("role", "group");
+      box.setAttribute("aria-label", "Legend");
+      var list = element("ul");
+      items.forEach(function (item) {
+        var entry = element("li");
+        entry.appendChild(element("span", "atlas-legend__symbol atlas-legend__symbol--" + item[0]));
+        entry.appendChild(document.createTextNode(item[1]));
+        list.appendChild(entry);
+      });
+      box.appendChild(list);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    control.addTo(map);
+  }
+
+  var LEGEND = [["featured", "Featured profile"], ["city", "City"], ["cluster", "Several cities: zoom in"]];
+
+  function emptyNotice(container, text) {
+    var notice = element("p", "atlas-map__empty", text);
+    notice.hidden = true;
+    container.appendChild(notice);
+    return notice;
+  }
+
   /* ---- the explorer on /map/ ---------------------------------------------------- */
+
+  function hasPosition(state) {
+    return !isNaN(state.z) && !isNaN(state.lat) && !isNaN(state.lng);
+  }
 
   function readState(form) {
     var query = new URLSearchParams(window.location.search);
@@ -165,7 +458,12 @@
       var known = Array.prototype.some.call(select.options, function (o) { return o.value === state[name]; });
       if (!known) state[name] = "";
     });
+    if (state.view === "network" && !state.network) state.network = firstNetwork(form);
     return state;
+  }
+
+  function firstNetwork(form) {
+    return form.elements.network.options[1] ? form.elements.network.options[1].value : "";
   }
 
   function writeForm(form, state) {
@@ -177,20 +475,6 @@
     form.elements.network.options[0].disabled = state.view === "network";
   }
 
-  function stateURL(state, map) {
-    var query = new URLSearchParams();
-    if (state.view !== "all") query.set("view", state.view);
-    ["network", "country", "topic"].forEach(function (name) { if (state[name]) query.set(name, state[name]); });
-    if (map) {
-      var centre = map.getCenter();
-      query.set("z", String(Math.round(map.getZoom() * 100) / 100));
-      query.set("lat", centre.lat.toFixed(4));
-      query.set("lng", centre.lng.toFixed(4));
-    }
-    var search = query.toString();
-    return window.location.pathname + (search ? "?" + search : "") + window.location.hash;
-  }
-
   function matches(p, state) {
     if (state.view === "featured" && !p.featured) return false;
     if (state.network && p.networks.indexOf(state.network) < 0) return false;
@@ -199,14 +483,46 @@
     return true;
   }
 
-  function describe(count, state, form) {
-    var text = count === 1 ? "1 city shown" : count.toLocaleString("en") + " cities shown";
+  function filters(state, form) {
     var parts = [];
     if (state.view === "featured") parts.push("featured profiles");
     if (state.network) parts.push("members of " + form.elements.network.selectedOptions[0].textContent);
     if (state.country) parts.push("in " + form.elements.country.selectedOptions[0].textContent);
     if (state.topic) parts.push("with initiatives on " + form.elements.topic.selectedOptions[0].textContent.toLowerCase());
+    return parts;
+  }
+
+  function describe(count, state, form) {
+    var parts = filters(state, form);
+    if (!count) {
+      return "No city matches" + (parts.length ? ": " + parts.join(", ") : "") +
+        ". Choose another " + (parts.length > 1 ? "filter, remove one" : "filter") + " or press Show all.";
+    }
+    var text = count === 1 ? "1 city shown" : count.toLocaleString("en") + " cities shown";
     return parts.length ? text + ": " + parts.join(", ") : text;
+  }
+
+  // On phones the view and the filters fold behind one button, so that the map is in the first screen.
+  function filtersToggle(form) {
+    var panels = [form.querySelector(".atlas-views"), form.querySelector(".atlas-filters")];
+    if (!panels[0] || !panels[1]) return function () {};
+    panels[0].id = panels[0].id || "atlas-views";
+    panels[1].id = panels[1].id || "atlas-filters";
+    var button = element("button", "md-button atlas-filters-toggle");
+    button.type = "button";
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", panels[0].id + " " + panels[1].id);
+    form.insertBefore(button, form.firstChild);
+    form.classList.add("atlas-controls--folding");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      form.classList.toggle("atlas-controls--open", open);
+    });
+    return function (state) {
+      var active = filters(state, form).length;
+      button.textContent = active ? "Filters (" + active + " on)" : "Filters";
+    };
   }
 
   function explorer(container) {
@@ -215,38 +531,57 @@
     var counter = page.querySelector("[data-atlas-count]");
     var list = page.querySelector("[data-atlas-list]");
     var root = siteRoot(container);
+    var here = window.location.pathname; // the map's own address: history is written for it alone
     var names = {};
     Array.prototype.forEach.call(form.elements.network.options, function (o) { if (o.value) names[o.value] = o.textContent; });
 
     var state = readState(form);
-    if (state.view === "network" && !state.network) state.network = form.elements.network.options[1] ? form.elements.network.options[1].value : "";
     writeForm(form, state);
+    var showFilters = filtersToggle(form);
+    showFilters(state);
 
-    var base = baseMap(container, root);
-    var map = base.map;
-    if (!isNaN(state.z) && !isNaN(state.lat) && !isNaN(state.lng)) {
-      map.setView([state.lat, state.lng], state.z);
-    } else {
-      map.fitBounds(EUROPE);
-    }
+    var map = baseMap(container, root).map;
+    // Moves the atlas makes itself (restoring a view, fitting a new one) are part of an action, not
+    // moves of the reader's: they write no history of their own.
+    var quiet = 0;
+    function quietly(move) { quiet++; try { move(); } finally { quiet--; } }
+    quietly(function () {
+      if (hasPosition(state)) map.setView([state.lat, state.lng], state.z, { animate: false });
+      else map.fitBounds(EUROPE, { animate: false });
+    });
     var onClustered = null; // called once markercluster has placed every marker
-    var clusters = L.markerClusterGroup({
+    var clusters = clusterGroup({
       chunkedLoading: true,
       chunkProgress: function (processed, total) {
         if (processed === total && onClustered) { var done = onClustered; onClustered = null; done(); }
       },
-      showCoverageOnHover: false,
-      maxClusterRadius: 45,
-      spiderfyOnMaxZoom: true,
     });
     map.addLayer(clusters);
+    legend(map, LEGEND);
+    var empty = emptyNotice(container, "No city matches these filters.");
     var entries = [];
-    // Without a shared position in the address, the first view fits the cities shown.
-    var fitOnNextFilter = isNaN(state.z) || isNaN(state.lat) || isNaN(state.lng);
-    // While a new view is fitted, a move belongs to the entry about to be pushed, not the one before it.
-    var fittingNewView = false;
+    // Without a position in the address, a view fits the cities it shows.
+    var fitNext = !hasPosition(state);
 
-    function apply(pushHistory, then) {
+    function address() {
+      var query = new URLSearchParams();
+      if (state.view !== "all") query.set("view", state.view);
+      ["network", "country", "topic"].forEach(function (name) { if (state[name]) query.set(name, state[name]); });
+      var centre = map.getCenter();
+      query.set("z", String(Math.round(map.getZoom() * 100) / 100));
+      query.set("lat", centre.lat.toFixed(4));
+      query.set("lng", centre.lng.toFixed(4));
+      return here + "?" + query.toString() + window.location.hash;
+    }
+
+    // history: "push" (a new action), "replace" (the same action goes on) or null (restoring one).
+    function write(history) {
+      if (!history || window.location.pathname !== here) return; // the reader has left: not our address
+      if (history === "push") window.history.pushState(null, "", address());
+      else window.history.replaceState(window.history.state, "", address());
+    }
+
+    function apply(history, then) {
       var shown = [];
       for (var i = 0; i < entries.length; i++) {
         if (matches(entries[i].properties, state)) shown.push(entries[i]);
@@ -269,51 +604,66 @@
       });
       list.replaceChildren(fragment);
       counter.textContent = describe(shown.length, state, form);
-      if (fitOnNextFilter && shown.length) {
+      empty.hidden = shown.length > 0 || !entries.length;
+      showFilters(state);
+      if (fitNext && shown.length) {
         var bounds = L.latLngBounds(shown.map(function (e) { return e.marker.getLatLng(); }));
-        fittingNewView = pushHistory;
-        map.fitBounds(bounds.pad(0.1), { maxZoom: 9, animate: false });
-        fittingNewView = false;
+        quietly(function () { map.fitBounds(bounds.pad(0.1), { maxZoom: FIT_ZOOM, animate: false }); });
       }
-      fitOnNextFilter = false;
-      var url = stateURL(state, map);
-      if (pushHistory) window.history.pushState(null, "", url);
-      else window.history.replaceState(null, "", url);
+      fitNext = false;
+      write(history);
     }
 
-    function onChange() {
+    // Moving through a list or a group of radios with the keyboard changes it at every key press:
+    // those changes are one action (the first pushes an entry, the next ones replace it).
+    var keyed = null, streak = null;
+    function endStreak() { keyed = null; streak = null; }
+    form.addEventListener("keydown", function (event) {
+      keyed = /^(Arrow|Page|Home$|End$)/.test(event.key) || event.key.length === 1 ? event.target.name : null;
+    });
+    form.addEventListener("pointerdown", endStreak);
+    form.addEventListener("focusout", function (event) {
+      var next = event.relatedTarget;
+      if (!next || next.name !== event.target.name) endStreak();
+    });
+
+    function onChange(event) {
+      var control = event.target.name;
+      var byKeyboard = keyed === control;
+      var continuing = byKeyboard && streak === control;
+      streak = byKeyboard ? control : null;
       var view = Array.prototype.filter.call(form.elements.view, function (r) { return r.checked; })[0];
       state.view = view ? view.value : "all";
       state.network = form.elements.network.value;
       state.country = form.elements.country.value;
       state.topic = form.elements.topic.value;
-      if (state.view === "network" && !state.network) state.network = form.elements.network.options[1] ? form.elements.network.options[1].value : "";
+      if (state.view === "network" && !state.network) state.network = firstNetwork(form);
       writeForm(form, state);
-      fitOnNextFilter = true;
-      apply(true);
+      fitNext = true;
+      apply(continuing ? "replace" : "push");
     }
 
     function onReset(event) {
       event.preventDefault();
+      endStreak();
       state = { view: "all", network: "", country: "", topic: "" };
       writeForm(form, state);
-      fittingNewView = true;
-      map.fitBounds(EUROPE);
-      fittingNewView = false;
-      apply(true);
+      quietly(function () { map.fitBounds(EUROPE, { animate: false }); });
+      apply("push");
     }
 
     function onMove() {
-      if (fittingNewView) return;
-      window.history.replaceState(null, "", stateURL(state, map));
+      if (!quiet) write("replace"); // the reader's own move: where the current view now is
     }
 
     function onPopState() {
-      if (!document.body.contains(container)) return;
+      if (!document.body.contains(container) || window.location.pathname !== here) return;
+      endStreak();
       state = readState(form);
       writeForm(form, state);
-      if (!isNaN(state.z) && !isNaN(state.lat) && !isNaN(state.lng)) map.setView([state.lat, state.lng], state.z, { animate: false });
-      apply(false);
+      if (hasPosition(state)) quietly(function () { map.setView([state.lat, state.lng], state.z, { animate: false }); });
+      fitNext = !hasPosition(state);
+      apply(null);
     }
 
     form.addEventListener("change", onChange);
@@ -323,17 +673,11 @@
     map.on("unload", function () { window.removeEventListener("popstate", onPopState); });
 
     getJSON(root + "data/cities.geojson").then(function (data) {
-      var features = data.features.slice().sort(function (a, b) {
-        var pa = a.properties, pb = b.properties;
-        return pa.country_name.localeCompare(pb.country_name) || pa.name.localeCompare(pb.name);
+      // The layer comes sorted by country, then name (generator/render.py): the list's order.
+      entries = data.features.map(function (feature) {
+        return { properties: feature.properties, marker: bindCity(cityMarker(feature), feature, root, names) };
       });
-      entries = features.map(function (feature) {
-        var marker = cityMarker(feature);
-        marker.bindPopup(function () { return popupFor(feature.properties, root, names); });
-        marker.bindTooltip(element("span", null, feature.properties.name), { direction: "top", offset: [0, -6] });
-        return { properties: feature.properties, marker: marker };
-      });
-      apply(false, function () {
+      apply(hasPosition(state) ? null : "replace", function () {
         container.setAttribute("data-atlas-ready", String(entries.length));
         if (window.performance && performance.mark) performance.mark("atlas-map-ready");
       });
@@ -342,13 +686,12 @@
     });
   }
 
-  /* ---- mini-maps on city and network pages ------------------------------------- */
+  /* ---- the maps of the home, city, country and network pages -------------------- */
 
-  function partBounds(feature, point) {
+  function partBounds(geometry, point) {
     // The part of a country that holds the city (France's mainland, not French Guiana).
     var best = null, bestDistance = Infinity;
-    var polygons = feature.geometry.type === "MultiPolygon" ? feature.geometry.coordinates : [feature.geometry.coordinates];
-    polygons.forEach(function (polygon) {
+    geometry.coordinates.forEach(function (polygon) {
       var bounds = L.latLngBounds(polygon[0].map(function (c) { return [c[1], c[0]]; }));
       var distance = bounds.contains(point) ? 0 : bounds.getCenter().distanceTo(point);
       var area = (bounds.getNorth() - bounds.getSouth()) * (bounds.getEast() - bounds.getWest());
@@ -360,57 +703,66 @@
     return best && bestDistance < 500000 ? best.bounds : null;
   }
 
+  function cityMap(container, root) {
+    var lat = parseFloat(container.getAttribute("data-lat"));
+    var lng = parseFloat(container.getAttribute("data-lng"));
+    var code = container.getAttribute("data-country") || "";
+    var base = baseMap(container, root, { scrollWheelZoom: false, focus: code });
+    var map = base.map;
+    map.fitBounds(EUROPE, { animate: false });
+    if (isNaN(lat) || isNaN(lng)) return;
+    // The city's point is on the page: nothing to download but the basemap.
+    var feature = {
+      geometry: { coordinates: [lng, lat] },
+      properties: { name: container.getAttribute("data-name") || "", featured: container.hasAttribute("data-featured") },
+    };
+    var marker = cityMarker(feature).addTo(map);
+    marker.bindTooltip(element("span", null, feature.properties.name),
+                       { permanent: true, direction: "top", offset: [0, -8], className: "atlas-tooltip" });
+    base.basemap.then(function (drawn) {
+      var point = marker.getLatLng();
+      var bounds = drawn && drawn.focus ? partBounds(drawn.focus, point) : null;
+      if (bounds) map.fitBounds(bounds.pad(0.1), { maxZoom: FIT_ZOOM, animate: false });
+      else map.setView(point, 6, { animate: false });
+      container.setAttribute("data-atlas-ready", "1");
+    });
+  }
+
+  // A map of some cities (a network's members, a country's cities, the featured ones), clustered.
+  function citiesMap(container, root, layer, keep, options) {
+    var base = baseMap(container, root, { scrollWheelZoom: false, focus: options.focus });
+    var map = base.map;
+    map.fitBounds(EUROPE, { animate: false });
+    legend(map, options.legend || LEGEND);
+    Promise.all([getJSON(root + layer), networkNames(root).catch(function () { return {}; }), base.basemap]).then(function (loaded) {
+      var features = loaded[0].features.filter(keep);
+      var markers = features.map(function (feature) { return bindCity(cityMarker(feature), feature, root, loaded[1]); });
+      var clusters = clusterGroup();
+      clusters.addLayers(markers);
+      map.addLayer(clusters);
+      if (markers.length) {
+        var bounds = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
+        map.fitBounds(bounds.pad(0.2), { maxZoom: FIT_ZOOM - 1, animate: false });
+      }
+      container.setAttribute("data-atlas-ready", String(markers.length));
+    });
+  }
+
   function miniMap(container) {
     var root = siteRoot(container);
     var kind = container.getAttribute("data-atlas-map");
-    var base = baseMap(container, root, { scrollWheelZoom: false });
-    var map = base.map;
-    map.fitBounds(EUROPE);
-    if (kind === "city") {
-      // The city's point is on the page: nothing to download but the outlines.
-      var lat = parseFloat(container.getAttribute("data-lat"));
-      var lng = parseFloat(container.getAttribute("data-lng"));
-      if (isNaN(lat) || isNaN(lng)) return;
-      var feature = {
-        geometry: { coordinates: [lng, lat] },
-        properties: {
-          name: container.getAttribute("data-name") || "",
-          country: container.getAttribute("data-country") || "",
-          featured: container.hasAttribute("data-featured"),
-        },
-      };
-      var marker = cityMarker(feature).addTo(map);
-      marker.bindTooltip(element("span", null, feature.properties.name), { permanent: true, direction: "top", offset: [0, -8] });
-      base.outlines.then(function (outlines) {
-        var point = marker.getLatLng();
-        var bounds = null;
-        if (outlines) {
-          outlines.eachLayer(function (layer) {
-            if (layer.feature && layer.feature.id === feature.properties.country) {
-              layer.getElement && layer.getElement() && layer.getElement().classList.add("atlas-land--focus");
-              bounds = partBounds(layer.feature, point);
-            }
-          });
-        }
-        if (bounds) map.fitBounds(bounds.pad(0.1), { maxZoom: 8 });
-        else map.setView(point, 7);
-        container.setAttribute("data-atlas-ready", "1");
-      });
-    } else if (kind === "network") {
+    if (kind === "city") return cityMap(container, root);
+    if (kind === "network") {
       var network = container.getAttribute("data-network");
-      getJSON(root + "data/networks/" + network + ".geojson").then(function (data) {
-        var markers = data.features.map(function (feature) {
-          var marker = cityMarker(feature);
-          marker.bindPopup(function () { return popupFor(feature.properties, root, {}); });
-          marker.bindTooltip(element("span", null, feature.properties.name), { direction: "top", offset: [0, -6] });
-          return marker;
-        });
-        var clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
-        clusters.addLayers(markers);
-        map.addLayer(clusters);
-        if (markers.length) map.fitBounds(L.latLngBounds(markers.map(function (m) { return m.getLatLng(); })).pad(0.2), { maxZoom: 8 });
-        container.setAttribute("data-atlas-ready", String(markers.length));
-      });
+      return citiesMap(container, root, "data/networks/" + network + ".geojson", function () { return true; }, {});
+    }
+    if (kind === "country") {
+      var code = container.getAttribute("data-country");
+      return citiesMap(container, root, "data/cities.geojson", function (f) { return f.properties.country === code; }, { focus: code });
+    }
+    if (kind === "home") {
+      return citiesMap(container, root, "data/cities.geojson", function (f) { return f.properties.featured; },
+                       { legend: [["featured", "Featured profile"], ["cluster", "Several: zoom in"]] });
     }
   }
 
@@ -421,14 +773,15 @@
     map.remove();
   }
 
-  // The maps' data downloads while the libraries do (getJSON keeps the promise for the map).
+  // The maps' data downloads while the libraries do (the cache keeps the promise for the map).
   function prefetch(container) {
     var root = siteRoot(container);
     var kind = container.getAttribute("data-atlas-map");
-    var data = kind === "explore" ? "data/cities.geojson"
-      : kind === "network" ? "data/networks/" + container.getAttribute("data-network") + ".geojson" : null;
-    getJSON(root + "assets/atlas/countries.geojson").catch(function () {});
+    var data = kind === "network" ? "data/networks/" + container.getAttribute("data-network") + ".geojson"
+      : kind === "city" ? null : "data/cities.geojson";
+    getJSON(root + "assets/atlas/basemap.json").catch(function () {});
     if (data) getJSON(root + data).catch(function () {});
+    if (kind !== "city" && kind !== "explore") networkNames(root).catch(function () {});
   }
 
   function setUp() {

