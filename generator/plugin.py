@@ -18,13 +18,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import report
 from .build import BuildFailed, build
 from .diagnostics import format_text
 from .html_blocks import GeneratedHtml
 from .load import FOLDERS
 from .preview import Preview, digest, fingerprint
 from .project import VOCABULARIES
-from .render import UnknownSnippet, render_snippet
+from .render import Publishing, UnknownSnippet, render_snippet
 from .safety import content_security_policy, sanitise
 
 log = logging.getLogger("mkdocs.plugins.atlas")
@@ -40,6 +41,7 @@ TAG = re.compile(r"<[^>]*>")
 
 class AtlasConfig(Config):
     root = c.Optional(c.Type(str))  # the atlas's folder; default: the folder of mkdocs.yml
+    reports = c.Type(bool, default=True)  # print the featured cities' PDF reports (when WeasyPrint can)
 
 
 def plain(text: str) -> str:
@@ -85,12 +87,15 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         except ValueError as error:
             raise PluginError(f"mkdocs.yml: extra.atlas.tiles: {error}") from None
         config.markdown_extensions.append(GeneratedHtml())  # the templates' HTML skips Markdown's HTML parsing
+        # City reports need WeasyPrint and Pango; without them the site is built, and says so.
+        self.reports_missing = report.unavailable() if self.config.reports else "switched off in mkdocs.yml"
+        self.publishing = Publishing(site_url=config.site_url or None, reports=self.reports_missing is None)
         custom_dir = config.theme.custom_dir
         theme_dir = Path(custom_dir) if custom_dir else None
         preview = self.preview
         try:
             self.result = build(self.root, docs_dir=Path(config.docs_dir), theme_dir=theme_dir,
-                                parsed=preview.parsed if preview else None)
+                                parsed=preview.parsed if preview else None, publishing=self.publishing)
         except BuildFailed as failure:
             if not (preview and preview.result):
                 for diagnostic in failure.report.diagnostics:
@@ -160,7 +165,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
         def snippet(match: re.Match) -> str:
             try:
-                return render_snippet(self.result.atlas, match.group(1), page.file.src_uri, config.repo_url)
+                return render_snippet(self.result.atlas, match.group(1), page.file.src_uri, config.repo_url,
+                                      self.publishing)
             except UnknownSnippet as error:
                 line = markdown.count("\n", 0, match.start()) + 1  # of the page body, after its front matter
                 raise PluginError(f"{config.docs_dir}/{page.file.src_uri}: body line {line}: {error}") from None
@@ -185,6 +191,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     @event_priority(-100)  # after search wrote its index (of the rebuilt pages only): write the whole one
     def on_post_build(self, *, config):
+        self._print_reports(Path(config.site_dir), config.site_url or "/")
         if not self.preview:
             return
         site_dir = Path(config.site_dir)
@@ -195,6 +202,15 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                                                                    encoding="utf-8")
         self.preview.finish(site_dir)
         self.preview.write_errors(site_dir)
+
+    def _print_reports(self, site_dir: Path, site_url: str) -> None:
+        if self.reports_missing:
+            log.info(f"City reports (PDF) skipped: {self.reports_missing}. To get them, {report.HOW_TO_GET_THEM}.")
+            return
+        documents = report.featured_reports(self.result.atlas, site_url)
+        printed = report.print_reports(documents, site_dir, self.root / report.CACHE)
+        log.info(f"City reports (PDF): {len(printed.printed)} printed, {len(printed.cached)} unchanged from the "
+                 f"cache, in {printed.seconds:.1f} s")
 
     def on_serve(self, server, config, builder):
         theme = config.theme.custom_dir
