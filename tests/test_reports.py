@@ -1,0 +1,242 @@
+"""City reports: every featured city's PDF, what it says, how it is printed, and the site without them.
+
+The report is read back from the PDF as a reader's PDF viewer would give its text (pypdf), so
+these tests see what is printed, not the HTML it was printed from.
+"""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import logging
+import os
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import report
+from generator.build import BuildFailed, build
+from generator.render import Publishing
+
+from .conftest import RECENT
+from .site import active_content, build_in_process, page_file, read_page, small_atlas
+
+if report.unavailable():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"CI must print the city reports: {report.unavailable()} (.ci/run installs the libraries)")
+    pytest.skip(f"{report.unavailable()}: {report.HOW_TO_GET_THEM}", allow_module_level=True)
+
+from pypdf import PdfReader  # noqa: E402  (after the skip: a test extra)
+
+SITE_URL = "https://atlas.example.net/"
+
+FEATURED = f"""\
+---
+name: Testville
+country: DE
+coordinates: [52.52, 13.405]
+featured: true
+subtitle: The test city that opened its harbour to everyone.
+population: {{value: 123456, year: 2022, source: "https://example.org/population"}}
+networks:
+  - network: test-network
+    since: 2019-06
+takeaways:
+  - Welcoming is a decision the council takes again every year.
+  - The city pays for a local admission programme of its own.
+website: https://example.org/testville
+sources:
+  - title: Testville's council decision on the safe harbour
+    url: https://example.org/council-decision
+    published: 2021-03
+  - title: The welcome office's annual report
+    url: https://example.org/welcome-report
+last_verified: {RECENT}
+---
+
+## What is unique about the city
+
+Testville declared itself a safe harbour in 2019.
+
+## Focus of local migration policy
+
+Housing first, and the [welcome office](../initiatives/test-welcome.md) for everyone.
+
+## Greatest achievements
+
+Four hundred people housed in flats rather than camps.
+
+## Key factors
+
+A council majority and a strong civil society.
+
+## Political activity beyond the city level
+
+Testville speaks for the alliance in the national association of cities.
+"""
+
+
+@pytest.fixture
+def featured(tmp_path) -> Path:
+    root = small_atlas(tmp_path / "atlas")
+    (root / "cities/testville.md").write_text(FEATURED, encoding="utf-8")
+    return root
+
+
+def pdf_text(pdf: bytes | Path) -> str:
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_built_site_has_a_report_of_each_featured_city_linked_from_its_page(featured):
+    site = featured / "site"
+    assert build_in_process(featured, site)
+    pdf = site / "reports/testville.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    city = read_page(page_file(site, "cities/testville/"))
+    assert "../../reports/testville.pdf" in city.links
+    text = flat(pdf_text(pdf))
+    assert "Testville" in text and "The test city that opened its harbour to everyone." in text
+
+
+def test_the_report_holds_the_title_takeaways_profile_sections_initiatives_networks_and_sources(featured):
+    result = build(featured, publishing=Publishing(site_url=SITE_URL, reports=True))
+    city = result.atlas.entities["city"]["testville"]
+    text = flat(pdf_text(report.print_pdf(report.report_html(result.atlas, city, SITE_URL))))
+    for expected in ("Moving Cities Atlas · City report", "Testville", "The test city that opened its harbour to everyone.",
+                     "Germany", "123,456 (2022)", "Key takeaways",
+                     "Welcoming is a decision the council takes again every year.",
+                     "The city pays for a local admission programme of its own.",
+                     *city.kind.headings, "Testville declared itself a safe harbour in 2019.",
+                     "Initiatives", "Test Welcome, since 2016", "Access to social rights",
+                     "Networks", "Test Network", "member since June 2019",
+                     "Sources", "Testville's council decision on the safe harbour (published March 2021)",
+                     "https://example.org/council-decision", "The welcome office's annual report",
+                     "https://atlas.example.net/cities/testville/", "Page 1 of"):
+        assert expected in text, f"{expected!r} is not in the report: {text}"
+    # The order of a profile: title, takeaways, the sections in the reference atlas's order, then the lists.
+    positions = [text.index(part) for part in ("Testville", "Key takeaways", *city.kind.headings, "Initiatives",
+                                               "Sources")]
+    assert positions == sorted(positions)
+
+
+def test_a_link_in_the_text_points_at_the_published_page_and_the_map_is_svg_with_the_city(featured):
+    result = build(featured)
+    city = result.atlas.entities["city"]["testville"]
+    document = report.report_html(result.atlas, city, SITE_URL)
+    assert 'href="https://atlas.example.net/initiatives/test-welcome/"' in document
+    svg = document[document.index("<svg"):document.index("</svg>")]
+    assert 'class="home" d="M' in svg and 'class="city"' in svg and ">Testville</text>" in svg
+
+
+class Requests(http.server.BaseHTTPRequestHandler):
+    seen: list[str] = []
+
+    def do_GET(self):  # noqa: N802
+        Requests.seen.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.end_headers()
+        self.wfile.write(b"body { color: red }")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_printing_fetches_nothing_neither_from_the_web_nor_from_local_files(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Requests)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the contents of a local file", encoding="utf-8")
+    try:
+        pdf = report.print_pdf(
+            f'<html><head><link rel="stylesheet" href="{url}/style.css"><style>@import url("{url}/import.css");'
+            f'p {{ background: url("{url}/bg.png") }}</style></head><body><p>Visible text</p>'
+            f'<img src="{url}/image.png"><img src="{secret.as_uri()}"><object data="{secret.as_uri()}"></object>'
+            f'<iframe src="{secret.as_uri()}"></iframe></body></html>')
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert Requests.seen == []
+    text = pdf_text(pdf)
+    assert "Visible text" in text and "the contents of a local file" not in text
+
+
+def test_an_unchanged_city_is_not_printed_again_and_a_changed_one_is(tmp_path):
+    documents = {"one": "<h1>One</h1>", "two": "<h1>Two</h1>", "three": "<h1>Three</h1>"}
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = report.print_reports(documents, site, cache, processes=2)  # in parallel processes
+    assert sorted(first.printed) == ["one", "three", "two"] and first.cached == []
+    printed = {slug: (site / f"reports/{slug}.pdf").read_bytes() for slug in documents}
+    assert "Two" in pdf_text(printed["two"])
+    shutil.rmtree(site)
+    second = report.print_reports({**documents, "two": "<h1>Two, changed</h1>"}, site, cache)
+    assert second.printed == ["two"] and sorted(second.cached) == ["one", "three"]
+    assert (site / "reports/one.pdf").read_bytes() == printed["one"]
+    assert "Two, changed" in pdf_text(site / "reports/two.pdf")
+
+
+def test_without_weasyprint_the_site_is_built_without_reports_and_says_how_to_get_them(featured, monkeypatch,
+                                                                                       caplog):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # `import weasyprint` fails, as without Pango
+    assert report.unavailable() is not None
+    site = featured / "site"
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.atlas"):
+        assert build_in_process(featured, site)
+    assert (site / "cities/testville/index.html").is_file() and not (site / "reports").exists()
+    city = read_page(page_file(site, "cities/testville/"))
+    assert "city report (PDF" not in city.plain and not any("reports/" in link for link in city.links)
+    record = next(r for r in caplog.records if "City reports" in r.getMessage())
+    assert record.getMessage().startswith("City reports (PDF) skipped: WeasyPrint cannot be loaded")
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0" in record.getMessage()
+    assert record.levelno == logging.INFO  # information, not a warning: --strict still builds the site
+
+
+def hostile_featured(root: Path, t: dict) -> None:
+    text = FEATURED
+    for old, new in (("name: Testville", f"name: {json.dumps(t['name'])}"),
+                     ("subtitle: The test city that opened its harbour to everyone.",
+                      f"subtitle: {json.dumps(t['subtitle'])}"),
+                     ("  - Welcoming is a decision the council takes again every year.",
+                      f"  - {json.dumps(t['takeaway'])}"),
+                     ("  - title: The welcome office's annual report", f"  - title: {json.dumps(t['source'])}"),
+                     ("Four hundred people housed in flats rather than camps.", t["body"])):
+        text = text.replace(old, new)
+    (root / "cities/testville.md").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile_root(tmp_path_factory):
+    return small_atlas(tmp_path_factory.mktemp("hostile-report") / "atlas")
+
+
+def _strategies():
+    from .test_hostile_site import body, one_line
+
+    return st.fixed_dictionaries({"name": one_line, "subtitle": one_line, "takeaway": one_line, "source": one_line,
+                                  "body": body})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=_strategies())
+def test_hostile_text_in_a_report_is_printed_inert(hostile_root, texts):
+    hostile_featured(hostile_root, texts)
+    try:
+        result = build(hostile_root)
+    except BuildFailed:  # refused by the validator: nothing is printed
+        return
+    city = result.atlas.entities["city"]["testville"]
+    document = report.report_html(result.atlas, city, SITE_URL)
+    assert active_content(document) == ["<style>"]  # the report's own stylesheet, and nothing else
