@@ -96,6 +96,26 @@ def _outlines() -> dict[str, list]:
     return json.loads(OUTLINES.read_text(encoding="utf-8"))["outlines"]
 
 
+SIMPLIFY_DEGREES = 0.04  # a locator map shows at least 7.5 degrees in 270 points: 0.04 degrees is 1.5 points
+
+
+def _simplified(ring: list[float]) -> list[float]:
+    """A ring without the points nearer than SIMPLIFY_DEGREES to the last one kept (1:10m has many)."""
+    out = ring[0:2]
+    for x, y in zip(ring[2::2], ring[3::2]):
+        if abs(x - out[-2]) + abs(y - out[-1]) >= SIMPLIFY_DEGREES:
+            out += (x, y)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _boxed() -> list[tuple[str, tuple[float, float, float, float], list]]:
+    """Every country's polygons, simplified, with the box of their outer ring: computed once, and a map
+    skips the polygons whose box is outside it."""
+    return [(code, _ring_box(polygon[0]), [_simplified(ring) for ring in polygon])
+            for code, polygons in sorted(_outlines().items()) for polygon in polygons]
+
+
 def _ring_box(ring: list[float]) -> tuple[float, float, float, float]:
     xs, ys = ring[0::2], ring[1::2]
     return min(xs), min(ys), max(xs), max(ys)
@@ -138,27 +158,32 @@ def locator_svg(city: Entity) -> str:
         return min(max(px, -10.0), WIDTH + 10.0), min(max(py, -10.0), HEIGHT + 10.0)
 
     frame = (left - 1, top - span_y - 1, left + span_x / shrink + 1, top + 1)
+    kx, high_x, high_y = shrink * scale, WIDTH + 10.0, HEIGHT + 10.0
 
     def path(polygons: list) -> str:
         parts = []
-        for polygon in polygons:
-            w, s, e, n = _ring_box(polygon[0])
+        for (w, s, e, n), polygon in polygons:
             if e < frame[0] or w > frame[2] or n < frame[1] or s > frame[3]:
                 continue
             for ring in polygon:
-                points, last = [], (math.inf, math.inf)
+                points, last_x, last_y = [], math.inf, math.inf
                 for x, y in zip(ring[0::2], ring[1::2]):
-                    px, py = project(x, y)
+                    # project(), inlined: this loop is most of a report's HTML time.
+                    px = (x - left) * kx
+                    py = (top - y) * scale
+                    px = -10.0 if px < -10.0 else high_x if px > high_x else px
+                    py = -10.0 if py < -10.0 else high_y if py > high_y else py
                     # A point less than a point (1/72 inch) from the last one kept adds nothing on paper.
-                    if abs(px - last[0]) + abs(py - last[1]) >= 1.0:
-                        last = (px, py)
-                        points.append((round(px, 1), round(py, 1)))
+                    if abs(px - last_x) + abs(py - last_y) >= 1.0:
+                        last_x, last_y = px, py
+                        points.append(f"{px:.1f} {py:.1f}")
                 if len(points) >= 3:
-                    parts.append("M" + "L".join(f"{x:g} {y:g}" for x, y in points) + "Z")
+                    parts.append("M" + "L".join(points) + "Z")
         return "".join(parts)
 
-    others = "".join(path(polygons) for code, polygons in sorted(outlines.items()) if code != city.country.code)
-    home = path(outlines.get(city.country.code, []))
+    here = city.country.code
+    others = path([(box, polygon) for code, box, polygon in _boxed() if code != here])
+    home = path([(box, polygon) for code, box, polygon in _boxed() if code == here])
     x, y = project(lng, lat)
     name = escape_html(city.name)
     label_anchor = "end" if x > WIDTH * 0.7 else "start"
