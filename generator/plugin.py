@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -68,6 +69,7 @@ def _always() -> bool:
 class AtlasPlugin(BasePlugin[AtlasConfig]):
     serving = False
     preview: Preview | None = None
+    printer: ThreadPoolExecutor | None = None  # make serve prints the reports in the background
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -207,10 +209,36 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         if self.reports_missing:
             log.info(f"City reports (PDF) skipped: {self.reports_missing}. To get them, {report.HOW_TO_GET_THEM}.")
             return
-        documents = report.featured_reports(self.result.atlas, site_url)
-        printed = report.print_reports(documents, site_dir, self.root / report.CACHE)
-        log.info(f"City reports (PDF): {len(printed.printed)} printed, {len(printed.cached)} unchanged from the "
-                 f"cache, in {printed.seconds:.1f} s")
+        if not self.serving:
+            self._print(self.result.atlas, site_dir, site_url, log)
+            return
+        # The preview shows an edit first and prints its reports after, one build's at a time, in order.
+        if self.printer is None:
+            self.printer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="atlas-reports")
+        self.printer.submit(self._print, self.result.atlas, site_dir, site_url, PREVIEW_LOG, pool_from=1)
+
+    def wait_for_reports(self) -> None:
+        """Until the reports of every build so far are printed (the preview prints them in the background)."""
+        if self.printer is not None:
+            self.printer.submit(lambda: None).result()  # one worker, in order: every earlier job is done
+
+    def on_shutdown(self) -> None:
+        if self.printer is not None:
+            self.printer.shutdown(wait=True)
+            self.printer = None
+
+    def _print(self, atlas, site_dir: Path, site_url: str, logger: logging.Logger, pool_from: int = 2) -> None:
+        try:
+            printed = report.print_reports(report.featured_reports(atlas, site_url), site_dir,
+                                           self.root / report.CACHE, pool_from=pool_from)
+        except Exception as error:  # in the preview's background: said, never lost
+            if logger is log:
+                raise
+            logger.error(f"City reports (PDF) could not be printed: {error}")
+            return
+        if printed.printed or logger is log:
+            logger.info(f"City reports (PDF): {len(printed.printed)} printed, {len(printed.cached)} unchanged "
+                        f"from the cache, in {printed.seconds:.1f} s")
 
     def on_serve(self, server, config, builder):
         theme = config.theme.custom_dir

@@ -238,15 +238,20 @@ def _key(document: str) -> str:
     return hashlib.sha256(f"{weasyprint.__version__}\0{document}".encode()).hexdigest()
 
 
-def print_reports(documents: dict[str, str], site_dir: Path, cache_dir: Path, processes: int | None = None) -> Printed:
-    """Write every report (slug -> HTML) to site_dir/reports/<slug>.pdf, from the cache where it has it."""
+def print_reports(documents: dict[str, str], site_dir: Path, cache_dir: Path, processes: int | None = None,
+                  pool_from: int = 2) -> Printed:
+    """Write every report (slug -> HTML) to site_dir/reports/<slug>.pdf, from the cache where it has it.
+
+    From `pool_from` reports to print on, they are printed in worker processes (as many as cores,
+    or `processes`); fewer are printed here, which saves starting a process.
+    """
     started = time.perf_counter()
     cache_dir.mkdir(parents=True, exist_ok=True)
     (site_dir / "reports").mkdir(parents=True, exist_ok=True)
     keys = {slug: _key(document) for slug, document in documents.items()}
     missing = [slug for slug in documents if not (cache_dir / f"{keys[slug]}.pdf").is_file()]
     workers = min(processes or os.cpu_count() or 1, len(missing))
-    if workers > 1:
+    if missing and len(missing) >= pool_from:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             pdfs = list(pool.map(print_pdf, [documents[slug] for slug in missing]))
     else:
@@ -259,6 +264,9 @@ def print_reports(documents: dict[str, str], site_dir: Path, cache_dir: Path, pr
         cached = cache_dir / f"{key}.pdf"
         shutil.copyfile(cached, site_dir / report_path(slug))
         os.utime(cached)  # used now: kept by the clean-up below
+    for stale in (site_dir / "reports").glob("*.pdf"):  # a city no longer featured (the preview keeps the site)
+        if stale.stem not in documents:
+            stale.unlink()
     _forget_unused(cache_dir)
     return Printed(missing, [slug for slug in documents if slug not in missing], time.perf_counter() - started)
 
