@@ -231,10 +231,11 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         try:
             printed = report.print_reports(report.featured_reports(atlas, site_url), site_dir,
                                            self.root / report.CACHE, pool_from=pool_from)
-        except Exception as error:  # in the preview's background: said, never lost
+        except Exception as error:  # WeasyPrint's or the disk's: one line, and the preview goes on
+            message = f"City reports (PDF) could not be printed: {type(error).__name__}: {error}"
             if logger is log:
-                raise
-            logger.error(f"City reports (PDF) could not be printed: {error}")
+                raise PluginError(message) from None  # the build fails, and make site keeps the previous site
+            logger.error(message)
             return
         if printed.printed or logger is log:
             logger.info(f"City reports (PDF): {len(printed.printed)} printed, {len(printed.cached)} unchanged "

@@ -246,6 +246,8 @@ def print_reports(documents: dict[str, str], site_dir: Path, cache_dir: Path, pr
     or `processes`); fewer are printed here, which saves starting a process.
     """
     started = time.perf_counter()
+    if not documents and not (site_dir / "reports").is_dir():
+        return Printed([], [], time.perf_counter() - started)  # no featured city: no folder of reports
     cache_dir.mkdir(parents=True, exist_ok=True)
     (site_dir / "reports").mkdir(parents=True, exist_ok=True)
     keys = {slug: _key(document) for slug, document in documents.items()}

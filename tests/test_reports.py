@@ -240,3 +240,20 @@ def test_hostile_text_in_a_report_is_printed_inert(hostile_root, texts):
     city = result.atlas.entities["city"]["testville"]
     document = report.report_html(result.atlas, city, SITE_URL)
     assert active_content(document) == ["<style>"]  # the report's own stylesheet, and nothing else
+
+
+def test_a_report_that_cannot_be_printed_stops_the_build_with_one_line_not_a_traceback(featured, monkeypatch,
+                                                                                      caplog):
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    def full_disk(document):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(report, "print_pdf", full_disk)  # one report: printed in this process
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    with pytest.raises(Abort):  # what `mkdocs build` turns into exit status 1, after logging the error alone
+        mkdocs_build(load_config(str(featured / "mkdocs.yml"), site_dir=str(featured / "site"), strict=True))
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == ["City reports (PDF) could not be printed: OSError: No space left on device"]
