@@ -188,14 +188,21 @@ def locator_svg(city: Entity) -> str:
     name = escape_html(city.name)
     label_anchor = "end" if x > WIDTH * 0.7 else "start"
     label_x = x - 8 if label_anchor == "end" else x + 8
+    font = 'font-family="DejaVu Sans, sans-serif" font-size="11" font-weight="bold"'
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="locator" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="locator-title">'
         f'<title id="locator-title">{name} in {escape_html(city.country.name)}</title>'
-        f'<rect width="{WIDTH}" height="{HEIGHT}" class="sea"/>'
-        f'<path class="land" d="{others}"/><path class="home" d="{home}"/>'
-        f'<circle class="city" cx="{x:.1f}" cy="{y:.1f}" r="5"/>'
-        f'<text class="city-name" x="{label_x:.1f}" y="{y + 4:.1f}" text-anchor="{label_anchor}">{name}</text>'
+        # Colours as presentation attributes: WeasyPrint does not apply the page's stylesheet inside <svg>.
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#e6f0f5"/>'
+        f'<path class="land" fill="#dcd6c8" stroke="#ffffff" stroke-width="0.6" d="{others}"/>'
+        f'<path class="home" fill="#f2c08f" stroke="#8a5a2b" stroke-width="0.8" d="{home}"/>'
+        f'<circle class="city" fill="#c0392b" stroke="#ffffff" stroke-width="1.5" cx="{x:.1f}" cy="{y:.1f}" r="5"/>'
+        # The name twice: a white halo (WeasyPrint has no paint-order), then the letters.
+        f'<text x="{label_x:.1f}" y="{y + 4:.1f}" text-anchor="{label_anchor}" {font} fill="#ffffff" '
+        f'stroke="#ffffff" stroke-width="3">{name}</text>'
+        f'<text class="city-name" x="{label_x:.1f}" y="{y + 4:.1f}" text-anchor="{label_anchor}" {font} '
+        f'fill="#1d1d1d">{name}</text>'
         f'</svg>')
 
 

@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import threading
@@ -137,7 +138,10 @@ def test_a_link_in_the_text_points_at_the_published_page_and_the_map_is_svg_with
     document = report.report_html(result.atlas, city, SITE_URL)
     assert 'href="https://atlas.example.net/initiatives/test-welcome/"' in document
     svg = document[document.index("<svg"):document.index("</svg>")]
-    assert 'class="home" d="M' in svg and 'class="city"' in svg and ">Testville</text>" in svg
+    # Coloured by attributes, which WeasyPrint draws (it does not style the inside of an <svg> from <style>).
+    assert re.search(r'<path class="home" fill="#[0-9a-f]{6}"[^>]* d="M[0-9.-]+ ', svg)
+    assert re.search(r'<path class="land" fill="#[0-9a-f]{6}"', svg) and '<circle class="city" fill="#' in svg
+    assert re.search(r'<text class="city-name"[^>]*fill="#1d1d1d">Testville</text>', svg)
 
 
 class Requests(http.server.BaseHTTPRequestHandler):
