@@ -65,6 +65,7 @@ def test_the_embedded_map_draws_a_networks_members_from_another_origin_without_t
         f"{expected} cities shown: members of Synthetic Network 3")
     # The map alone: no header, tabs, navigation, search or footer of the site.
     expect(frame.locator(".md-header, .md-tabs, .md-sidebar, .md-search, .md-footer")).to_have_count(0)
+    expect(frame.locator("meta[name=robots]")).to_have_attribute("content", "noindex")  # search engines: the atlas
     expect(frame.locator(".leaflet-control-attribution")).to_contain_text("Natural Earth · Atlas data CC BY 4.0")
     # Full-window: the map fills the frame (inside its 2 px border) but for the bar with the way back.
     box = frame.locator("[data-atlas-map='embed']").bounding_box()
