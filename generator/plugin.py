@@ -90,7 +90,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             raise PluginError(f"mkdocs.yml: extra.atlas.tiles: {error}") from None
         config.markdown_extensions.append(GeneratedHtml())  # the templates' HTML skips Markdown's HTML parsing
         # City reports need WeasyPrint and Pango; without them the site is built, and says so.
-        self.reports_missing = report.unavailable() if self.config.reports else "switched off in mkdocs.yml"
+        self.reports_missing = (report.unavailable() if self.config.reports else
+                                "switched off in mkdocs.yml (plugins: atlas: reports: false)")
         self.publishing = Publishing(site_url=config.site_url or None, reports=self.reports_missing is None)
         custom_dir = config.theme.custom_dir
         theme_dir = Path(custom_dir) if custom_dir else None
@@ -207,7 +208,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     def _print_reports(self, site_dir: Path, site_url: str) -> None:
         if self.reports_missing:
-            log.info(f"City reports (PDF) skipped: {self.reports_missing}. To get them, {report.HOW_TO_GET_THEM}.")
+            log.info(f"City reports (PDF) skipped: {self.reports_missing}.")
             return
         if not self.serving:
             self._print(self.result.atlas, site_dir, site_url, log)

@@ -37,20 +37,23 @@ from .render import _environment, escape_html, page_url, report_path
 from .safety import is_local, sanitise
 
 LIBRARIES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
-HOW_TO_GET_THEM = (f"install WeasyPrint's libraries (Debian/Ubuntu: apt-get install {LIBRARIES}) "
-                   "and build again")
 STYLESHEET = Path(__file__).parent / "templates" / "report.css"
 CACHE = Path(".cache") / "reports"  # in the atlas's folder; git-ignored
 CACHE_UNUSED_DAYS = 14  # a cached PDF no build has used for this long is removed
 
 
 def unavailable() -> str | None:
-    """None when WeasyPrint can print here; otherwise why not, in one line."""
+    """None when WeasyPrint can print here; otherwise why not and what to do, in one sentence."""
     try:
         import weasyprint  # noqa: F401
-    except (ImportError, OSError) as error:  # OSError: the package is there but Pango is not
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return f"WeasyPrint cannot be loaded ({first_line})"
+    except ModuleNotFoundError as error:  # an environment not made from requirements.lock
+        return (f"WeasyPrint is not installed ({error}). To get them, install the pinned packages "
+                "(make .venv/.ready, or pip install -r requirements.lock) and build again")
+    except (ImportError, OSError) as error:  # OSError: the package is there, but not Pango
+        text = str(error).strip()
+        first_line = text.splitlines()[0] if text else type(error).__name__
+        return (f"WeasyPrint cannot load its libraries ({first_line}). To get them, install Pango and HarfBuzz "
+                f"(Debian/Ubuntu: apt-get install {LIBRARIES}) and build again")
     return None
 
 
