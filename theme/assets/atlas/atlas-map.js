@@ -11,9 +11,33 @@
  * every document$ emission and the previous page's maps are removed first.
  * Leaflet is loaded only when a page has a map, the first time one does: its files are
  * added to <body>, which instant navigation keeps (it rewrites <head>).
+ * Every word the maps show comes from the page's language: the theme writes the catalogue's
+ * messages into <head> as a JSON data block (script#atlas-messages; the CSP allows no inline script).
  */
 (function () {
   "use strict";
+
+  function messages() {
+    var element = document.head.querySelector('script#atlas-messages[type="application/json"]');
+    try { return element ? JSON.parse(element.textContent) : {}; } catch (e) { return {}; }
+  }
+
+  // A message in the page's language, its %(name)s filled in; `count` chooses a plural form (CLDR's rules).
+  function t(key, values, count) {
+    var all = messages();
+    var language = all.language || document.documentElement.lang || "en";
+    var message = all[key];
+    if (message === undefined) return key;
+    if (typeof message === "object") {
+      var category = new Intl.PluralRules(language).select(count || 0);
+      message = message[category] || message.other || message.one || "";
+    }
+    return message.replace(/%\((\w+)\)s/g, function (whole, name) {
+      var value = values ? values[name] : undefined;
+      if (value === undefined) return whole;
+      return typeof value === "number" ? value.toLocaleString(language) : String(value);
+    });
+  }
 
   var EUROPE = [[34, -12], [66, 35]];
   var WORLD = [[-40, -100], [85, 150]]; // the basemap's extent (scripts/vendor.py, WORLD_WINDOW)
@@ -248,7 +272,7 @@
       scrollWheelZoom: options.scrollWheelZoom !== false,
     });
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution("Natural Earth · Atlas data CC BY 4.0");
+    map.attributionControl.addAttribution(t("attribution"));
     if (overTiles) {
       L.tileLayer(tiles.url, { attribution: tiles.attribution || "", maxZoom: tiles.max_zoom || 18 }).addTo(map);
     }
@@ -274,7 +298,7 @@
   }
 
   function touchHint(container) {
-    var hint = element("div", "atlas-map__hint", "Use two fingers to move the map");
+    var hint = element("div", "atlas-map__hint", t("twoFingers"));
     hint.setAttribute("aria-hidden", "true");
     container.appendChild(hint);
     var timer = null;
@@ -343,7 +367,8 @@
       className: p.featured ? "atlas-marker atlas-marker--featured" : "atlas-marker",
       weight: 1.5,
       fillOpacity: 0.9,
-      label: p.name + (p.country_name ? ", " + p.country_name : "") + (p.featured ? " (featured profile)" : ""),
+      label: (function (name) { return p.featured ? t("markerFeatured", { name: name }) : name; })(
+        p.name + (p.country_name ? ", " + p.country_name : "")),
     });
   }
 
@@ -352,13 +377,13 @@
     var title = element("a", "atlas-popup__title", p.name);
     title.href = root + p.url;
     box.appendChild(title);
-    box.appendChild(element("p", "atlas-popup__country", p.country_name + (p.featured ? " · featured profile" : "")));
+    box.appendChild(element("p", "atlas-popup__country", p.featured ? t("popupFeatured", { country: p.country_name }) : p.country_name));
     if (p.networks && p.networks.length) {
       box.appendChild(element("p", "atlas-popup__networks",
-        "Networks: " + p.networks.map(function (slug) { return names[slug] || slug; }).join(", ")));
+        t("popupNetworks", { networks: p.networks.map(function (slug) { return names[slug] || slug; }).join(", ") })));
     }
     box.appendChild(element("p", "atlas-popup__initiatives",
-      p.initiatives === 1 ? "1 initiative" : p.initiatives + " initiatives"));
+      t("popupInitiatives", { count: p.initiatives }, p.initiatives)));
     return box;
   }
 
@@ -391,7 +416,7 @@
       html: inner,
       className: "marker-cluster marker-cluster-" + size,
       iconSize: L.point(CLUSTER_SIZE[size], CLUSTER_SIZE[size]),
-      label: count + " cities here: zoom in",
+      label: t("cluster", { count: count }, count),
     });
   }
 
@@ -411,7 +436,7 @@
     control.onAdd = function () {
       var box = element("div", "atlas-legend");
       box.setAttribute("role", "group");
-      box.setAttribute("aria-label", "Legend");
+      box.setAttribute("aria-label", t("legend"));
       var list = element("ul");
       items.forEach(function (item) {
         var entry = element("li");
@@ -426,7 +451,9 @@
     control.addTo(map);
   }
 
-  var LEGEND = [["featured", "Featured profile"], ["city", "City"], ["cluster", "Several cities: zoom in"]];
+  function fullLegend() {
+    return [["featured", t("legendFeatured")], ["city", t("legendCity")], ["cluster", t("legendCluster")]];
+  }
 
   function emptyNotice(container, text) {
     var notice = element("p", "atlas-map__empty", text);
@@ -485,21 +512,21 @@
 
   function filters(state, form) {
     var parts = [];
-    if (state.view === "featured") parts.push("featured profiles");
-    if (state.network) parts.push("members of " + form.elements.network.selectedOptions[0].textContent);
-    if (state.country) parts.push("in " + form.elements.country.selectedOptions[0].textContent);
-    if (state.topic) parts.push("with initiatives on " + form.elements.topic.selectedOptions[0].textContent.toLowerCase());
+    if (state.view === "featured") parts.push(t("filterFeatured"));
+    if (state.network) parts.push(t("filterNetwork", { network: form.elements.network.selectedOptions[0].textContent }));
+    if (state.country) parts.push(t("filterCountry", { country: form.elements.country.selectedOptions[0].textContent }));
+    if (state.topic) parts.push(t("filterTopic", { topic: form.elements.topic.selectedOptions[0].textContent.toLowerCase() }));
     return parts;
   }
 
   function describe(count, state, form) {
     var parts = filters(state, form);
     if (!count) {
-      return "No city matches" + (parts.length ? ": " + parts.join(", ") : "") +
-        ". Choose another " + (parts.length > 1 ? "filter, remove one" : "filter") + " or press Show all.";
+      if (!parts.length) return t("noMatch");
+      return t(parts.length > 1 ? "noMatchMany" : "noMatchOne", { filters: parts.join(", ") });
     }
-    var text = count === 1 ? "1 city shown" : count.toLocaleString("en") + " cities shown";
-    return parts.length ? text + ": " + parts.join(", ") : text;
+    var text = t("shown", { count: count }, count);
+    return parts.length ? t("shownFiltered", { shown: text, filters: parts.join(", ") }) : text;
   }
 
   // On phones the view and the filters fold behind one button, so that the map is in the first screen.
@@ -521,7 +548,7 @@
     });
     return function (state) {
       var active = filters(state, form).length;
-      button.textContent = active ? "Filters (" + active + " on)" : "Filters";
+      button.textContent = active ? t("filtersOn", { count: active }, active) : t("filters");
     };
   }
 
@@ -557,8 +584,8 @@
       },
     });
     map.addLayer(clusters);
-    legend(map, LEGEND);
-    var empty = emptyNotice(container, "No city matches these filters.");
+    legend(map, fullLegend());
+    var empty = emptyNotice(container, t("noMatchShort"));
     var entries = [];
     // Without a position in the address, a view fits the cities it shows.
     var fitNext = !hasPosition(state);
@@ -598,7 +625,7 @@
         var link = element("a", null, p.name);
         link.href = root + p.url;
         item.appendChild(link);
-        item.appendChild(document.createTextNode(", " + p.country_name + (p.featured ? " (featured)" : "")));
+        item.appendChild(document.createTextNode(", " + p.country_name + (p.featured ? " " + t("listFeatured") : "")));
         fragment.appendChild(item);
         lastCountry = p.country;
       });
@@ -682,7 +709,7 @@
         if (window.performance && performance.mark) performance.mark("atlas-map-ready");
       });
     }).catch(function (error) {
-      counter.textContent = "The map's data could not be loaded (" + error.message + "). The cities are listed by country on the Cities page.";
+      counter.textContent = t("dataError", { error: error.message });
     });
   }
 
@@ -762,7 +789,7 @@
     }
     if (kind === "home") {
       return citiesMap(container, root, "data/cities.geojson", function (f) { return f.properties.featured; },
-                       { legend: [["featured", "Featured profile"], ["cluster", "Several: zoom in"]] });
+                       { legend: [["featured", t("legendFeatured")], ["cluster", t("legendClusterShort")]] });
     }
   }
 
@@ -805,13 +832,38 @@
     }).catch(function (error) {
       if (window.console) console.warn("atlas map:", error);
       var counter = document.querySelector("[data-atlas-count]");
-      if (counter) counter.textContent = "The map could not be loaded (" + error.message + "). The cities are listed by country on the Cities page.";
+      if (counter) counter.textContent = t("mapError", { error: error.message });
     });
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setUp);
-  } else {
-    document.addEventListener("DOMContentLoaded", setUp);
+  /* ---- the language switcher ------------------------------------------------------ */
+
+  // Each language of the header's switcher leads to this page in that language: the address in <head>'s
+  // hreflang link, which instant navigation replaces with the new page's, with the view (?...#...) kept.
+  function languageLinks() {
+    Array.prototype.forEach.call(document.querySelectorAll("a.md-select__link[hreflang]"), function (link) {
+      var language = link.getAttribute("hreflang");
+      var same = Array.prototype.find.call(document.head.querySelectorAll("link[hreflang]"), function (l) {
+        return l.getAttribute("hreflang") === language;
+      });
+      if (same) link.href = same.href + window.location.search + window.location.hash;
+    });
   }
+
+  function onPage() {
+    languageLinks();
+    setUp();
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(onPage);
+  } else {
+    document.addEventListener("DOMContentLoaded", onPage);
+  }
+  // The map's filters change the address without a new page: the switcher keeps the view chosen.
+  window.addEventListener("popstate", languageLinks);
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.md-select__link[hreflang]");
+    if (link) languageLinks();
+  }, true);
 })();
