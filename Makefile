@@ -47,7 +47,7 @@ messages: $(READY)
 	$(BIN)/pybabel extract -F babel.cfg -k N_plural:1,2 --no-location --sort-output --omit-header \
 		-o generator/locale/atlas.pot .
 	$(BIN)/pybabel update -i generator/locale/atlas.pot -d generator/locale -D atlas --no-fuzzy-matching \
-		--ignore-obsolete --no-location
+		--ignore-obsolete --no-wrap --ignore-pot-creation-date
 
 translations: $(READY)
 	$(BIN)/atlas translations
