@@ -9,7 +9,7 @@ from pathlib import Path
 from .link import Atlas, link
 from .i18n import SOURCE
 from .render import Output, render
-from .translate import localise
+from .translate import completeness, localise
 from .validate import Report, validate
 
 
@@ -34,4 +34,5 @@ def build(root: Path, today: dt.date | None = None, docs_dir: Path | None = None
         raise BuildFailed(report)
     atlas = link(report)
     localise(atlas, report, language)
-    return Result(report, atlas, render(atlas, language))
+    reports = completeness(report, docs_dir or root / "content")
+    return Result(report, atlas, render(atlas, language, reports))

@@ -164,9 +164,11 @@ class Renderer:
         depth = here_url.count("/")
         # The same page in English, for the notices of a translation (English is the site's root).
         english_url = escape_html("../" * (depth + 1) + here_url) if self.language != i18n.SOURCE else ""
+        site_root = "../" * (depth + (self.language != i18n.SOURCE))  # English's, where the languages' folders are
         return self.env.get_template(template).render(
             atlas=self.atlas, link=link, href=href, root="../" * depth, topic_links=topic_links,
-            scope_name=lambda slug: self.gettext(self.atlas.scopes.name(slug)), english_url=english_url, **context)
+            scope_name=lambda slug: self.gettext(self.atlas.scopes.name(slug)), english_url=english_url,
+            site_root=site_root, language_name=i18n.language_name, **context)
 
 
 def _description(text: str) -> str:
@@ -247,7 +249,7 @@ def render_field_reference(r: Renderer) -> Output:
                                       limits=body), in_nav=True)
 
 
-INDEX_PAGES = ["countries/index.md", "topics/index.md", "data/index.md", "fields.md"]
+INDEX_PAGES = ["countries/index.md", "topics/index.md", "data/index.md", "fields.md", "translations.md"]
 
 
 def site_paths(slugs: dict[str, set[str]], topics: list[str]) -> set[str]:
@@ -371,12 +373,19 @@ def render_data(atlas: Atlas) -> list[Output]:
     return outputs
 
 
-def render(atlas: Atlas, language: str = i18n.SOURCE) -> list[Output]:
-    """Every page and data file of the atlas, in one language."""
+def render_translations(r: Renderer, reports: list) -> Output:
+    """The volunteers' page: how complete each language is (translate.completeness)."""
+    return Output("translations.md", r.page("translations.md.j2", "translations.md", reports=reports), in_nav=True)
+
+
+def render(atlas: Atlas, language: str = i18n.SOURCE, translations: list | None = None) -> list[Output]:
+    """Every page and data file of the atlas, in one language (with the translations' report, if given)."""
     r = Renderer(atlas, language)
     outputs = [render_entity_page(r, e) for kind in KINDS for e in atlas.entities[kind].values()]
     outputs += [render_country_page(r, c) for c in atlas.countries.values()]
     outputs += [render_topic_page(r, t) for t in atlas.topics.values()]
     outputs += render_indexes(r)
     outputs += render_data(atlas)
+    if translations is not None:
+        outputs.append(render_translations(r, translations))
     return outputs

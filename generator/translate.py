@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import i18n
+from .i18n import N_
 from .kinds import KINDS
 from .load import FOLDERS, SourceFile, fold
 from .model import Boolean, Field, Record, Text
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 REVISION = re.compile(r"[0-9a-f]{10}")
 TRANSLATES = Field("translates", Text(), "The revision of the English text this translates "
-                   "(atlas translations --stamp writes it).", required=True, example="3f2a9c1b0d")
+                   "(atlas translations --stamp writes it).", example="3f2a9c1b0d")
 MACHINE_ASSISTED = Field("machine_assisted", Boolean(), "true while a machine-assisted translation is not yet "
                          "reviewed by a person.", example=True, default=False)
 
@@ -67,12 +68,21 @@ def check_translation_original(checker: "Checker") -> None:
 
 
 def check_translation_fields(checker: "Checker") -> None:
-    translation_record(checker.source.kind).check(checker.source.data, checker, ())
-    value = checker.source.data.get("translates")
-    if isinstance(value, str) and not REVISION.fullmatch(value):
+    source = checker.source
+    translation_record(source.kind).check(source.data, checker, ())
+    original = checker.context.sources.get(f"{FOLDERS[source.kind]}/{source.slug}.md")
+    current = revision(original.data, original.body, source.kind) if original and original.readable else None
+    # The hint gives the revision itself, for a contributor in the web editor who cannot run the command.
+    hint = (f"add the line  translates: {current}  if this translates the English text as it is now "
+            f"(or run: atlas translations --stamp {source.display})" if current else
+            f"run: atlas translations --stamp {source.display}")
+    value = source.data.get("translates")
+    if "translates" not in source.data:
+        checker.report((), "missing-field", "required field 'translates' is missing: a translation names the "
+                       "revision of the English text it translates", hint)
+    elif isinstance(value, str) and not REVISION.fullmatch(value):
         checker.report(("translates",), "bad-revision",
-                       f"expected the 10-character revision of the English text, found {value[:40]!r}",
-                       f"run: atlas translations --stamp {checker.source.display}")
+                       f"expected the 10-character revision of the English text, found {value[:40]!r}", hint)
 
 
 TRANSLATION_RULES = [check_translation_original, check_translation_fields]  # and check_body, from validate.py
@@ -190,16 +200,18 @@ def completeness(report: "Report", docs_dir: Path) -> list[LanguageReport]:
         messages = [m for m in catalogue if m.id] if catalogue is not None else []
         done = [m for m in messages if m.string and (all(m.string) if isinstance(m.string, tuple) else True)
                 and not m.fuzzy]
-        result.parts.append(Part("UI strings", len(done), len(messages)))
+        result.parts.append(Part(N_("UI strings"), len(done), len(messages)))
+        if catalogue is not None and "machine-assisted" in (catalogue.header_comment or "").lower():
+            result.machine_assisted.append(f"generator/locale/{language}/LC_MESSAGES/{i18n.DOMAIN}.po")
         translated_pages = [p for p in pages if (docs_dir / f"{p[:-3]}.{language}.md").is_file()]
-        result.parts.append(Part("hand-written pages", len(translated_pages), len(pages)))
+        result.parts.append(Part(N_("hand-written pages"), len(translated_pages), len(pages)))
         for page in translated_pages:
             meta = front_matter((docs_dir / f"{page[:-3]}.{language}.md").read_text(encoding="utf-8"))
             if meta.get("machine_assisted") is True:
                 result.machine_assisted.append(f"{docs_dir.name}/{page[:-3]}.{language}.md")
         translations = {(t.kind, t.slug): t for t in report.translations if t.language == language and t.readable}
-        for name, wanted in (("featured profiles", lambda s: s.kind == "city" and s.data.get("featured") is True),
-                             ("initiatives", lambda s: s.kind == "initiative")):
+        for name, wanted in ((N_("featured profiles"), lambda s: s.kind == "city" and s.data.get("featured") is True),
+                             (N_("initiatives"), lambda s: s.kind == "initiative")):
             chosen = [s for s in originals.values() if wanted(s) and has_prose(s)]
             result.parts.append(Part(name, sum(1 for s in chosen if (s.kind, s.slug) in translations), len(chosen)))
         for key, translation in sorted(translations.items(), key=lambda item: item[1].display):
@@ -235,6 +247,8 @@ def format_report(reports: list[LanguageReport], markdown: bool = False) -> str:
                      + "; ".join(f"{p.name} {p.done}/{p.total} ({p.percent} %)" for p in r.parts))
         for f in r.outdated:
             lines.append(f"  outdated: {f} (the English text changed since it was translated)")
+        if r.machine_assisted:
+            lines.append(f"  machine-assisted, not yet reviewed: {', '.join(r.machine_assisted)}")
     return "\n".join(lines) + "\n"
 
 
