@@ -61,6 +61,11 @@ def _check_catalogue(language: str, root: Path | None, stamp: tuple | None) -> t
     path = catalogue_path(language)
     display = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else \
         f"generator/locale/{language}/LC_MESSAGES/{DOMAIN}.po"
+    return read_catalogue(path, language, display)
+
+
+def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[Diagnostic]]:
+    """A .po file read and checked: the catalogue (None if unreadable) and its diagnostics."""
     if not path.is_file() or path.is_symlink():
         return None, [Diagnostic(display, 1, 1, "missing-catalogue", f"expected the {language} message catalogue",
                                  hint="run make messages to create it from the templates")]
@@ -68,8 +73,12 @@ def _check_catalogue(language: str, root: Path | None, stamp: tuple | None) -> t
         with path.open("rb") as handle:
             catalogue = read_po(handle, locale=language, abort_invalid=True)
     except (PoFileError, ValueError, UnicodeDecodeError) as error:
-        return None, [Diagnostic(display, 1, 1, "bad-catalogue", f"expected a gettext .po file, found an error: "
-                                 f"{str(error).splitlines()[0][:200]}", hint="compare it with another language's file")]
+        text = str(error).splitlines()[0][:200]
+        where = re.search(r" on (\d+)$", text)  # Babel counts lines from 0
+        line = int(where.group(1)) + 1 if where else 1
+        text = text[: where.start()] if where else text
+        return None, [Diagnostic(display, line, 1, "bad-catalogue", f"expected a gettext .po file, found an error: "
+                                 f"{text}", hint="compare it with another language's file")]
     problems = []
     for message in catalogue:
         if not message.id or not message.string:
