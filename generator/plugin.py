@@ -237,8 +237,12 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         for key in ("title", "description"):  # generated pages escape theirs (templates/_meta.md.j2)
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = plain(page.meta[key])
+        if notice:  # under the page's heading, as on generated pages
+            heading = re.search(r"^# .*$", markdown, re.MULTILINE)
+            at = heading.end() + 1 if heading else 0
+            markdown = markdown[:at] + "\n" + notice + markdown[at:]
         if "atlas:" not in markdown:
-            return notice + markdown
+            return markdown
 
         def snippet(match: re.Match) -> str:
             try:
@@ -248,7 +252,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 line = markdown.count("\n", 0, match.start()) + 1  # of the page body, after its front matter
                 raise PluginError(f"{config.docs_dir}/{page.file.src_uri}: body line {line}: {error}") from None
 
-        return notice + SNIPPET.sub(snippet, markdown)
+        return SNIPPET.sub(snippet, markdown)
 
     def page_notice(self, page) -> str:
         """A hand-written page's translation state, shown above its text (in the page's language)."""
