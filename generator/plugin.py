@@ -277,8 +277,14 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             item.title = plain(item.title)
         return sanitise(content)
 
+    def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
+        """The 404 page (a theme template, not a page): no link to the languages' home pages either."""
+        return MATERIAL_ALTERNATE.sub("", output_content) if template_name.endswith(".html") else output_content
+
     def on_post_page(self, output: str, *, page, config) -> str:
         """Links to this page in every language (hreflang), in place of Material's to each home page."""
+        # (Material's script would fetch a sitemap for each; the switcher's links are set by atlas-map.js.)
+        output = MATERIAL_ALTERNATE.sub("", output)
         if not page.url.endswith("/") and page.url:  # 404.html: no page of its own in other languages
             return output
         links = [f'<link rel="alternate " hreflang="{code}" href="{html.escape(self.language_root(code) + page.url)}">'
@@ -287,7 +293,6 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                      f'href="{html.escape(self.language_root(i18n.SOURCE) + page.url)}">')
         # rel="alternate " (with a space: still the link type alternate): Material's script fetches a sitemap
         # for every element matching [rel=alternate], and there is none at each page's address.
-        output = MATERIAL_ALTERNATE.sub("", output)
         return output.replace("</head>", "  " + "\n  ".join(links) + "\n  </head>", 1)
 
     @event_priority(-100)  # after search has indexed the page: remember its entries

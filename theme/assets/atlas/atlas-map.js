@@ -760,7 +760,7 @@
     var base = baseMap(container, root, { scrollWheelZoom: false, focus: options.focus });
     var map = base.map;
     map.fitBounds(EUROPE, { animate: false });
-    legend(map, options.legend || LEGEND);
+    legend(map, options.legend || fullLegend());
     Promise.all([getJSON(root + layer), networkNames(root).catch(function () { return {}; }), base.basemap]).then(function (loaded) {
       var features = loaded[0].features.filter(keep);
       var markers = features.map(function (feature) { return bindCity(cityMarker(feature), feature, root, loaded[1]); });
