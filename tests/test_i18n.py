@@ -183,3 +183,12 @@ def test_atlas_translations_reports_every_language_with_counts_and_percentages()
     markdown = subprocess.run([sys.executable, "-m", "generator", "translations", "--format", "markdown"],
                               cwd=ROOT, capture_output=True, text=True).stdout
     assert markdown.startswith("| language | UI strings | hand-written pages |")
+
+
+def test_ci_writes_the_translations_report_to_the_job_summary():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/checks.yml").read_text(encoding="utf-8"))
+    steps = [step.get("run", "") for job in workflow["jobs"].values() for step in job.get("steps", [])]
+    report = next(run for run in steps if "atlas translations --format markdown" in run)
+    assert '>> "$GITHUB_STEP_SUMMARY"' in report
