@@ -31,7 +31,8 @@ LANGUAGES = ("en", "de", "it", "el", "pl", "fr", "es")  # the order of the langu
 SOURCE = "en"
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "atlas"
-# Markup and placeholders a translation must keep exactly: HTML tags and entities, %(name)s.
+# Markup and placeholders a translation must keep exactly: HTML tags and entities, %(name)s, {field},
+# and straight double quotes (a message may be printed inside an attribute: a stray " would end it).
 _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|%\([a-z_]+\)[sd]|\{[a-z_.]+\}")
 
 
@@ -85,22 +86,38 @@ def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[D
             continue
         ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
         strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
-        wanted = sorted(_MARKUP.findall(ids[-1]))
+        wanted = _markup(ids[-1])
         for string in strings:
-            if string and sorted(_MARKUP.findall(string)) != wanted and not _plural_count(ids, string):
+            if string and not _keeps(_markup(string), wanted) and not _plural_count(ids, string):
                 line = message.lineno or 1
                 problems.append(Diagnostic(display, line, 1, "bad-translation",
                                            f"expected the markup and placeholders {' '.join(wanted) or '(none)'} "
                                            f"of the English message {ids[0][:60]!r}, found "
-                                           f"{' '.join(sorted(_MARKUP.findall(string))) or '(none)'}",
+                                           f"{' '.join(_markup(string)) or '(none)'}",
                                            hint="keep every <tag>, &entity; and %(name)s exactly as in msgid"))
     return catalogue, problems
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _markup(text: str) -> list[str]:
+    """What a message must keep: its tags (with their quoted attributes) whole, its placeholders, and no
+    more straight double quotes than it has (typographic quotes are welcome): a message may be printed
+    inside an attribute, which a stray " would end."""
+    rest = _TAG.sub("", text)
+    return sorted(_MARKUP.findall(rest) + _TAG.findall(text)) + ['"'] * rest.count('"')
+
+
+def _keeps(found: list[str], wanted: list[str]) -> bool:
+    """The same tags and placeholders, and at most as many straight quotes."""
+    return ([m for m in found if m != '"'] == [m for m in wanted if m != '"']
+            and found.count('"') <= wanted.count('"'))
+
+
 def _plural_count(ids: tuple, string: str) -> bool:
     # A plural form may leave the number out ("one city"): the singular msgid's markup is enough.
-    return len(ids) > 1 and sorted(_MARKUP.findall(string)) == sorted(
-        m for m in _MARKUP.findall(ids[-1]) if m != "%(count)s")
+    return len(ids) > 1 and _keeps(_markup(string), [m for m in _markup(ids[-1]) if m != "%(count)s"])
 
 
 @lru_cache(maxsize=None)

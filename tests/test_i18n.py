@@ -68,9 +68,13 @@ def test_a_translation_that_changes_markup_or_a_placeholder_is_an_error_with_its
     po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
                   '#, python-format\nmsgid "since %(date)s"\nmsgstr "seit %(datum)s"\n\n'
                   'msgid "Sources"\nmsgstr "Quellen<img src=x onerror=alert(1)>"\n\n'
-                  'msgid "Home"\nmsgstr "Startseite"\n', encoding="utf-8")
+                  'msgid "Home"\nmsgstr "Startseite"\n\n'
+                  'msgid "Search the atlas"\nmsgstr "Suchen\\" onfocus=\\"alert(1)"\n\n'
+                  'msgid "Credit \\"us\\"."\nmsgstr "Nennen Sie „uns“."\n', encoding="utf-8")
     _, problems = i18n.read_catalogue(po, "de", "generator/locale/de/LC_MESSAGES/atlas.po")
-    assert [(p.line, p.code) for p in problems] == [(6, "bad-translation"), (9, "bad-translation")]  # msgid lines
+    # msgid lines; a stray " would end the attribute the message is printed in; typographic quotes are fine
+    assert [(p.line, p.code) for p in problems] == [(6, "bad-translation"), (9, "bad-translation"),
+                                                   (15, "bad-translation")]
     assert "expected the markup and placeholders %(date)s" in problems[0].message
     assert "%(datum)s" in problems[0].message and problems[0].hint.startswith("keep every")
 
