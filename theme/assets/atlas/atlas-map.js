@@ -17,9 +17,13 @@
 (function () {
   "use strict";
 
+  // Read once: a document keeps its language (another language is another site, loaded anew).
+  var parsedMessages = null, plurals = null;
   function messages() {
+    if (parsedMessages) return parsedMessages;
     var element = document.head.querySelector('script#atlas-messages[type="application/json"]');
-    try { return element ? JSON.parse(element.textContent) : {}; } catch (e) { return {}; }
+    try { parsedMessages = element ? JSON.parse(element.textContent) : {}; } catch (e) { parsedMessages = {}; }
+    return parsedMessages;
   }
 
   // A message in the page's language, its %(name)s filled in; `count` chooses a plural form (CLDR's rules).
@@ -29,7 +33,8 @@
     var message = all[key];
     if (message === undefined) return key;
     if (typeof message === "object") {
-      var category = new Intl.PluralRules(language).select(count || 0);
+      plurals = plurals || new Intl.PluralRules(language);
+      var category = plurals.select(count || 0);
       message = message[category] || message.other || message.one || "";
     }
     return message.replace(/%\((\w+)\)s/g, function (whole, name) {
