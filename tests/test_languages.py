@@ -96,3 +96,13 @@ def test_a_language_that_fails_to_build_leaves_no_site(tmp_path):
     assert not ok and not (tmp_path / "site").exists()
     assert "theme.language: expected one of en, de, it, el, pl, fr, es, found 'nl'" in messages
     assert "the build failed for: it; site not written" in messages
+
+
+def test_a_translated_initiative_title_is_used_wherever_the_german_site_names_it(real_site):
+    title = "Potsdamer Erklärung der Städte Sicherer Häfen"
+    assert read_page(page_file(real_site, "de/initiatives/potsdam-declaration/")).meta["og:title"] == title
+    assert title in read_page(page_file(real_site, "de/cities/potsdam/")).plain  # the city's initiatives
+    layer = json.loads((real_site / "de/data/initiatives.geojson").read_text(encoding="utf-8"))
+    assert title in [f["properties"]["title"] for f in layer["features"]]  # the German map's popups
+    english = read_page(page_file(real_site, "initiatives/potsdam-declaration/"))
+    assert english.meta["og:title"] == "Potsdam Declaration of the Cities of Safe Harbours"
