@@ -37,6 +37,9 @@ def test_an_untranslated_profile_shows_the_english_text_under_a_german_notice_th
     page = read_page(page_file(real_site, "de/cities/berlin/"))
     assert "Dieses Profil ist noch nicht übersetzt" in page.plain
     assert "The city-state that went to court" in page.plain  # the English text, as it is
+    html = page_file(real_site, "de/cities/berlin/").read_text(encoding="utf-8")
+    assert '<p class="atlas-lead" lang="en">The city-state that went to court' in html  # marked as English
+    assert 'class="atlas-lead" lang' not in page_file(real_site, "de/cities/potsdam/").read_text(encoding="utf-8")
     assert "../../contribute/#translate" in page.links
     contribute = read_page(page_file(real_site, "de/contribute/"))
     assert "translate" in contribute.ids
