@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .link import Atlas, link
+from .i18n import SOURCE
 from .render import Output, Publishing, render
+from .translate import completeness, localise
 from .validate import Report, validate
 
 
@@ -25,11 +27,13 @@ class Result:
 
 
 def build(root: Path, today: dt.date | None = None, docs_dir: Path | None = None,
-          theme_dir: Path | None = None, parsed: dict | None = None,
+          theme_dir: Path | None = None, parsed: dict | None = None, language: str = SOURCE,
           publishing: Publishing | None = None) -> Result:
-    """Validate the atlas at root, then link and render it; refuse to build on any error."""
+    """Validate the atlas at root, then link and render it in a language; refuse to build on any error."""
     report = validate(root, today=today, docs_dir=docs_dir, theme_dir=theme_dir, parsed=parsed)
     if report.errors:
         raise BuildFailed(report)
     atlas = link(report)
-    return Result(report, atlas, render(atlas, publishing))
+    localise(atlas, report, language)
+    reports = completeness(report, docs_dir or root / "content")
+    return Result(report, atlas, render(atlas, language, reports, publishing))

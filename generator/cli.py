@@ -139,6 +139,25 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_translations(args: argparse.Namespace) -> int:
+    from .translate import completeness, format_report, stamp
+    from .validate import validate
+
+    root = _root_or_exit(args)
+    if args.stamp:
+        for given in args.stamp:
+            try:
+                revision = stamp(Path(given).resolve(), root)
+            except (ValueError, OSError) as error:
+                print(f"atlas: error: {one_line(str(error))}", file=sys.stderr)
+                return 2
+            print(f"{one_line(given)}: translates: {revision}")
+        return 0
+    report = validate(root)
+    print(format_report(completeness(report, root / "content"), markdown=args.format == "markdown"), end="")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -227,6 +246,19 @@ def build_parser() -> argparse.ArgumentParser:
     changes.add_argument("head", metavar="HEAD", nargs="?", default="HEAD", help="the revision after (default HEAD)")
     changes.add_argument("--format", choices=["text", "markdown"], default="text")
     changes.set_defaults(run=cmd_diff)
+
+    languages = commands.add_parser("translations", help="how complete each language is; stamp a translation",
+                                    description="Per language: UI strings, hand-written pages, featured profiles and "
+                                                "initiatives translated (counts and percentages), and the translations "
+                                                "whose English text has changed since.",
+                                    epilog="examples:\n  atlas translations\n"
+                                           "  atlas translations --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n"
+                                           "  atlas translations --stamp cities/potsdam.de.md   after translating",
+                                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    languages.add_argument("--format", choices=["text", "markdown"], default="text")
+    languages.add_argument("--stamp", nargs="+", metavar="FILE",
+                           help="write into each translation the revision of the English text it now translates")
+    languages.set_defaults(run=cmd_translations)
 
     bulk = commands.add_parser("import", help="create city files from a CSV spreadsheet or a GeoJSON file",
                                description="Create one checked file per row. Columns (CSV) or properties (GeoJSON): "

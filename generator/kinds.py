@@ -45,6 +45,11 @@ class Kind:
     def fields(self) -> list[Field]:
         return self.record.fields
 
+    @property
+    def translatable(self) -> list[Field]:
+        """The fields a translation (slug.de.md) may give, besides its text."""
+        return [f for f in self.fields if f.translatable]
+
     def field_of(self, type_: type) -> Field | None:
         """The kind's field of a type (its Country, its Coordinates), if it has one."""
         return next((f for f in self.fields if isinstance(f.type, type_)), None)
@@ -79,7 +84,8 @@ CITY = Kind(
               required=True, example=[52.3989, 13.0657]),
         Field("featured", Boolean(), "true for a full profile with the sections of a featured city.", example=False,
               default=False, on_map=True),
-        Field("subtitle", Text(), "One line that says what stands out.", example="A city that ..."),
+        Field("subtitle", Text(), "One line that says what stands out.", example="A city that ...",
+              translatable=True),
         Field("population", Record([
             Field("value", Integer(), "Number of inhabitants.", required=True, example=184754),
             Field("year", Year(earliest=1950), "Year of the count.", required=True, example=2022),
@@ -92,7 +98,8 @@ CITY = Kind(
               example=["iash", {"network": "cities-of-safe-harbours", "since": 2019}], on_map=True,
               edges="memberships", backref="memberships", backref_owners="members",
               backref_order=lambda m: (not m.city.featured, m.city.country.name, m.city.name.casefold())),
-        Field("takeaways", ListOf(Text()), "Key takeaways, one sentence each (featured cities).", example=["..."]),
+        Field("takeaways", ListOf(Text()), "Key takeaways, one sentence each (featured cities).", example=["..."],
+              translatable=True),
         WEBSITE,
         SOURCES,
         LAST_VERIFIED,
@@ -119,7 +126,8 @@ INITIATIVE = Kind(
     name="initiative",
     folder="initiatives",
     record=Record([
-        Field("title", Text(), "The initiative's name.", required=True, example="Welcome Centre", on_map=True),
+        Field("title", Text(), "The initiative's name.", required=True, example="Welcome Centre", on_map=True,
+              translatable=True),
         Field("city", Ref("city"), "The slug of the city where it happens.", required=True, example="potsdam",
               on_map=True, backref="initiatives"),
         Field("topics", ListOf(Choice("topics")), "Topics from initiatives/topics.yml.", required=True,

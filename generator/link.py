@@ -43,6 +43,8 @@ class Node:
 class Entity(Node):
     """A city, initiative, network, ...: its fields as attributes, plus the lists that point back."""
 
+    translation = None  # in a language's build: the state of its translation (translate.Translation)
+
     def __init__(self, kind: Kind, source: SourceFile):
         self.kind = kind
         self.slug = source.slug

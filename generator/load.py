@@ -70,6 +70,7 @@ class SourceFile:
     body: str = ""
     body_line: int = 1
     readable: bool = True  # False when the file could not be parsed at all
+    language: str | None = None  # a translation (potsdam.de.md): its language; the original: None
 
     def position(self, path: Path_, *, key: bool = False) -> Position:
         if key and path in self.key_positions:
@@ -79,6 +80,17 @@ class SourceFile:
                 return self.positions[path]
             path = path[:-1]
         return self.positions.get((), Position(1, 1))
+
+
+def file_slug(name: str) -> tuple[str, str | None]:
+    """The slug and language a file's name gives: potsdam.md -> (potsdam, None), potsdam.de.md -> (potsdam, de)."""
+    from .i18n import LANGUAGES, SOURCE
+
+    stem = name[:-3]
+    slug, _, language = stem.rpartition(".")
+    if slug and language in LANGUAGES and language != SOURCE:
+        return slug, language
+    return stem, None
 
 
 def fold(slug: str) -> str:
@@ -190,6 +202,7 @@ def read_source(path: Path, display: str, kind: str, max_bytes: int) -> tuple[So
     size = path.stat().st_size
     if size > max_bytes:
         source = SourceFile(path=path, display=display, kind=kind, slug=path.name[:-3], readable=False)
+        source.slug, source.language = file_slug(path.name)
         return source, [Diagnostic(display, 1, 1, "file-too-large", f"expected at most {max_bytes:,} bytes, found {size:,}",
                                    hint="an entity file is a few kilobytes; move long texts out or shorten them")]
     return parse_source(path.read_bytes(), path, display, kind)
@@ -198,6 +211,7 @@ def read_source(path: Path, display: str, kind: str, max_bytes: int) -> tuple[So
 def parse_source(raw: bytes, path: Path, display: str, kind: str) -> tuple[SourceFile, list[Diagnostic]]:
     """Parse a file's bytes, from disk or from a git revision."""
     source = SourceFile(path=path, display=display, kind=kind, slug=path.name[:-3])
+    source.slug, source.language = file_slug(path.name)
     reader = _Reader(source, 0)
 
     def fail(code: str, message: str, hint: str | None = None, line: int = 1, column: int = 1):

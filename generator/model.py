@@ -442,6 +442,7 @@ class Field:
     required: bool = False
     example: Any = None
     default: Any = None  # the value when the field is left out (lists: an empty list)
+    translatable: bool = False  # prose a translation (potsdam.de.md) may give in its language
     on_map: bool = False
     export: bool = True
     backref: str | None = None

@@ -3,11 +3,18 @@
 Thin on purpose: MkDocs 1.x is unmaintained, and the core should be able to feed a
 successor (ProperDocs, Zensical) through another adapter of this size. Every page's HTML
 passes through the sanitiser, and every page carries the Content-Security-Policy.
+
+One build is one language, `theme.language` (mkdocs.yml is English, at the site's root;
+mkdocs.de.yml inherits it for German, under /de/; `generator/sites.py` runs them all): the
+plugin gives MkDocs that language's pages, its translated hand-written pages (about.de.md
+in place of about.md), its messages for the theme and the map, and every page's links to
+itself in every language (hreflang, and the language switcher).
 """
 
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 import threading
@@ -20,7 +27,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import report
+from . import i18n, report
 from .build import BuildFailed, build
 from .diagnostics import format_text
 from .html_blocks import GeneratedHtml
@@ -30,6 +37,7 @@ from .project import VOCABULARIES
 from .render import Publishing, UnknownSnippet, render_snippet
 from .safety import content_security_policy, sanitise
 from .search_pool import SearchPool
+from .translate import front_matter, page_language
 
 log = logging.getLogger("mkdocs.plugins.atlas")
 PREVIEW_LOG = logging.getLogger("atlas.preview")
@@ -40,6 +48,9 @@ if not PREVIEW_LOG.handlers:
     PREVIEW_LOG.propagate = False
 SNIPPET = re.compile(r"<!--\s*atlas:([a-z-]+)\s*-->")
 TAG = re.compile(r"<[^>]*>")
+# Material writes one <link rel="alternate" hreflang> per language, to each language's home page;
+# on_post_page puts links to the same page in every language in their place.
+MATERIAL_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 
 
 class AtlasConfig(Config):
@@ -82,6 +93,24 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     def on_config(self, config):
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
+        self.language = config.theme["language"]
+        if self.language not in i18n.LANGUAGES:
+            raise PluginError(f"{config.config_file_path}: theme.language: expected one of "
+                              f"{', '.join(i18n.LANGUAGES)}, found {self.language!r}")
+        # English is the site's root; every other language lives under /<language>/ with the same slugs.
+        self.base_url = config.site_url or ""
+        if self.language != i18n.SOURCE and config.site_url:
+            config.site_url = f"{config.site_url.rstrip('/')}/{self.language}/"
+        config.extra["alternate"] = [{"name": i18n.language_name(code), "lang": code,
+                                      "link": self.language_root(code)} for code in i18n.LANGUAGES]
+        self.translations = i18n.translations(self.language)
+        if self.language != i18n.SOURCE:  # mkdocs.yml's own words (i18n.extract_config gives them to the catalogue)
+            translate = self.translations.gettext  # (not `_`: these are no literal messages)
+            config.site_description = translate(config.site_description) if config.site_description else None
+            config.copyright = translate(config.copyright) if config.copyright else None
+            for palette in config.theme.get("palette") or []:
+                if isinstance(palette, dict) and isinstance(palette.get("toggle"), dict):
+                    palette["toggle"]["name"] = translate(palette["toggle"]["name"])
         if not config.repo_url:  # a local build without ATLAS_REPO_URL: no "edit this page" links
             config.edit_uri = None
         tiles = ((config.extra or {}).get("atlas") or {}).get("tiles") or {}
@@ -101,7 +130,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         preview = self.preview
         try:
             self.result = build(self.root, docs_dir=Path(config.docs_dir), theme_dir=theme_dir,
-                                parsed=preview.parsed if preview else None, publishing=self.publishing)
+                                parsed=preview.parsed if preview else None, language=self.language,
+                                publishing=self.publishing)
         except BuildFailed as failure:
             if not (preview and preview.result):
                 for diagnostic in failure.report.diagnostics:
@@ -142,10 +172,21 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         if self.search_pool is not None:
             self.search_pool.close()
             self.search_pool = None
+    def language_root(self, language: str) -> str:
+        """The address of a language's home page: absolute when the site has one, so that it leaves this build."""
+        prefix = "" if language == i18n.SOURCE else f"{language}/"
+        return f"{self.base_url.rstrip('/')}/{prefix}" if self.base_url else f"/{prefix}"
 
     def on_env(self, env, *, config, files):
         env.globals["atlas_csp"] = self.csp
         env.globals["atlas_preview"] = self.preview is not None
+        # The theme's strings (main.html, 404.html, partials) through the same catalogue as the pages'.
+        env.add_extension("jinja2.ext.i18n")
+        env.policies["ext.i18n.trimmed"] = True
+        env.install_gettext_translations(self.translations, newstyle=True)
+        env.globals["atlas_language"] = self.language
+        env.globals["atlas_messages"] = json.dumps(i18n.map_messages(self.language), ensure_ascii=False,
+                                                   sort_keys=True).replace("<", "\\u003c")
         if self.preview:  # the order in which pages are built, and so indexed for search
             env.bytecode_cache = self.preview.templates
             pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
@@ -156,6 +197,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         return env
 
     def on_files(self, files: Files, config) -> Files:
+        self.page_states = self.choose_pages(files, config)
         for output in self.result.outputs:
             inclusion = InclusionLevel.INCLUDED if output.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, output.path, content=output.content, inclusion=inclusion)
@@ -175,30 +217,108 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                     file.is_modified = _always  # type: ignore[method-assign]
         return files
 
+    def choose_pages(self, files: Files, config) -> dict[str, str]:
+        """This language's hand-written pages: about.de.md in place of about.md in German, and no page
+        of another language; returns each page's state (translated, machine-assisted, untranslated)."""
+        states: dict[str, str] = {}
+        chosen: dict[str, File] = {}
+        for file in list(files.documentation_pages()):
+            page, language = page_language(file.src_uri)
+            if language is None:
+                continue
+            files.remove(file)
+            if language == self.language:
+                chosen[page] = file
+        if self.language == i18n.SOURCE:
+            return states
+        for file in files.documentation_pages():
+            translation = chosen.get(file.src_uri)
+            if translation is None:
+                states[file.src_uri] = "untranslated"
+                continue
+            file.abs_src_path = translation.abs_src_path
+            file.content_string = translation.content_string
+            file.edit_uri = translation.edit_uri
+            meta = front_matter(file.content_string)
+            states[file.src_uri] = "machine-assisted" if meta.get("machine_assisted") is True else "translated"
+        return states
+
+    def on_nav(self, nav, *, config, files):
+        """The navigation's titles from mkdocs.yml, in this build's language."""
+        if self.language != i18n.SOURCE:
+            translate = self.translations.gettext
+            stack = list(nav.items)
+            while stack:
+                item = stack.pop()
+                if getattr(item, "title", None):
+                    item.title = translate(item.title)
+                stack.extend(getattr(item, "children", None) or [])
+        return nav
+
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.generated_by:
             return markdown
+        notice = self.page_notice(page)
         for key in ("title", "description"):  # generated pages escape theirs (templates/_meta.md.j2)
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = plain(page.meta[key])
+        if notice:  # under the page's heading, as on generated pages
+            heading = re.search(r"^# .*$", markdown, re.MULTILINE)
+            at = heading.end() + 1 if heading else 0
+            markdown = markdown[:at] + "\n" + notice + markdown[at:]
         if "atlas:" not in markdown:
             return markdown
 
         def snippet(match: re.Match) -> str:
             try:
                 return render_snippet(self.result.atlas, match.group(1), page.file.src_uri, config.repo_url,
-                                      self.publishing)
+                                      self.language, self.publishing)
             except UnknownSnippet as error:
                 line = markdown.count("\n", 0, match.start()) + 1  # of the page body, after its front matter
                 raise PluginError(f"{config.docs_dir}/{page.file.src_uri}: body line {line}: {error}") from None
 
         return SNIPPET.sub(snippet, markdown)
 
+    def page_notice(self, page) -> str:
+        """A hand-written page's translation state, shown above its text (in the page's language)."""
+        state = getattr(self, "page_states", {}).get(page.file.src_uri)
+        english = "../" * page.url.count("/") + "../" + page.url
+        _ = self.translations.gettext
+        if state == "untranslated":
+            text = _("This page is not yet translated: it is shown in English. "
+                     "<a href=\"%(url)s\">Translate it</a>.") % {"url": "../" * page.url.count("/") + "contribute/#translate"}
+            css = "missing"
+        elif state == "machine-assisted":
+            text = _("This translation was made with the help of a machine and has not yet been reviewed. "
+                     "<a href=\"%(english)s\">Read the English version</a>.") % {"english": english}
+            css = "machine"
+        else:
+            return ""
+        return f'<p class="atlas-notice atlas-translation atlas-translation--{css}">{text}</p>\n\n'
+
     @event_priority(-100)  # after any other plugin has changed the page: nothing escapes the sanitiser
     def on_page_content(self, content: str, page, config, files) -> str:
         for item in _walk(page.toc):
             item.title = plain(item.title)
         return sanitise(content)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
+        """The 404 page (a theme template, not a page): no link to the languages' home pages either."""
+        return MATERIAL_ALTERNATE.sub("", output_content) if template_name.endswith(".html") else output_content
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        """Links to this page in every language (hreflang), in place of Material's to each home page."""
+        # (Material's script would fetch a sitemap for each; the switcher's links are set by atlas-map.js.)
+        output = MATERIAL_ALTERNATE.sub("", output)
+        if not page.url.endswith("/") and page.url:  # 404.html: no page of its own in other languages
+            return output
+        links = [f'<link rel="alternate " hreflang="{code}" href="{html.escape(self.language_root(code) + page.url)}">'
+                 for code in i18n.LANGUAGES]
+        links.append(f'<link rel="alternate " hreflang="x-default" '
+                     f'href="{html.escape(self.language_root(i18n.SOURCE) + page.url)}">')
+        # rel="alternate " (with a space: still the link type alternate): Material's script fetches a sitemap
+        # for every element matching [rel=alternate], and there is none at each page's address.
+        return output.replace("</head>", "  " + "\n  ".join(links) + "\n  </head>", 1)
 
     @event_priority(-100)  # after search has indexed the page: remember its entries
     def on_page_context(self, context, *, page, config, nav):

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable
 
 import jinja2
 
-from . import export
+from . import export, i18n
 from .kinds import KINDS, Kind
 from .link import Atlas, Country, Entity, Topic
 
@@ -76,18 +76,18 @@ def escape_html(text: Any) -> str:
     return text.replace("\r", " ").replace("\n", " ") if "\n" in text or "\r" in text else text
 
 
-def format_date(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
+def format_date(value: dt.date, language: str = i18n.SOURCE) -> str:
+    return i18n.format_date(value, language)
 
 
-def format_partial_date(value: Any) -> str:
-    """A year, a month or a day as a reader writes it: 2019, June 2019, 14 June 2019."""
+def format_partial_date(value: Any, language: str = i18n.SOURCE) -> str:
+    """A year, a month or a day as a reader writes it: 2019, June 2019, 14 June 2019 (in the page's language)."""
     text = str(value)
     try:
         if len(text) == 7:
-            return f"{dt.date.fromisoformat(text + '-01'):%B %Y}"
+            return i18n.format_month(dt.date.fromisoformat(text + '-01'), language)
         if len(text) == 10:
-            return format_date(dt.date.fromisoformat(text))
+            return format_date(dt.date.fromisoformat(text), language)
     except ValueError:
         pass
     return text
@@ -99,8 +99,8 @@ def evidence_years(sources) -> tuple[int, int] | None:
     return (min(years), max(years)) if years else None
 
 
-def format_number(value: int) -> str:
-    return f"{value:,}"
+def format_number(value: int, language: str = i18n.SOURCE) -> str:
+    return i18n.format_number(value, language)
 
 
 def page_path(node: Any) -> str:
@@ -127,23 +127,35 @@ def relative_url(target: str, here: str) -> str:
     return "../" * (len(here_folders) - common) + "/".join(parts[common:]) or "./"
 
 
-@functools.lru_cache(maxsize=1)  # compiled templates are reused across builds (mkdocs serve)
-def _environment() -> jinja2.Environment:
+JINJA_OPTIONS = dict(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)  # babel.cfg repeats them
+
+
+@functools.lru_cache(maxsize=None)  # compiled templates are reused across builds (mkdocs serve)
+def _environment(language: str = i18n.SOURCE) -> jinja2.Environment:
+    """The templates in one language: every string of ours through gettext (`_`, `ngettext`, `{% trans %}`)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined, auto_reload=False)
-    env.globals.update(evidence_years=evidence_years)
-    env.filters.update(md=escape_markdown, date=format_date, number=format_number, partial_date=format_partial_date,
-                       html=escape_html,
+                             undefined=jinja2.StrictUndefined, auto_reload=False,
+                             extensions=["jinja2.ext.i18n"], **JINJA_OPTIONS)
+    env.policies["ext.i18n.trimmed"] = True
+    translations = i18n.translations(language)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(evidence_years=evidence_years, language=language,
+                       kind_name=lambda kind: translations.gettext(getattr(kind, "name", kind)))
+    env.filters.update(md=escape_markdown, date=lambda v: format_date(v, language),
+                       number=lambda v: format_number(v, language),
+                       partial_date=lambda v: format_partial_date(v, language),
+                       html=escape_html, format_code=lambda v: f"`{v}`",
                        json=lambda v: json.dumps(v, ensure_ascii=False))
     return env
 
 
 class Renderer:
-    def __init__(self, atlas: Atlas, publishing: Publishing | None = None):
+    def __init__(self, atlas: Atlas, language: str = i18n.SOURCE, publishing: Publishing | None = None):
         self.atlas = atlas
+        self.language = language
         self.publishing = publishing or Publishing()
-        self.env = _environment()
+        self.env = _environment(language)
+        self.gettext = i18n.translations(language).gettext
 
     def embed_code(self, query: str, title: str, here_url: str) -> tuple[str, str]:
         """The embeddable map's address for a view (absolute when the site's address is known, else
@@ -184,9 +196,14 @@ class Renderer:
             return "\n" + self.env.get_template("_embed.md.j2").render(base=base, code=code, query=query) + "\n"
 
         depth = here_url.count("/")
+        # The same page in English, for the notices of a translation (English is the site's root).
+        english_url = escape_html("../" * (depth + 1) + here_url) if self.language != i18n.SOURCE else ""
+        site_root = "../" * (depth + (self.language != i18n.SOURCE))  # English's, where the languages' folders are
         return self.env.get_template(template).render(
             atlas=self.atlas, link=link, href=href, root="../" * depth, topic_links=topic_links, embed=embed,
-            site=self.publishing, report_path=report_path, **context)
+            site=self.publishing, report_path=report_path,
+            scope_name=lambda slug: self.gettext(self.atlas.scopes.name(slug)), english_url=english_url,
+            site_root=site_root, language_name=i18n.language_name, **context)
 
 
 def _description(text: str) -> str:
@@ -207,7 +224,7 @@ def render_entity_page(r: Renderer, entity: Entity) -> Output:
     """A city's, initiative's or network's page: its kind's template, with the entity under the kind's name."""
     kind = entity.kind
     summary = getattr(entity, kind.summary) if kind.summary else None
-    description = summary or _first_paragraph(entity.body) or kind.fallback.format(entity=entity)
+    description = summary or _first_paragraph(entity.body) or r.gettext(kind.fallback).format(entity=entity)
     path = page_path(entity)
     return Output(path, r.page(kind.template, path, entity=entity, **{kind.name: entity},
                                description=_description(description)), entity.path)
@@ -215,8 +232,8 @@ def render_entity_page(r: Renderer, entity: Entity) -> Output:
 
 def render_country_page(r: Renderer, country: Country) -> Output:
     path = page_path(country)
-    return Output(path, r.page("country.md.j2", path, country=country,
-                               description=f"Solidarity cities, initiatives and networks in {country.name}."))
+    description = r.gettext("Solidarity cities, initiatives and networks in %(country)s.") % {"country": country.name}
+    return Output(path, r.page("country.md.j2", path, country=country, description=description))
 
 
 def render_topic_page(r: Renderer, topic: Topic) -> Output:
@@ -267,7 +284,7 @@ def render_field_reference(r: Renderer) -> Output:
                                       limits=body), in_nav=True)
 
 
-INDEX_PAGES = ["countries/index.md", "topics/index.md", "data/index.md", "fields.md"]
+INDEX_PAGES = ["countries/index.md", "topics/index.md", "data/index.md", "fields.md", "translations.md"]
 
 
 def site_paths(slugs: dict[str, set[str]], topics: list[str]) -> set[str]:
@@ -299,12 +316,12 @@ class UnknownSnippet(ValueError):
 
 
 def render_snippet(atlas: Atlas, name: str, page: str, repo_url: str | None = None,
-                   publishing: Publishing | None = None) -> str:
+                   language: str = i18n.SOURCE, publishing: Publishing | None = None) -> str:
     """A block a hand-written page asks for with <!-- atlas:NAME -->; `repo_url` is the repository's
     address, if the site has one (ATLAS_REPO_URL), for the ways to propose a city."""
     if name not in SNIPPETS:
         raise UnknownSnippet(f"unknown <!-- atlas:{name} -->; known: {', '.join(SNIPPETS)}")
-    renderer = Renderer(atlas, publishing)
+    renderer = Renderer(atlas, language, publishing)
     return renderer.page(f"snippet-{name}.md.j2", page, counts=render_counts(atlas),
                          repo_url=(repo_url or "").rstrip("/"))
 
@@ -393,17 +410,25 @@ def render_data(atlas: Atlas) -> list[Output]:
 
 def render_embed_page(r: Renderer) -> Output:
     """The embeddable map: no header or navigation (theme/embed.html), the state of /map/ in its address."""
-    return Output(EMBED_PAGE, r.page("embed-map.md.j2", EMBED_PAGE,
-                                     description="A map of Europe's solidarity cities to embed in another site."))
+    return Output(EMBED_PAGE, r.page("embed-map.md.j2", EMBED_PAGE, description=r.gettext(
+        "A map of Europe's solidarity cities to embed in another site.")))
 
 
-def render(atlas: Atlas, publishing: Publishing | None = None) -> list[Output]:
-    """Every page and data file of the atlas."""
-    r = Renderer(atlas, publishing)
+def render_translations(r: Renderer, reports: list) -> Output:
+    """The volunteers' page: how complete each language is (translate.completeness)."""
+    return Output("translations.md", r.page("translations.md.j2", "translations.md", reports=reports), in_nav=True)
+
+
+def render(atlas: Atlas, language: str = i18n.SOURCE, translations: list | None = None,
+           publishing: Publishing | None = None) -> list[Output]:
+    """Every page and data file of the atlas, in one language (with the translations' report, if given)."""
+    r = Renderer(atlas, language, publishing)
     outputs = [render_entity_page(r, e) for kind in KINDS for e in atlas.entities[kind].values()]
     outputs += [render_country_page(r, c) for c in atlas.countries.values()]
     outputs += [render_topic_page(r, t) for t in atlas.topics.values()]
     outputs += render_indexes(r)
     outputs.append(render_embed_page(r))
     outputs += render_data(atlas)
+    if translations is not None:
+        outputs.append(render_translations(r, translations))
     return outputs

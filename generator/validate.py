@@ -24,7 +24,7 @@ from markdown.extensions.toc import slugify as toc_slugify
 from markdown.extensions.toc import unique
 
 from . import body as markdown_body
-from . import geo, safety
+from . import geo, i18n, safety
 from .countries import country_name
 from .diagnostics import Diagnostic, Severity
 from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, SourceFile, fold, read_source, slugify
@@ -34,6 +34,7 @@ from .model import nearest
 from .project import (VOCABULARIES, Project, Settings, Vocabulary, discover, display_name,  # noqa: F401 (re-exported)
                       load_project, load_vocabularies, load_vocabulary)
 from .render import site_paths
+from .translate import TRANSLATION_RULES
 
 MAX_REPEATS = 20  # diagnostics of one code in one file; a hostile file could have a million
 MAX_FINDINGS = 200  # problems looked into in one body; the rest can wait for the next run
@@ -158,7 +159,7 @@ def check_file_name(checker: Checker) -> None:
     suggestion = slugify(name[:-3] if name.endswith(".md") else name) + ".md"
     hint = f"rename it to {suggestion}"
     if re.fullmatch(r"[a-z0-9-]+\.[a-z]{2}\.md", name):
-        hint = "translations (slug.xx.md) are not supported yet; " + hint
+        hint = f"a translation is named slug.xx.md with xx one of {', '.join(i18n.LANGUAGES[1:])}; " + hint
     checker.report_at(1, 1, "bad-file-name",
                       f"expected a file name in lowercase letters, digits and dashes ending in .md, found '{name}'",
                       hint)
@@ -605,6 +606,7 @@ class Report:
     checked: int
     vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
+    translations: list[SourceFile] = field(default_factory=list)  # cities/potsdam.de.md, ...
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -630,9 +632,9 @@ def make_context(root: Path, settings: Settings, vocabularies: dict[str, Vocabul
 
 
 def check_source(source: SourceFile, context: Context) -> list[Diagnostic]:
-    """Every rule on one readable file."""
+    """Every rule on one readable file (a translation: the rules of a translation, and the same on its text)."""
     checker = Checker(source, context)
-    for rule in FILE_RULES:
+    for rule in (FILE_RULES if source.language is None else [*TRANSLATION_RULES, check_body]):
         rule(checker)
     return checker.finish()
 
@@ -669,13 +671,16 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
     diagnostics = list(project.diagnostics)
 
     sources: list[SourceFile] = []
+    translations: list[SourceFile] = []
     for path, kind in project.files:
         source, problems = read_cached(path, path.relative_to(root).as_posix(), kind, settings.max_file_bytes, parsed)
-        sources.append(source)
+        (sources if source.language is None else translations).append(source)
         diagnostics.extend(problems)
+    for language in i18n.LANGUAGES[1:]:  # the messages of the site, also from pull requests
+        diagnostics.extend(i18n.check_catalogue(language, root)[1])
 
     context = make_context(root, settings, vocabularies, sources, today, project)
-    for source in sources:
+    for source in [*sources, *translations]:
         if source.readable:
             diagnostics.extend(check_source(source, context))
     diagnostics.extend(check_slug_collisions(sources))
@@ -686,16 +691,16 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
         page = path.relative_to(project.docs_dir).as_posix()
         diagnostics.extend(check_page(path, page, display_name(path, root), context, settings.max_file_bytes))
 
-    checked = len(sources) + len(project.pages) + 1 + len(VOCABULARIES)
+    checked = len(sources) + len(translations) + len(project.pages) + 1 + len(VOCABULARIES)
     if only is not None:
         wanted = set()
         for path in only:  # the last part is not followed: a symbolic link is reported, not read
             absolute = Path(os.path.abspath(path))
             absolute = absolute.parent.resolve() / absolute.name
             wanted.add(display_name(absolute, root) if absolute.is_relative_to(root) else str(path))
-        files = [s.display for s in sources] + [display_name(p, root) for p in project.pages]
+        files = [s.display for s in [*sources, *translations]] + [display_name(p, root) for p in project.pages]
         files += ["atlas.yml", *VOCABULARIES.values()]
         checked = sum(1 for f in files if _selected(f, wanted)) or len(wanted)
         diagnostics = [d for d in diagnostics if _selected(d.path, wanted)]
     diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.code))
-    return Report(sources, diagnostics, checked, vocabularies, settings)
+    return Report(sources, diagnostics, checked, vocabularies, settings, translations)

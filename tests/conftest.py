@@ -141,10 +141,11 @@ def repository_report(data_date) -> Report:
 def real_site(tmp_path_factory) -> Path:
     """This repository's site, built once by MkDocs as the Pages workflow builds it: the site,
     browser and hostile-site tests all read this build (a modified atlas gets its own)."""
-    from .site import build_site
+    from .site import build_languages
 
+    # English and German (its translated profile, pages and messages); the demo has every language.
     site = tmp_path_factory.mktemp("real") / "site"
-    result = build_site(ROOT, site, {"ATLAS_REPO_URL": REPO_URL, "ATLAS_SITE_URL": SITE_URL})
+    result = build_languages(ROOT, site, {"ATLAS_REPO_URL": REPO_URL, "ATLAS_SITE_URL": SITE_URL}, ["de"])
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr, result.stderr
     return site
@@ -154,16 +155,16 @@ def real_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory):
-    """A built synthetic atlas of 150 cities served on localhost, with its data."""
+    """A built synthetic atlas of 150 cities in every language served on localhost, with its data."""
     import json
 
-    from .site import Server, build_site, demo_atlas
+    from .site import Server, build_languages, demo_atlas
 
     base = tmp_path_factory.mktemp("demo")
     atlas = demo_atlas(base / "atlas")
     # Served at its own site_url: Material navigates instantly only to the addresses of its sitemap.
     server = Server(base / "site")
-    result = build_site(atlas, base / "site", {"ATLAS_SITE_URL": server.url})
+    result = build_languages(atlas, base / "site", {"ATLAS_SITE_URL": server.url})
     assert result.returncode == 0, result.stderr
     server.data = json.loads((base / "site/data/atlas.json").read_text())
     yield server

@@ -22,6 +22,15 @@ def build_site(root: Path, site: Path, env: dict | None = None) -> subprocess.Co
                           capture_output=True, text=True, env=environment, cwd=root)
 
 
+def build_languages(root: Path, site: Path, env: dict | None = None,
+                    languages: list[str] | None = None) -> subprocess.CompletedProcess:
+    """Every language (or these, and English), as `make site` builds them: one MkDocs process each, in parallel."""
+    from generator.sites import build_site as build_all
+
+    ok, messages = build_all(root, site, languages, env={"NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    return subprocess.CompletedProcess(["make", "site"], 0 if ok else 1, "", messages)
+
+
 def build_in_process(root: Path, site: Path) -> bool:
     """A strict MkDocs build in this process (a third of a subprocess's time for a small atlas), for
     tests that read the built site, not the messages; False if MkDocs refused."""
@@ -41,7 +50,7 @@ def copy_atlas(target: Path) -> Path:
     """A copy of this repository's atlas (data, content, theme, config) to break or grow."""
     for name in ("cities", "initiatives", "networks", "content", "theme"):
         shutil.copytree(ROOT / name, target / name)
-    for name in ("mkdocs.yml", "atlas.yml"):
+    for name in ("atlas.yml", *(config.name for config in ROOT.glob("mkdocs*.yml"))):
         shutil.copy(ROOT / name, target / name)
     return target
 
@@ -53,7 +62,8 @@ def small_atlas(target: Path) -> Path:
 
     for name in ("content", "theme"):
         shutil.copytree(ROOT / name, target / name)
-    for relative in ("mkdocs.yml", "atlas.yml", "initiatives/topics.yml", "networks/scopes.yml"):
+    for relative in ("atlas.yml", "initiatives/topics.yml", "networks/scopes.yml",
+                     *(config.name for config in ROOT.glob("mkdocs*.yml"))):
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / relative, target / relative)
     for relative, text in (("cities/testville.md", CITY), ("networks/test-network.md", NETWORK),
@@ -135,10 +145,14 @@ def resolve(site: Path, page_path: Path, href: str) -> tuple[Path, str] | None:
 HOSTILE_NAME = "<img src=x onerror=window.__pwned=1> Évry & Co"
 
 
-def demo_atlas(target: Path, cities: int = 150, hostile: bool = True) -> Path:
-    """A synthetic atlas (deterministic) with this repository's pages, theme and config.
+TRANSLATED_CITY = "city-00001"  # a featured city of the demo, with a German translation
 
-    With `hostile`, one city's name is HTML that would run a script if inserted as HTML.
+
+def demo_atlas(target: Path, cities: int = 150, hostile: bool = True) -> Path:
+    """A synthetic atlas (deterministic) with this repository's pages, theme and configs (every language).
+
+    With `hostile`, one city's name is HTML that would run a script if inserted as HTML. One featured
+    city (TRANSLATED_CITY) has a German translation, stamped with its English revision.
     """
     from benchmarks.synthetic import generate
 
@@ -149,8 +163,21 @@ def demo_atlas(target: Path, cities: int = 150, hostile: bool = True) -> Path:
         path.write_text(text.replace("name: Synthetic City 3\n", f"name: '{HOSTILE_NAME}'\n"), encoding="utf-8")
     for name in ("content", "theme"):
         shutil.copytree(ROOT / name, atlas / name)
-    shutil.copy(ROOT / "mkdocs.yml", atlas / "mkdocs.yml")
+    for config in ROOT.glob("mkdocs*.yml"):
+        shutil.copy(config, atlas / config.name)
+    write_translation(atlas)
     return atlas
+
+
+def write_translation(atlas: Path) -> Path:
+    """The German translation of TRANSLATED_CITY, naming the revision of its English text."""
+    from generator.translate import stamp
+
+    path = atlas / "cities" / f"{TRANSLATED_CITY}.de.md"
+    path.write_text("---\nmachine_assisted: true\nsubtitle: Eine synthetische Stadt mit Profil.\n---\n\n"
+                    "## Was die Stadt besonders macht\n\nSynthetischer Text für den Test.\n", encoding="utf-8")
+    stamp(path, atlas)
+    return path
 
 
 class Server:
@@ -229,7 +256,9 @@ class ActiveContent(HTMLParser):
                         self.found.append(f"<{tag} {name}={value[:60]!r}> loads from elsewhere")
             if name == "href" and value and not _is_local(value):  # //host is a link elsewhere, like https:
                 scheme = _scheme(value) or "https"
-                if scheme not in SCHEMES_OK or (tag == "link" and a.get("rel") not in ("canonical", "alternate")):
+                # rel is a list of link types (the hreflang links are rel="alternate ", see generator/plugin.py).
+                link_types = set(a.get("rel", "").lower().split())
+                if scheme not in SCHEMES_OK or (tag == "link" and not link_types & {"canonical", "alternate"}):
                     self.found.append(f"<{tag} href={value[:60]!r}>")
         if tag in ("iframe", "frame", "frameset", "object", "embed", "applet", "base", "style", "portal"):
             self.found.append(f"<{tag}>")

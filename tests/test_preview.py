@@ -28,11 +28,11 @@ def tree(site: Path) -> dict[str, bytes]:
             if p.is_file() and p.name != "atlas-preview.json"}
 
 
-def clean_build(atlas: Path, site: Path) -> dict[str, bytes]:
+def clean_build(atlas: Path, site: Path, config: str = "mkdocs.yml") -> dict[str, bytes]:
     """A fresh preview's first build, in its own process (the plugins keep their state in a process)."""
     shutil.rmtree(site, ignore_errors=True)
     code = f"from benchmarks.preview import clean_build; from pathlib import Path; " \
-           f"clean_build(Path({str(atlas / 'mkdocs.yml')!r}), Path({str(site)!r}))"
+           f"clean_build(Path({str(atlas / config)!r}), Path({str(site)!r}))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     return tree(site)
@@ -121,3 +121,25 @@ def test_an_error_keeps_the_last_good_site_and_lists_the_error_for_the_browser(s
     edit(atlas / "cities/city-00002.md", "country: Atlantis\nx_country: ", "country: ")
     session.build()
     assert json.loads((site / "atlas-preview.json").read_text())["errors"] == []
+
+
+def test_the_german_preview_follows_a_translation_and_its_english_text_exactly(tmp_path):
+    """make serve ATLAS_LANGUAGE=de: an edit of a translation, then of the English text it translates (which
+    makes it out of date), rebuild the German site exactly as a clean German build writes it."""
+    from .site import TRANSLATED_CITY
+
+    atlas = demo_atlas(tmp_path / "atlas", cities=40, hostile=False)
+    preview = PreviewSession(atlas / "mkdocs.de.yml", tmp_path / "site")
+    try:
+        preview.build()
+        page = tmp_path / "site" / "cities" / TRANSLATED_CITY / "index.html"
+        edit(atlas / f"cities/{TRANSLATED_CITY}.de.md", "Synthetischer Text", "Geänderter Text")
+        preview.build()
+        assert "Geänderter Text" in page.read_text(encoding="utf-8")
+        edit(atlas / f"cities/{TRANSLATED_CITY}.md", "Synthetic achievements.", "Synthetic achievements, edited.")
+        preview.build()
+        assert "atlas-translation--outdated" in page.read_text(encoding="utf-8")
+        clean = clean_build(atlas, tmp_path / "clean", "mkdocs.de.yml")
+        assert differences(tree(tmp_path / "site"), clean) == []
+    finally:
+        preview.close()

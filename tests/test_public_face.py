@@ -481,7 +481,11 @@ def search(page, server, words: str) -> list[str]:
     """The pages the site's search lists for some words, best first, as site paths."""
     page.goto(server.url)
     page.click("input.md-search__input")
-    page.keyboard.type(words)  # typed: the search listens to key presses
+    # All but the last letter filled in, the last one typed: the search listens to key presses, so it
+    # searches once, for the whole words, and the first results shown are theirs (typing every letter
+    # let a slow moment show the results of a few letters).
+    page.fill("input.md-search__input", words[:-1])
+    page.keyboard.type(words[-1])
     page.wait_for_selector(".md-search-result__item", timeout=10_000)
     expect(page.locator(".md-search-result__meta")).not_to_contain_text("Initializing")
     page.wait_for_timeout(300)  # results of the last key press

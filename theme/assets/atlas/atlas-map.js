@@ -13,9 +13,38 @@
  * added to <body>, which instant navigation keeps (it rewrites <head>).
  * /embed/map/ is the explorer without its controls, for other sites' iframes: the same address
  * state, no history of its own, wheel zoom only once clicked, and a link back to /map/.
+ * Every word the maps show comes from the page's language: the theme writes the catalogue's
+ * messages into <head> as a JSON data block (script#atlas-messages; the CSP allows no inline script).
  */
 (function () {
   "use strict";
+
+  // Read once: a document keeps its language (another language is another site, loaded anew).
+  var parsedMessages = null, plurals = null;
+  function messages() {
+    if (parsedMessages) return parsedMessages;
+    var element = document.head.querySelector('script#atlas-messages[type="application/json"]');
+    try { parsedMessages = element ? JSON.parse(element.textContent) : {}; } catch (e) { parsedMessages = {}; }
+    return parsedMessages;
+  }
+
+  // A message in the page's language, its %(name)s filled in; `count` chooses a plural form (CLDR's rules).
+  function t(key, values, count) {
+    var all = messages();
+    var language = all.language || document.documentElement.lang || "en";
+    var message = all[key];
+    if (message === undefined) return key;
+    if (typeof message === "object") {
+      plurals = plurals || new Intl.PluralRules(language);
+      var category = plurals.select(count || 0);
+      message = message[category] || message.other || message.one || "";
+    }
+    return message.replace(/%\((\w+)\)s/g, function (whole, name) {
+      var value = values ? values[name] : undefined;
+      if (value === undefined) return whole;
+      return typeof value === "number" ? value.toLocaleString(language) : String(value);
+    });
+  }
 
   var EUROPE = [[34, -12], [66, 35]];
   var WORLD = [[-40, -100], [85, 150]]; // the basemap's extent (scripts/vendor.py, WORLD_WINDOW)
@@ -250,7 +279,7 @@
       scrollWheelZoom: options.scrollWheelZoom !== false,
     });
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution("Natural Earth · Atlas data CC BY 4.0");
+    map.attributionControl.addAttribution(t("attribution"));
     if (overTiles) {
       L.tileLayer(tiles.url, { attribution: tiles.attribution || "", maxZoom: tiles.max_zoom || 18 }).addTo(map);
     }
@@ -276,7 +305,7 @@
   }
 
   function touchHint(container) {
-    var hint = element("div", "atlas-map__hint", "Use two fingers to move the map");
+    var hint = element("div", "atlas-map__hint", t("twoFingers"));
     hint.setAttribute("aria-hidden", "true");
     container.appendChild(hint);
     var timer = null;
@@ -345,7 +374,8 @@
       className: p.featured ? "atlas-marker atlas-marker--featured" : "atlas-marker",
       weight: 1.5,
       fillOpacity: 0.9,
-      label: p.name + (p.country_name ? ", " + p.country_name : "") + (p.featured ? " (featured profile)" : ""),
+      label: (function (name) { return p.featured ? t("markerFeatured", { name: name }) : name; })(
+        p.name + (p.country_name ? ", " + p.country_name : "")),
     });
   }
 
@@ -354,13 +384,13 @@
     var title = element("a", "atlas-popup__title", p.name);
     title.href = root + p.url;
     box.appendChild(title);
-    box.appendChild(element("p", "atlas-popup__country", p.country_name + (p.featured ? " · featured profile" : "")));
+    box.appendChild(element("p", "atlas-popup__country", p.featured ? t("popupFeatured", { country: p.country_name }) : p.country_name));
     if (p.networks && p.networks.length) {
       box.appendChild(element("p", "atlas-popup__networks",
-        "Networks: " + p.networks.map(function (slug) { return names[slug] || slug; }).join(", ")));
+        t("popupNetworks", { networks: p.networks.map(function (slug) { return names[slug] || slug; }).join(", ") })));
     }
     box.appendChild(element("p", "atlas-popup__initiatives",
-      p.initiatives === 1 ? "1 initiative" : p.initiatives + " initiatives"));
+      t("popupInitiatives", { count: p.initiatives }, p.initiatives)));
     return box;
   }
 
@@ -393,7 +423,7 @@
       html: inner,
       className: "marker-cluster marker-cluster-" + size,
       iconSize: L.point(CLUSTER_SIZE[size], CLUSTER_SIZE[size]),
-      label: count + " cities here: zoom in",
+      label: t("cluster", { count: count }, count),
     });
   }
 
@@ -413,7 +443,7 @@
     control.onAdd = function () {
       var box = element("div", "atlas-legend");
       box.setAttribute("role", "group");
-      box.setAttribute("aria-label", "Legend");
+      box.setAttribute("aria-label", t("legend"));
       var list = element("ul");
       items.forEach(function (item) {
         var entry = element("li");
@@ -428,7 +458,9 @@
     control.addTo(map);
   }
 
-  var LEGEND = [["featured", "Featured profile"], ["city", "City"], ["cluster", "Several cities: zoom in"]];
+  function fullLegend() {
+    return [["featured", t("legendFeatured")], ["city", t("legendCity")], ["cluster", t("legendCluster")]];
+  }
 
   function emptyNotice(container, text) {
     var notice = element("p", "atlas-map__empty", text);
@@ -487,21 +519,21 @@
 
   function filters(state, form) {
     var parts = [];
-    if (state.view === "featured") parts.push("featured profiles");
-    if (state.network) parts.push("members of " + form.elements.network.selectedOptions[0].textContent);
-    if (state.country) parts.push("in " + form.elements.country.selectedOptions[0].textContent);
-    if (state.topic) parts.push("with initiatives on " + form.elements.topic.selectedOptions[0].textContent.toLowerCase());
+    if (state.view === "featured") parts.push(t("filterFeatured"));
+    if (state.network) parts.push(t("filterNetwork", { network: form.elements.network.selectedOptions[0].textContent }));
+    if (state.country) parts.push(t("filterCountry", { country: form.elements.country.selectedOptions[0].textContent }));
+    if (state.topic) parts.push(t("filterTopic", { topic: form.elements.topic.selectedOptions[0].textContent.toLowerCase() }));
     return parts;
   }
 
   function describe(count, state, form) {
     var parts = filters(state, form);
     if (!count) {
-      return "No city matches" + (parts.length ? ": " + parts.join(", ") : "") +
-        ". Choose another " + (parts.length > 1 ? "filter, remove one" : "filter") + " or press Show all.";
+      if (!parts.length) return t("noMatch");
+      return t(parts.length > 1 ? "noMatchMany" : "noMatchOne", { filters: parts.join(", ") });
     }
-    var text = count === 1 ? "1 city shown" : count.toLocaleString("en") + " cities shown";
-    return parts.length ? text + ": " + parts.join(", ") : text;
+    var text = t("shown", { count: count }, count);
+    return parts.length ? t("shownFiltered", { shown: text, filters: parts.join(", ") }) : text;
   }
 
   // On phones the view and the filters fold behind one button, so that the map is in the first screen.
@@ -523,7 +555,7 @@
     });
     return function (state) {
       var active = filters(state, form).length;
-      button.textContent = active ? "Filters (" + active + " on)" : "Filters";
+      button.textContent = active ? t("filtersOn", { count: active }, active) : t("filters");
     };
   }
 
@@ -563,8 +595,8 @@
       },
     });
     map.addLayer(clusters);
-    legend(map, LEGEND);
-    var empty = emptyNotice(container, "No city matches these filters.");
+    legend(map, fullLegend());
+    var empty = emptyNotice(container, t("noMatchShort"));
     var entries = [];
     // Without a position in the address, a view fits the cities it shows.
     var fitNext = !hasPosition(state);
@@ -610,7 +642,7 @@
         var link = element("a", null, p.name);
         link.href = root + p.url;
         item.appendChild(link);
-        item.appendChild(document.createTextNode(", " + p.country_name + (p.featured ? " (featured)" : "")));
+        item.appendChild(document.createTextNode(", " + p.country_name + (p.featured ? " " + t("listFeatured") : "")));
         fragment.appendChild(item);
         lastCountry = p.country;
       });
@@ -696,7 +728,7 @@
         if (window.performance && performance.mark) performance.mark("atlas-map-ready");
       });
     }).catch(function (error) {
-      counter.textContent = "The map's data could not be loaded (" + error.message + "). The cities are listed by country on the Cities page.";
+      counter.textContent = t("dataError", { error: error.message });
     });
   }
 
@@ -737,13 +769,13 @@
       if (!button) return;
       button.addEventListener("click", function () {
         textarea.select();
-        var done = function () { button.textContent = "Copied"; };
+        var done = function () { button.textContent = t("copied"); };
         if (navigator.clipboard && navigator.clipboard.writeText) {
           navigator.clipboard.writeText(textarea.value).then(done, function () {
-            button.textContent = "Selected: press Ctrl+C to copy";
+            button.textContent = t("copyByHand");
           });
         } else {
-          button.textContent = "Selected: press Ctrl+C to copy";
+          button.textContent = t("copyByHand");
         }
       });
     });
@@ -796,7 +828,7 @@
     var base = baseMap(container, root, { scrollWheelZoom: false, focus: options.focus });
     var map = base.map;
     map.fitBounds(EUROPE, { animate: false });
-    legend(map, options.legend || LEGEND);
+    legend(map, options.legend || fullLegend());
     Promise.all([getJSON(root + layer), networkNames(root).catch(function () { return {}; }), base.basemap]).then(function (loaded) {
       var features = loaded[0].features.filter(keep);
       var markers = features.map(function (feature) { return bindCity(cityMarker(feature), feature, root, loaded[1]); });
@@ -825,7 +857,7 @@
     }
     if (kind === "home") {
       return citiesMap(container, root, "data/cities.geojson", function (f) { return f.properties.featured; },
-                       { legend: [["featured", "Featured profile"], ["cluster", "Several: zoom in"]] });
+                       { legend: [["featured", t("legendFeatured")], ["cluster", t("legendClusterShort")]] });
     }
   }
 
@@ -870,13 +902,38 @@
     }).catch(function (error) {
       if (window.console) console.warn("atlas map:", error);
       var counter = document.querySelector("[data-atlas-count]");
-      if (counter) counter.textContent = "The map could not be loaded (" + error.message + "). The cities are listed by country on the Cities page.";
+      if (counter) counter.textContent = t("mapError", { error: error.message });
     });
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setUp);
-  } else {
-    document.addEventListener("DOMContentLoaded", setUp);
+  /* ---- the language switcher ------------------------------------------------------ */
+
+  // Each language of the header's switcher leads to this page in that language: the address in <head>'s
+  // hreflang link, which instant navigation replaces with the new page's, with the view (?...#...) kept.
+  function languageLinks() {
+    Array.prototype.forEach.call(document.querySelectorAll("a.md-select__link[hreflang]"), function (link) {
+      var language = link.getAttribute("hreflang");
+      var same = Array.prototype.find.call(document.head.querySelectorAll("link[hreflang]"), function (l) {
+        return l.getAttribute("hreflang") === language;
+      });
+      if (same) link.href = same.href + window.location.search + window.location.hash;
+    });
   }
+
+  function onPage() {
+    languageLinks();
+    setUp();
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(onPage);
+  } else {
+    document.addEventListener("DOMContentLoaded", onPage);
+  }
+  // The map's filters change the address without a new page: the switcher keeps the view chosen.
+  window.addEventListener("popstate", languageLinks);
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.md-select__link[hreflang]");
+    if (link) languageLinks();
+  }, true);
 })();

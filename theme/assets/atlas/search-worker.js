@@ -9,6 +9,9 @@
  * - A page whose title is the words searched comes first: "Potsdam" finds the city of Potsdam before
  *   the initiatives whose titles and text name it more often.
  *
+ * Material's worker loads lunr's languages (mkdocs.<language>.yml's search lang) from its own folder's
+ * neighbour; this file points it there.
+ *
  * Material's worker comes first: its address is this file's ?worker=, set in theme/main.html, a path
  * next to this one and nothing else. It reads messages {type: 0, data: {config, docs}} (set up) and
  * {type: 2, data: "the words"} (search), and answers {type: 3, data: {items: [[page, sections...]]}}.
@@ -58,6 +61,15 @@
       message.data.items = items.filter(named).concat(items.filter(function (page) { return !named(page); }));
     }
     return post.apply(self, arguments);
+  };
+  // Material's worker loads lunr's language support (German, Greek, ... stemmers) from "../lunr/",
+  // next to its own folder (assets/javascripts/); from this file's folder (assets/atlas/) that is elsewhere.
+  var load = self.importScripts;
+  self.importScripts = function () {
+    var urls = Array.prototype.map.call(arguments, function (url) {
+      return typeof url === "string" && url.indexOf("../lunr/") === 0 ? "../javascripts/lunr/" + url.slice(8) : url;
+    });
+    return load.apply(self, urls);
   };
   try {
     importScripts(worker);

@@ -1,0 +1,281 @@
+"""Languages: which ones the atlas is published in, their message catalogues, and how each
+writes dates, numbers and country names.
+
+English is the source language: its messages are the msgids themselves, and its site is the
+site's root. Every other language has a gettext catalogue, `generator/locale/<lang>/LC_MESSAGES/
+atlas.po`, compiled in memory when a build first needs it (no .mo file is ever written or
+committed). A catalogue comes from a pull request like any other file, so a translation whose
+markup or placeholders differ from its English message is refused (`check_catalogue`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date as babel_date
+from babel.dates import format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import format_decimal
+
+from .diagnostics import Diagnostic
+
+LANGUAGES = ("en", "de", "it", "el", "pl", "fr", "es")  # the order of the language switcher
+SOURCE = "en"
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "atlas"
+# Markup and placeholders a translation must keep exactly: HTML tags and entities, %(name)s, {field},
+# and straight double quotes (a message may be printed inside an attribute: a stray " would end it).
+_MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|%\([a-z_]+\)[sd]|\{[a-z_.]+\}")
+
+
+def catalogue_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def language_name(language: str) -> str:
+    """The language's name in itself, as the language switcher shows it: Deutsch, Ελληνικά."""
+    name = Locale.parse(language).get_display_name(language)
+    return name[:1].upper() + name[1:]
+
+
+def check_catalogue(language: str, root: Path | None = None) -> tuple[Any, list[Diagnostic]]:
+    """The catalogue of a language, read, and what is wrong with it (file, line, what, hint)."""
+    path = catalogue_path(language)
+    try:
+        status = path.lstat()
+        stamp = (status.st_size, status.st_mtime_ns)
+    except OSError:
+        stamp = None
+    return _check_catalogue(language, root, stamp)
+
+
+@lru_cache(maxsize=32)  # validate() runs often (tests, the preview); a catalogue is read again when it changes
+def _check_catalogue(language: str, root: Path | None, stamp: tuple | None) -> tuple[Any, list[Diagnostic]]:
+    path = catalogue_path(language)
+    display = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else \
+        f"generator/locale/{language}/LC_MESSAGES/{DOMAIN}.po"
+    return read_catalogue(path, language, display)
+
+
+def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[Diagnostic]]:
+    """A .po file read and checked: the catalogue (None if unreadable) and its diagnostics."""
+    if not path.is_file() or path.is_symlink():
+        return None, [Diagnostic(display, 1, 1, "missing-catalogue", f"expected the {language} message catalogue",
+                                 hint="run make messages to create it from the templates")]
+    try:
+        with path.open("rb") as handle:
+            catalogue = read_po(handle, locale=language, abort_invalid=True)
+    except (PoFileError, ValueError, UnicodeDecodeError) as error:
+        text = str(error).splitlines()[0][:200]
+        where = re.search(r" on (\d+)$", text)  # Babel counts lines from 0
+        line = int(where.group(1)) + 1 if where else 1
+        text = text[: where.start()] if where else text
+        return None, [Diagnostic(display, line, 1, "bad-catalogue", f"expected a gettext .po file, found an error: "
+                                 f"{text}", hint="compare it with another language's file")]
+    problems = []
+    for message in catalogue:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        wanted = _markup(ids[-1])
+        for string in strings:
+            if string and not _keeps(_markup(string), wanted) and not _plural_count(ids, string):
+                line = message.lineno or 1
+                problems.append(Diagnostic(display, line, 1, "bad-translation",
+                                           f"expected the markup and placeholders {' '.join(wanted) or '(none)'} "
+                                           f"of the English message {ids[0][:60]!r}, found "
+                                           f"{' '.join(_markup(string)) or '(none)'}",
+                                           hint="keep every <tag>, &entity; and %(name)s exactly as in msgid"))
+    return catalogue, problems
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _markup(text: str) -> list[str]:
+    """What a message must keep: its tags (with their quoted attributes) whole, its placeholders, and no
+    more straight double quotes than it has (typographic quotes are welcome): a message may be printed
+    inside an attribute, which a stray " would end."""
+    rest = _TAG.sub("", text)
+    return sorted(_MARKUP.findall(rest) + _TAG.findall(text)) + ['"'] * rest.count('"')
+
+
+def _keeps(found: list[str], wanted: list[str]) -> bool:
+    """The same tags and placeholders, and at most as many straight quotes."""
+    return ([m for m in found if m != '"'] == [m for m in wanted if m != '"']
+            and found.count('"') <= wanted.count('"'))
+
+
+def _plural_count(ids: tuple, string: str) -> bool:
+    # A plural form may leave the number out ("one city"): the singular msgid's markup is enough.
+    return len(ids) > 1 and _keeps(_markup(string), [m for m in _markup(ids[-1]) if m != "%(count)s"])
+
+
+@lru_cache(maxsize=None)
+def translations(language: str) -> gettext.NullTranslations:
+    """The language's messages, compiled in memory; English (and a catalogue with errors) gives the msgids."""
+    if language == SOURCE:
+        return gettext.NullTranslations()
+    catalogue, problems = check_catalogue(language)
+    if catalogue is None or problems:
+        return gettext.NullTranslations()  # validate() reports the problems and stops the build first
+    buffer = io.BytesIO()
+    write_mo(buffer, catalogue)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+# ---- how a language writes dates, numbers and country names ------------------------
+
+def format_date(value: dt.date, language: str) -> str:
+    """14 June 2019, 14. Juni 2019, 14 giugno 2019."""
+    if language == SOURCE:
+        return f"{value.day} {value:%B %Y}"
+    return babel_date(value, "long", locale=language)
+
+
+def format_month(value: dt.date, language: str) -> str:
+    """June 2019, Juni 2019, czerwiec 2019."""
+    if language == SOURCE:
+        return f"{value:%B %Y}"
+    return format_skeleton("yMMMM", value, locale=language)
+
+
+def format_number(value: int, language: str) -> str:
+    if language == SOURCE:
+        return f"{value:,}"
+    return format_decimal(value, locale=language)
+
+
+@lru_cache(maxsize=None)
+def territory_name(code: str, language: str) -> str | None:
+    """A country's name in a language, from the Unicode CLDR (Babel); None if it has none."""
+    return Locale.parse(language).territories.get(code)
+
+
+def plural_examples(language: str) -> dict[str, int]:
+    """A number of each plural category of a language (CLDR), for the map's messages in JavaScript."""
+    rule = Locale.parse(language).plural_form
+    examples: dict[str, int] = {}
+    for number in range(0, 200):
+        examples.setdefault(rule(number), number)
+    return examples
+
+
+# ---- the map's messages, for its JavaScript ----------------------------------------
+
+def N_(message: str) -> str:
+    """Marks a message for `make messages` where it is translated later (the map's)."""
+    return message
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with a plural (babel.cfg's keyword N_plural:1,2)."""
+    return singular, plural
+
+
+# Key -> English message. %(name)s is filled in by the script; a pair is (singular, plural) of %(count)s.
+MAP_MESSAGES: dict[str, str | tuple[str, str]] = {
+    "attribution": N_("Natural Earth · Atlas data CC BY 4.0"),
+    "twoFingers": N_("Use two fingers to move the map"),
+    "legend": N_("Legend"),
+    "legendFeatured": N_("Featured profile"),
+    "legendCity": N_("City"),
+    "legendCluster": N_("Several cities: zoom in"),
+    "legendClusterShort": N_("Several: zoom in"),
+    "markerFeatured": N_("%(name)s (featured profile)"),
+    "popupFeatured": N_("%(country)s · featured profile"),
+    "popupNetworks": N_("Networks: %(networks)s"),
+    "popupInitiatives": N_plural("%(count)s initiative", "%(count)s initiatives"),
+    "cluster": N_plural("%(count)s city here: zoom in", "%(count)s cities here: zoom in"),
+    "shown": N_plural("%(count)s city shown", "%(count)s cities shown"),
+    "shownFiltered": N_("%(shown)s: %(filters)s"),
+    "filterFeatured": N_("featured profiles"),
+    "filterNetwork": N_("members of %(network)s"),
+    "filterCountry": N_("in %(country)s"),
+    "filterTopic": N_("with initiatives on %(topic)s"),
+    "noMatch": N_("No city matches. Choose another filter or press Show all."),
+    "noMatchOne": N_("No city matches: %(filters)s. Choose another filter or press Show all."),
+    "noMatchMany": N_("No city matches: %(filters)s. Choose another filter, remove one or press Show all."),
+    "noMatchShort": N_("No city matches these filters."),
+    "filters": N_("Filters"),
+    "filtersOn": N_plural("Filters (%(count)s on)", "Filters (%(count)s on)"),
+    "listFeatured": N_("(featured)"),
+    "dataError": N_("The map's data could not be loaded (%(error)s). The cities are listed by country on the "
+                    "Cities page."),
+    "copied": N_("Copied"),
+    "copyByHand": N_("Selected: press Ctrl+C to copy"),
+    "mapError": N_("The map could not be loaded (%(error)s). The cities are listed by country on the Cities page."),
+}
+
+
+def map_messages(language: str) -> dict:
+    """The map's messages in a language; a plural message is one form per CLDR plural category of it."""
+    translated = translations(language)
+    messages: dict[str, Any] = {"language": language}
+    for key, message in MAP_MESSAGES.items():
+        if isinstance(message, tuple):
+            messages[key] = {category: translated.ngettext(message[0], message[1], number)
+                             for category, number in plural_examples(language).items()}
+        else:
+            messages[key] = translated.gettext(message)
+    return messages
+
+
+# ---- extracting messages beyond the templates (babel.cfg names these extractors) ------
+
+def extract_config(fileobj, keywords, comment_tags, options):
+    """mkdocs.yml's words a reader sees: navigation titles, the description, the colour toggle, the footer."""
+    import yaml
+
+    config = yaml.load(fileobj, Loader=_ConfigLoader)  # !ENV tags read as plain values
+
+    def nav(items):
+        for item in items or []:
+            if isinstance(item, dict):
+                for title, value in item.items():
+                    yield title
+                    if isinstance(value, list):
+                        yield from nav(value)
+
+    found = [*nav(config.get("nav")), config.get("site_description"), config.get("copyright")]
+    found += [p["toggle"]["name"] for p in (config.get("theme") or {}).get("palette") or [] if "toggle" in p]
+    for text in found:
+        if isinstance(text, str):
+            yield 1, "gettext", text, []
+
+
+def extract_registry(fileobj, keywords, comment_tags, options):
+    """Words of the kinds registry (generator/kinds.py) and of the vocabularies a page shows."""
+    import yaml
+
+    from .kinds import KINDS
+
+    name = getattr(fileobj, "name", "")
+    if name.endswith(".yml"):
+        entries = yaml.safe_load(fileobj)
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict):
+                for key in ("name", "description"):
+                    if isinstance(entry.get(key), str):
+                        yield 1, "gettext", entry[key], []
+        return
+    for kind in KINDS.values():
+        yield 1, "gettext", kind.name, []
+        yield 1, "gettext", kind.fallback, []
+
+
+class _ConfigLoader(__import__("yaml").SafeLoader):
+    pass
+
+
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)

@@ -1,0 +1,198 @@
+"""Seven languages, without a build: the catalogues, translations of content files, the report.
+
+What a translator or a reviewer meets: a catalogue that is complete and up to date with the
+templates, a translation file checked like the data it translates (file, line, hint), the
+revision that says when the English text changed, and `atlas translations`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import i18n
+from generator.translate import completeness, format_report, revision
+
+from .conftest import ROOT, only
+
+GERMAN = """\
+---
+translates: {revision}
+machine_assisted: true
+---
+
+Eine Stadt für Tests.
+"""
+
+
+def english_revision(atlas, relative: str = "cities/testville.md", kind: str = "city") -> str:
+    from generator.load import read_source
+
+    source, _ = read_source(atlas.root / relative, relative, kind, 1 << 20)
+    return revision(source.data, source.body, kind)
+
+
+# ---- the catalogues -----------------------------------------------------------------
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES[1:])
+def test_every_catalogue_is_valid_and_translates_every_message(language):
+    catalogue, problems = i18n.check_catalogue(language)
+    assert problems == []
+    untranslated = [m.id for m in catalogue if m.id and not (all(m.string) if isinstance(m.string, tuple)
+                                                            else m.string)]
+    assert untranslated == []
+    assert "machine-assisted" in catalogue.header_comment.lower()  # until a reader of the language reviews it
+
+
+def test_the_catalogues_hold_exactly_the_messages_of_the_templates_theme_and_script(tmp_path):
+    """`make messages` has been run: no string of ours is missing from the catalogues, none is stale."""
+    from babel.messages.pofile import read_po
+
+    pot = tmp_path / "atlas.pot"
+    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg",
+                    "-k", "N_plural:1,2", "--no-location", "--omit-header", "-o", str(pot), "."],
+                   cwd=ROOT, check=True, capture_output=True)
+    wanted = {m.id for m in read_po(pot.open("rb")) if m.id}
+    assert wanted == {m.id for m in read_po((i18n.LOCALE_DIR / "atlas.pot").open("rb")) if m.id}
+    for language in i18n.LANGUAGES[1:]:
+        catalogue, _ = i18n.check_catalogue(language)
+        assert {m.id for m in catalogue if m.id} == wanted, language
+
+
+def test_a_translation_that_changes_markup_or_a_placeholder_is_an_error_with_its_line(tmp_path):
+    po = tmp_path / "atlas.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                  '#, python-format\nmsgid "since %(date)s"\nmsgstr "seit %(datum)s"\n\n'
+                  'msgid "Sources"\nmsgstr "Quellen<img src=x onerror=alert(1)>"\n\n'
+                  'msgid "Home"\nmsgstr "Startseite"\n\n'
+                  'msgid "Search the atlas"\nmsgstr "Suchen\\" onfocus=\\"alert(1)"\n\n'
+                  'msgid "Credit \\"us\\"."\nmsgstr "Nennen Sie „uns“."\n', encoding="utf-8")
+    _, problems = i18n.read_catalogue(po, "de", "generator/locale/de/LC_MESSAGES/atlas.po")
+    # msgid lines; a stray " would end the attribute the message is printed in; typographic quotes are fine
+    assert [(p.line, p.code) for p in problems] == [(6, "bad-translation"), (9, "bad-translation"),
+                                                   (15, "bad-translation")]
+    assert "expected the markup and placeholders %(date)s" in problems[0].message
+    assert "%(datum)s" in problems[0].message and problems[0].hint.startswith("keep every")
+
+
+def test_a_broken_catalogue_is_a_diagnostic_not_a_traceback(tmp_path):
+    po = tmp_path / "atlas.po"
+    po.write_text('msgid "Home"\nmsgstr "Startseite"\nmsgtext "?"\n', encoding="utf-8")
+    catalogue, problems = i18n.read_catalogue(po, "de", "x.po")
+    problem = only(problems, "bad-catalogue")
+    assert catalogue is None and (problem.path, problem.line) == ("x.po", 3)
+
+
+def test_dates_numbers_and_countries_are_written_as_each_language_writes_them():
+    assert i18n.format_date(dt.date(2018, 12, 5), "de") == "5. Dezember 2018"
+    assert i18n.format_date(dt.date(2018, 12, 5), "en") == "5 December 2018"
+    assert i18n.format_number(187310, "de") == "187.310"
+    assert i18n.format_number(187310, "en") == "187,310"
+    assert i18n.territory_name("DE", "it") == "Germania"
+    assert i18n.territory_name("GR", "el") == "Ελλάδα"
+
+
+def test_the_map_gets_a_form_for_each_plural_category_of_polish():
+    shown = i18n.map_messages("pl")["shown"]
+    assert shown == {"one": "Pokazano %(count)s miasto", "few": "Pokazano %(count)s miasta",
+                     "many": "Pokazano %(count)s miast"}
+
+
+def test_every_language_has_its_configuration_inheriting_the_english_one():
+    import yaml
+
+    for language in i18n.LANGUAGES[1:]:
+        text = (ROOT / f"mkdocs.{language}.yml").read_text(encoding="utf-8")
+        config = yaml.safe_load(text)
+        assert config["INHERIT"] == "mkdocs.yml" and config["theme"] == {"language": language}
+
+
+# ---- translation files ---------------------------------------------------------------
+
+def test_a_translation_beside_its_original_is_valid_and_names_the_english_revision(atlas):
+    atlas.write("cities/testville.de.md", GERMAN.format(revision=english_revision(atlas)))
+    assert atlas.diagnostics() == []
+
+
+def test_a_translation_with_a_field_that_is_not_translated_is_an_error_that_names_the_translatable_ones(atlas):
+    atlas.write("cities/testville.de.md", GERMAN.format(revision=english_revision(atlas))
+                .replace("machine_assisted: true\n", "machine_assisted: true\ncountry: AT\n"))
+    problem = only(atlas.diagnostics(), "unknown-field")
+    assert (problem.path, problem.line) == ("cities/testville.de.md", 4)
+    assert "subtitle" in problem.hint and "takeaways" in problem.hint
+
+
+def test_a_translation_without_its_revision_is_told_the_revision_to_write(atlas):
+    atlas.write("cities/testville.de.md", GERMAN.format(revision="x").replace("translates: x\n", ""))
+    problem = only(atlas.diagnostics(), "missing-field")
+    assert problem.path == "cities/testville.de.md"
+    assert f"translates: {english_revision(atlas)}" in problem.hint
+
+
+def test_a_translation_of_a_file_that_does_not_exist_is_an_error(atlas):
+    atlas.write("cities/nowhere.de.md", GERMAN.format(revision="0123456789"))
+    assert only(atlas.diagnostics(), "translation-orphan").message.startswith(
+        "expected a translation of cities/nowhere.md")
+
+
+def test_a_translations_text_is_checked_like_the_original(atlas):
+    atlas.write("cities/testville.de.md", GERMAN.format(revision=english_revision(atlas))
+                + "\n<script>alert(1)</script>\n\n[weg](../cities/gone.md)\n")
+    problems = {d.code: d for d in atlas.diagnostics()}
+    assert set(problems) == {"unsafe-html", "broken-link"}
+    assert (problems["unsafe-html"].path, problems["unsafe-html"].line) == ("cities/testville.de.md", 8)
+
+
+def test_a_language_the_atlas_does_not_publish_is_a_bad_file_name_with_a_hint(atlas):
+    atlas.write("cities/testville.xx.md", GERMAN.format(revision=english_revision(atlas)))
+    problem = only(atlas.diagnostics(), "bad-file-name")
+    assert "de, it, el, pl, fr, es" in problem.hint
+
+
+# ---- the report ----------------------------------------------------------------------
+
+def test_a_change_to_the_english_text_makes_its_translation_outdated_until_it_is_stamped_again(atlas):
+    from generator.translate import stamp
+
+    translation = atlas.write("cities/testville.de.md", GERMAN.format(revision=english_revision(atlas)))
+    german = next(r for r in completeness(atlas.validate(), atlas.root / "content") if r.language == "de")
+    assert german.outdated == []
+    city = atlas.root / "cities/testville.md"
+    city.write_text(city.read_text().replace("A city for tests.", "A city for tests, rewritten."))
+    german = next(r for r in completeness(atlas.validate(), atlas.root / "content") if r.language == "de")
+    assert german.outdated == ["cities/testville.de.md"]
+    assert "outdated: cities/testville.de.md" in format_report([german])
+    stamp(translation, atlas.root)
+    german = next(r for r in completeness(atlas.validate(), atlas.root / "content") if r.language == "de")
+    assert german.outdated == []
+
+
+def test_atlas_translations_reports_every_language_with_counts_and_percentages():
+    result = subprocess.run([sys.executable, "-m", "generator", "translations"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    for language in i18n.LANGUAGES[1:]:
+        line = next(line for line in lines if line.startswith(f"{language} ("))
+        for part in ("UI strings", "hand-written pages", "featured profiles", "initiatives"):
+            assert part in line
+        assert "%)" in line
+    german = next(line for line in lines if line.startswith("de ("))
+    featured = sum(1 for p in (ROOT / "cities").glob("*.md") if "\nfeatured: true" in p.read_text())
+    assert f"featured profiles 1/{featured} (" in german  # Potsdam
+    markdown = subprocess.run([sys.executable, "-m", "generator", "translations", "--format", "markdown"],
+                              cwd=ROOT, capture_output=True, text=True).stdout
+    assert markdown.startswith("| language | UI strings | hand-written pages |")
+
+
+def test_ci_writes_the_translations_report_to_the_job_summary():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/checks.yml").read_text(encoding="utf-8"))
+    steps = [step.get("run", "") for job in workflow["jobs"].values() for step in job.get("steps", [])]
+    report = next(run for run in steps if "atlas translations --format markdown" in run)
+    assert '>> "$GITHUB_STEP_SUMMARY"' in report

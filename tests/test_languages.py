@@ -1,0 +1,111 @@
+"""Seven languages, as built: this repository's site in English and German (the demo has them all).
+
+What a German reader and a search engine get: the page in German where it is translated, the
+English text with a German notice where it is not, German navigation, headings and numbers
+everywhere, and every page's address in every language.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from generator.i18n import LANGUAGES
+
+from .conftest import SITE_URL
+from .site import page_file, read_page
+
+pytestmark = pytest.mark.build
+
+
+def test_a_german_page_is_german_from_its_lang_to_its_headings_and_numbers(real_site):
+    html = page_file(real_site, "de/cities/potsdam/").read_text(encoding="utf-8")
+    page = read_page(page_file(real_site, "de/cities/potsdam/"))
+    assert '<html lang="de"' in html
+    assert "Die Landeshauptstadt Brandenburgs" in page.plain  # the translated subtitle
+    for words in ("Land:", "Einwohnerzahl: 187.310 im Jahr 2023", "Das Wichtigste in Kürze", "Quellen",
+                  "Was die Stadt besonders macht", "Zuletzt geprüft am", "Deutschland"):
+        assert words in page.plain, words
+    assert "maschinell unterstützt" in page.plain  # machine-assisted, and the page says so
+    assert page.canonical == f"{SITE_URL}de/cities/potsdam/"
+
+
+def test_an_untranslated_profile_shows_the_english_text_under_a_german_notice_that_links_to_how_to_translate(
+        real_site):
+    page = read_page(page_file(real_site, "de/cities/berlin/"))
+    assert "Dieses Profil ist noch nicht übersetzt" in page.plain
+    assert "The city-state that went to court" in page.plain  # the English text, as it is
+    html = page_file(real_site, "de/cities/berlin/").read_text(encoding="utf-8")
+    assert '<p class="atlas-lead" lang="en">The city-state that went to court' in html  # marked as English
+    assert 'class="atlas-lead" lang' not in page_file(real_site, "de/cities/potsdam/").read_text(encoding="utf-8")
+    assert "../../contribute/#translate" in page.links
+    contribute = read_page(page_file(real_site, "de/contribute/"))
+    assert "translate" in contribute.ids
+
+
+def test_every_page_links_to_itself_in_every_language_and_to_english_as_the_default(real_site):
+    for url in ("", "cities/potsdam/", "de/map/", "de/countries/it/"):
+        html = page_file(real_site, url).read_text(encoding="utf-8")
+        path = url.removeprefix("de/")
+        links = dict(re.findall(r'<link rel="alternate " hreflang="([a-z-]+)" href="([^"]+)">', html))
+        expected = {code: f"{SITE_URL}{'' if code == 'en' else code + '/'}{path}" for code in LANGUAGES}
+        assert links == {**expected, "x-default": f"{SITE_URL}{path}"}, url
+        assert 'hreflang="de" href="/de/"' not in html  # Material's links to each home page are replaced
+
+
+def test_each_language_has_its_own_sitemap_and_search_index(real_site):
+    sitemap = (real_site / "de/sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert locations and all(loc.startswith(f"{SITE_URL}de/") for loc in locations)
+    assert f"{SITE_URL}de/cities/potsdam/" in locations
+    english = re.findall(r"<loc>([^<]+)</loc>", (real_site / "sitemap.xml").read_text(encoding="utf-8"))
+    assert english and not any(loc.startswith(f"{SITE_URL}de/") for loc in english)
+    index = json.loads((real_site / "de/search/search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["de"]  # lunr's German stemmer
+    assert any("Landeshauptstadt Brandenburgs" in doc["text"] for doc in index["docs"])
+
+
+def test_the_navigation_the_404_page_and_the_maps_messages_are_in_german(real_site):
+    home = read_page(page_file(real_site, "de/"))
+    for words in ("Startseite", "Karte", "Städte", "Netzwerke", "Übersetzungen"):
+        assert words in home.plain, words
+    assert "Seite nicht gefunden" in read_page(real_site / "de/404.html").plain
+    html = page_file(real_site, "de/map/").read_text(encoding="utf-8")
+    messages = json.loads(re.search(r'<script id="atlas-messages" type="application/json">(.*?)</script>',
+                                    html).group(1))
+    assert messages["language"] == "de" and messages["legendFeatured"] == "Ausführliches Profil"
+    assert messages["shown"] == {"one": "%(count)s Stadt angezeigt", "other": "%(count)s Städte angezeigt"}
+
+
+def test_the_volunteers_page_reports_each_language(real_site):
+    page = read_page(page_file(real_site, "translations/"))
+    for name in ("Deutsch", "Italiano", "Ελληνικά", "Polski", "Français", "Español"):
+        assert name in page.plain
+    assert "UI strings" in page.plain and "cities/potsdam.de.md" in page.plain
+    assert "Texte der Oberfläche" in read_page(page_file(real_site, "de/translations/")).plain
+
+
+def test_a_language_that_fails_to_build_leaves_no_site(tmp_path):
+    from generator.sites import build_site
+
+    from .site import small_atlas
+
+    atlas = small_atlas(tmp_path / "atlas")
+    config = atlas / "mkdocs.it.yml"
+    config.write_text(config.read_text().replace("language: it", "language: nl"))
+    ok, messages = build_site(atlas, tmp_path / "site", ["it"])
+    assert not ok and not (tmp_path / "site").exists()
+    assert "theme.language: expected one of en, de, it, el, pl, fr, es, found 'nl'" in messages
+    assert "the build failed for: it; site not written" in messages
+
+
+def test_a_translated_initiative_title_is_used_wherever_the_german_site_names_it(real_site):
+    title = "Potsdamer Erklärung der Städte Sicherer Häfen"
+    assert read_page(page_file(real_site, "de/initiatives/potsdam-declaration/")).meta["og:title"] == title
+    assert title in read_page(page_file(real_site, "de/cities/potsdam/")).plain  # the city's initiatives
+    layer = json.loads((real_site / "de/data/initiatives.geojson").read_text(encoding="utf-8"))
+    assert title in [f["properties"]["title"] for f in layer["features"]]  # the German map's popups
+    english = read_page(page_file(real_site, "initiatives/potsdam-declaration/"))
+    assert english.meta["og:title"] == "Potsdam Declaration of the Cities of Safe Harbours"
