@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .model import (LAST_VERIFIED, MEMBERSHIP, SOURCES, WEBSITE, Boolean, Choice, Coordinates, Country, Either,
+from .model import (COMMITMENT, LAST_VERIFIED, MEMBERSHIP, SOURCES, WEBSITE, Boolean, Choice, Coordinates, Country, Either,
                     Field, Integer, ListOf, Record, Ref, Text, Url, Year)
 
 Derived = tuple[str, str, Callable[[Any], Any]]  # a download's column: name, what it holds, value
@@ -58,6 +58,12 @@ class Kind:
     def sections(self) -> str:
         """What the text below the front matter holds, in words."""
         return "; ".join(h[0].lower() + h[1:] for h in self.headings) or self.body
+
+
+def _commitments(city) -> dict[str, str]:
+    """Where the city stands on its networks' commitments: {"network/commitment": state}."""
+    return {f"{s.commitment.network.slug}/{s.commitment.slug}": s.state
+            for m in city.memberships for s in m.commitments}
 
 
 def _topics(city) -> list[str]:
@@ -109,10 +115,12 @@ CITY = Kind(
     fallback="{entity.name}, {entity.country.name}, in the Moving Cities Atlas.",
     location=lambda city: (city.coordinates[0], city.coordinates[1]),
     map_properties={"country_name": lambda c: c.country.name, "topics": _topics,
-                    "initiatives": lambda c: len(c.initiatives)},
+                    "initiatives": lambda c: len(c.initiatives), "commitments": _commitments},
     derived=(("country_name", "the country's name", lambda c: c.country.name),
              ("topics", "the topics of its initiatives", _topics),
-             ("initiatives", "slugs of its initiatives in the atlas", lambda c: [i.slug for i in c.initiatives])),
+             ("initiatives", "slugs of its initiatives in the atlas", lambda c: [i.slug for i in c.initiatives]),
+             ("commitments", "where it stands on its networks' commitments: network/commitment=state "
+              "(declared, fulfilled or not)", lambda c: [f"{k}={v}" for k, v in _commitments(c).items()])),
 )
 
 INITIATIVE = Kind(
@@ -154,6 +162,11 @@ NETWORK = Kind(
         Field("founded", Year(earliest=1800), "The year it was founded.", example=2021),
         Field("scope", Choice("scopes"), "Where its members are: from networks/scopes.yml.", required=True,
               example="european"),
+        Field("commitments", ListOf(COMMITMENT, key="slug"),
+              "What the network asks its members to commit to, in its own words; each membership can then "
+              "record where the city stands on each.",
+              example=[{"slug": "additional-admission", "name": "Admission in addition to the quota",
+                        "admission": True}]),
         WEBSITE,
         SOURCES,
         LAST_VERIFIED,

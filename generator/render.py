@@ -199,6 +199,7 @@ def render_indexes(r: Renderer) -> list[Output]:
                                        tables={f"{k.folder}.csv": (k, table(k)) for k in KINDS.values()},
                                        layers=[k for k in KINDS.values() if k.location],
                                        properties={k.name: [c.name for c in map_columns(k)] for k in KINDS.values()},
+                                       admission_columns=ADMISSION_COLUMNS,
                                        licence=DATA_LICENCE), in_nav=True),
         render_field_reference(r),
     ]
@@ -237,7 +238,7 @@ INDEX_PAGES = ["countries/index.md", "topics/index.md", "data/index.md", "fields
 
 def site_paths(slugs: dict[str, set[str]], topics: list[str]) -> set[str]:
     """Every path `render` writes, from the slugs alone: what a link in a body may point at."""
-    paths = set(INDEX_PAGES) | {"data/atlas.json"}
+    paths = set(INDEX_PAGES) | {"data/atlas.json", *ADMISSION_FILES}
     for kind in KINDS.values():
         paths |= {f"{kind.folder}/index.md", f"data/{kind.folder}.csv"}
         paths |= {f"{kind.folder}/{slug}.md" for slug in slugs[kind.name]}
@@ -253,7 +254,8 @@ def site_paths(slugs: dict[str, set[str]], topics: list[str]) -> set[str]:
 def render_counts(atlas: Atlas) -> dict[str, int]:
     """The numbers the home page shows, computed from the data."""
     return {"cities": len(atlas.cities), "featured": len(atlas.featured), "countries": len(atlas.countries),
-            "initiatives": len(atlas.initiatives), "networks": len(atlas.networks)}
+            "initiatives": len(atlas.initiatives), "networks": len(atlas.networks),
+            "admission": len(atlas.admission_cities)}
 
 
 SNIPPETS = ("counts", "map", "featured", "featured-map", "propose")
@@ -352,7 +354,43 @@ def render_data(atlas: Atlas) -> list[Output]:
             members = getattr(entity, kind.member_layer)
             outputs.append(Output(f"data/{kind.folder}/{entity.slug}.geojson", layer(members, features)))
     outputs.append(Output("data/atlas.json", atlas_json(atlas)))
+    outputs += render_admission(atlas)
     return outputs
+
+
+ADMISSION_COLUMNS = [
+    ("slug", "the city's id and file name"), ("name", "the city's name"),
+    ("country", "ISO 3166-1 alpha-2 code"), ("latitude", "WGS 84, decimal degrees"),
+    ("longitude", "WGS 84, decimal degrees"), ("network", "the slug of the network whose commitment it is"),
+    ("commitment", "the slug of the commitment, as the network declares it"),
+    ("state", "declared (decided, not yet done) or fulfilled (decided and done)"),
+    ("source", "the page that states it"), ("date", "when that page stated it"),
+    ("url", "the city's page, relative to the site"),
+]
+ADMISSION_FILES = ("data/admission.geojson", "data/admission.csv")
+
+
+def render_admission(atlas: Atlas) -> list[Output]:
+    """The municipalities that declared readiness to take in more people than they must (a network's
+    commitment with admission: true, declared or fulfilled): what relocation matching schemes need."""
+    states = atlas.admission
+    rows = [[s.city.slug, s.city.name, s.city.country.code, round(s.city.coordinates[0], 5),
+             round(s.city.coordinates[1], 5), s.commitment.network.slug, s.commitment.slug, s.state, s.source,
+             s.date, _url(s.city)] for s in states]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([name for name, _ in ADMISSION_COLUMNS])
+    writer.writerows(rows)
+    features = []
+    for city in atlas.admission_cities:
+        latitude, longitude = city.coordinates
+        features.append({"type": "Feature", "id": city.slug,
+                         "geometry": {"type": "Point", "coordinates": [round(longitude, 5), round(latitude, 5)]},
+                         "properties": {"slug": city.slug, "name": city.name, "country": city.country.code,
+                                        "country_name": city.country.name, "url": _url(city),
+                                        "commitments": [{"network": s.commitment.network.slug, **s.as_data()}
+                                                        for s in states if s.city is city]}})
+    return [Output(ADMISSION_FILES[0], _collection(features)), Output(ADMISSION_FILES[1], buffer.getvalue())]
 
 
 def render(atlas: Atlas) -> list[Output]:

@@ -30,7 +30,7 @@ from .diagnostics import Diagnostic, Severity
 from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, SourceFile, fold, read_source, slugify
 from .kinds import KINDS as REGISTRY
 from .model import Country as CountryType
-from .model import nearest
+from .model import MEMBERSHIP, Either, ListOf, Ref, nearest
 from .project import (VOCABULARIES, Project, Settings, Vocabulary, discover, display_name,  # noqa: F401 (re-exported)
                       load_project, load_vocabularies, load_vocabulary)
 from .render import site_paths
@@ -402,6 +402,33 @@ def check_freshness(checker: Checker) -> None:
                        Severity.WARNING)
 
 
+def check_commitments(checker: Checker) -> None:
+    """A membership's commitments are those its network declares (networks/<slug>.md, commitments)."""
+    for f in REGISTRY[checker.source.kind].fields:
+        items = checker.source.data.get(f.name) if f.edges else None
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict) or not isinstance(item.get("commitments"), list):
+                continue
+            long = f.type.item.long if isinstance(f.type, ListOf) and isinstance(f.type.item, Either) else MEMBERSHIP
+            key = next(sub for sub in long.fields if isinstance(sub.type, Ref))
+            slug = item.get(key.name)
+            network = (checker.context.sources.get(f"{FOLDERS[key.type.kind]}/{slug}.md")
+                       if isinstance(slug, str) else None)
+            if network is None or not network.readable:
+                continue  # an unknown network is reported by the field's own check
+            declared = [c.get("slug") for c in network.data.get("commitments") or [] if isinstance(c, dict)]
+            for position, state in enumerate(item["commitments"]):
+                name = state.get("commitment") if isinstance(state, dict) else None
+                if not isinstance(name, str) or name in declared:
+                    continue
+                guess = nearest(name, [d for d in declared if isinstance(d, str)])
+                hint = (f"did you mean '{guess}'?" if guess else
+                        f"{network.display} declares: {', '.join(map(str, declared))}" if declared else
+                        f"{network.display} declares no commitments; add them there first (commitments:)")
+                checker.report((f.name, index, "commitments", position, "commitment"), "unknown-commitment",
+                               f"expected a commitment that {network.display} declares, found {name!r}", hint)
+
+
 FILE_RULES: list[Callable[[Checker], None]] = [
     check_file_name,
     check_fields,
@@ -410,6 +437,7 @@ FILE_RULES: list[Callable[[Checker], None]] = [
     check_featured_profile,
     check_freshness,
     check_reserved_slug,
+    check_commitments,
 ]
 
 
