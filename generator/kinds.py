@@ -10,11 +10,12 @@ the page shows it); to add a kind, add one `Kind` to KINDS (see README, "Develop
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .model import (COMMITMENT, LAST_VERIFIED, MEMBERSHIP, SOURCES, WEBSITE, Boolean, Choice, Coordinates, Country, Either,
-                    Field, Integer, ListOf, Record, Ref, Text, Url, Year)
+from .model import (COMMITMENT, LAST_VERIFIED, MEMBERSHIP, SOURCES, WEBSITE, Boolean, Choice, Coordinates, Country, Date,
+                    Either, Field, Integer, ListOf, Record, Ref, Text, Url, Year)
 
 Derived = tuple[str, str, Callable[[Any], Any]]  # a download's column: name, what it holds, value
 
@@ -184,6 +185,26 @@ NETWORK = Kind(
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (CITY, INITIATIVE, NETWORK)}
 BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS.values()}
+
+
+# News posts are Markdown pages in content/news/posts/, where Material's blog plugin reads them (it reads
+# the file itself, so a post cannot be a generated page like a kind's); their front matter is checked
+# against this record, with the same field types and rules, and linked to the entities they are about.
+NEWS_FOLDER = "news/posts"  # under content/: /news/<slug>/ on the site
+POST = Record([
+    Field("title", Text(), "The post's headline.", required=True, example="Maintal becomes a Safe Harbour"),
+    Field("date", Date(), "The day of the event or the report the post tells of: the news and the feed sort by it.",
+          required=True,
+          example=dt.date(2026, 11, 23)),
+    Field("authors", ListOf(Text()), "Who wrote the post.", required=True, example=["Moving Cities Atlas editors"]),
+    Field("description", Text(), "One sentence for search engines and the feed.", example="..."),
+    Field("cities", ListOf(Ref("city")), "Slugs of the cities it is about.", example=["maintal"]),
+    Field("networks", ListOf(Ref("network")), "Slugs of the networks it is about.",
+          example=["seebruecke-safe-harbours"]),
+    Field("initiatives", ListOf(Ref("initiative")), "Slugs of the initiatives it is about.",
+          example=["other-initiative"]),
+    SOURCES,
+], label="a news post")
 
 
 def json_schema(kind: str) -> dict:

@@ -144,11 +144,33 @@ class CommitmentState(Node):
 
 
 @dataclass(eq=False, repr=False)
+class NewsPost(Node):
+    """A news post (content/news/posts/<slug>.md) and the entities it is about."""
+
+    slug: str
+    title: str
+    date: dt.date
+    authors: list[str]
+    description: str | None
+    sources: list[Source]
+    about: list[Entity]
+    path: str  # its file, relative to the atlas
+
+    @property
+    def url(self) -> str:
+        return f"news/{self.slug}/"
+
+
+@dataclass(eq=False, repr=False)
 class Atlas(Node):
     entities: dict[str, dict[str, Entity]]  # kind -> slug -> entity, each sorted by title
     countries: dict[str, Country]
     topics: dict[str, Topic]
     scopes: Vocabulary
+    posts: list[NewsPost] = field(default_factory=list)  # newest first
+
+    def post(self, slug: str) -> NewsPost | None:
+        return next((p for p in self.posts if p.slug == slug), None)
 
     def __getattr__(self, name: str):  # atlas.cities, atlas.initiatives, ...: by the kind's folder
         for kind in KINDS.values():
@@ -321,7 +343,28 @@ def link(report: "Report") -> Atlas:
     atlas = Linker(report).link(report.vocabularies["scopes"])
     _empty_backrefs(atlas)
     _link_commitments(atlas)
+    _link_posts(atlas, report.posts)
     return atlas
+
+
+def _link_posts(atlas: Atlas, sources: list[SourceFile]) -> None:
+    """Each post with the entities it names; each entity with its posts, newest first."""
+    from .kinds import POST
+
+    for kind in KINDS:
+        for entity in atlas.entities[kind].values():
+            entity.posts = []
+    refs = [(f.name, f.type.item.kind) for f in POST.fields if isinstance(f.type, ListOf) and isinstance(f.type.item, Ref)]
+    for source in sources:
+        data = source.data
+        about = [atlas.entities[kind][slug] for name, kind in refs for slug in data.get(name) or ()]
+        date = data["date"].date() if isinstance(data["date"], dt.datetime) else data["date"]
+        atlas.posts.append(NewsPost(source.slug, data["title"], date, list(data["authors"]), data.get("description"),
+                                    _sources(data["sources"]), about, source.display))
+    atlas.posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
+    for post in atlas.posts:
+        for entity in post.about:
+            entity.posts.append(post)
 
 
 def _link_commitments(atlas: Atlas) -> None:

@@ -11,6 +11,7 @@ import html
 import logging
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -24,7 +25,8 @@ from .html_blocks import GeneratedHtml
 from .load import FOLDERS
 from .preview import Preview, digest, fingerprint
 from .project import VOCABULARIES
-from .render import UnknownSnippet, render_snippet
+from .kinds import NEWS_FOLDER
+from .render import UnknownSnippet, render_post_footer, render_snippet
 from .safety import content_security_policy, sanitise
 
 log = logging.getLogger("mkdocs.plugins.atlas")
@@ -84,6 +86,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                                                live_reload=self.serving)
         except ValueError as error:
             raise PluginError(f"mkdocs.yml: extra.atlas.tiles: {error}") from None
+        feed = config.plugins.get("rss")
+        if feed is not None and not feed.config.image:  # the feed's picture: the link preview picture, absolute
+            feed.config.image = urljoin(config.site_url or "", "assets/atlas/og-image.png")
         config.markdown_extensions.append(GeneratedHtml())  # the templates' HTML skips Markdown's HTML parsing
         custom_dir = config.theme.custom_dir
         theme_dir = Path(custom_dir) if custom_dir else None
@@ -145,19 +150,30 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 if file.generated_by:
                     continue
                 # Hand-written pages: all of them on a full rebuild; those with atlas snippets when data changed.
-                if self.preview.full or (self.preview.changed and "atlas:" in file.content_string):
+                if self.preview.full or (self.preview.changed and ("atlas:" in file.content_string
+                                                                   or _post_slug(file.src_uri))):
                     file.is_modified = _always  # type: ignore[method-assign]
         return files
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.generated_by:
             return markdown
-        for key in ("title", "description"):  # generated pages escape theirs (templates/_meta.md.j2)
+        post = _post_slug(page.file.src_uri)
+        # Generated pages escape theirs (templates/_meta.md.j2). A post's are escaped once the feed, which
+        # escapes them itself, has read them (on_page_content); the feed prints its authors as they are.
+        for key in () if post else ("title", "description"):
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = plain(page.meta[key])
-        if "atlas:" not in markdown:
-            return markdown
+        if post and isinstance(page.meta.get("authors"), list):
+            page.meta["authors"] = [plain(str(name)) for name in page.meta["authors"]]
+        if "atlas:" in markdown:
+            markdown = self._snippets(markdown, page, config)
+        if post:  # a news post: what it is about, its authors and sources follow its text, out of its excerpt
+            separator = "" if "<!-- more -->" in markdown else "\n\n<!-- more -->\n"
+            markdown = markdown.rstrip("\n") + separator + "\n" + render_post_footer(self.result.atlas, post)
+        return markdown
 
+    def _snippets(self, markdown: str, page, config) -> str:
         def snippet(match: re.Match) -> str:
             try:
                 return render_snippet(self.result.atlas, match.group(1), page.file.src_uri, config.repo_url)
@@ -169,12 +185,18 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     @event_priority(-100)  # after any other plugin has changed the page: nothing escapes the sanitiser
     def on_page_content(self, content: str, page, config, files) -> str:
+        if _post_slug(page.file.src_uri):  # after the feed read them (mkdocs-rss-plugin, priority -75)
+            for key in ("title", "description"):
+                if isinstance(page.meta.get(key), str):
+                    page.meta[key] = plain(page.meta[key])
         for item in _walk(page.toc):
             item.title = plain(item.title)
         return sanitise(content)
 
     @event_priority(-100)  # after search has indexed the page: remember its entries
     def on_page_context(self, context, *, page, config, nav):
+        for excerpt in context.get("posts") or ():  # the blog's lists render posts' excerpts past on_page_content
+            excerpt.content = sanitise(excerpt.content)
         index = _search_index(config)
         if self.preview:
             self.preview.pages[page.url] = (page.title, dict(page.meta))
@@ -203,6 +225,12 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def _post_slug(src_uri: str) -> str | None:
+    """The slug of a news post (content/news/posts/<slug>.md), or None for any other page."""
+    folder, _, name = src_uri.rpartition("/")
+    return name[:-3] if folder == NEWS_FOLDER and name.endswith(".md") else None
 
 
 def _search_index(config):

@@ -233,12 +233,13 @@ def render_field_reference(r: Renderer) -> Output:
                                       limits=body), in_nav=True)
 
 
+FEED = "feed_rss_created.xml"  # the news feed, written by mkdocs-rss-plugin (mkdocs.yml)
 INDEX_PAGES = ["countries/index.md", "topics/index.md", "data/index.md", "fields.md"]
 
 
 def site_paths(slugs: dict[str, set[str]], topics: list[str]) -> set[str]:
     """Every path `render` writes, from the slugs alone: what a link in a body may point at."""
-    paths = set(INDEX_PAGES) | {"data/atlas.json", *ADMISSION_FILES}
+    paths = set(INDEX_PAGES) | {"data/atlas.json", *ADMISSION_FILES, FEED}
     for kind in KINDS.values():
         paths |= {f"{kind.folder}/index.md", f"data/{kind.folder}.csv"}
         paths |= {f"{kind.folder}/{slug}.md" for slug in slugs[kind.name]}
@@ -273,6 +274,14 @@ def render_snippet(atlas: Atlas, name: str, page: str, repo_url: str | None = No
     renderer = Renderer(atlas)
     return renderer.page(f"snippet-{name}.md.j2", page, counts=render_counts(atlas),
                          repo_url=(repo_url or "").rstrip("/"))
+
+
+def render_post_footer(atlas: Atlas, slug: str) -> str:
+    """What follows a news post's own text on its page (/news/<slug>/): what it is about, authors, sources."""
+    post = atlas.post(slug)
+    if post is None:
+        return ""
+    return Renderer(atlas).page("post-footer.md.j2", f"news/{slug}.md", post=post)
 
 
 # ---- data: GeoJSON layers, CSV, JSON -------------------------------------------------

@@ -46,13 +46,18 @@ def copy_atlas(target: Path) -> Path:
     return target
 
 
+def without_posts(folder: str, names: list[str]) -> list[str]:
+    """For copytree: leave out content/news/posts/, whose posts name this repository's cities."""
+    return [name for name in names if name == "posts" and Path(folder).name == "news"]
+
+
 def small_atlas(target: Path) -> Path:
     """The fixture atlas of conftest.py (one city, network and initiative) with this repository's
     pages, theme and config: the quickest atlas MkDocs builds, for tests of the build itself."""
     from .conftest import CITY, INITIATIVE, NETWORK
 
-    for name in ("content", "theme"):
-        shutil.copytree(ROOT / name, target / name)
+    for name in ("content", "theme"):  # without the news posts, which are about this repository's entities
+        shutil.copytree(ROOT / name, target / name, ignore=without_posts)
     for relative in ("mkdocs.yml", "atlas.yml", "initiatives/topics.yml", "networks/scopes.yml"):
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / relative, target / relative)

@@ -424,9 +424,12 @@
       return box;
     };
     control.addTo(map);
+    return control;
   }
 
   var LEGEND = [["featured", "Featured profile"], ["city", "City"], ["cluster", "Several cities: zoom in"]];
+  var STATE_LEGEND = [["fulfilled", "Commitment fulfilled"], ["declared", "Declared, not yet fulfilled"],
+                      ["not", "Not decided"]];
 
   function emptyNotice(container, text) {
     var notice = element("p", "atlas-map__empty", text);
@@ -448,12 +451,13 @@
       network: query.get("network") || "",
       country: query.get("country") || "",
       topic: query.get("topic") || "",
+      commitment: query.get("commitment") || "",
       z: parseFloat(query.get("z")),
       lat: parseFloat(query.get("lat")),
       lng: parseFloat(query.get("lng")),
     };
     if (["featured", "all", "network"].indexOf(state.view) < 0) state.view = "all";
-    ["network", "country", "topic"].forEach(function (name) {
+    FILTERS.forEach(function (name) {
       var select = form.elements[name];
       var known = Array.prototype.some.call(select.options, function (o) { return o.value === state[name]; });
       if (!known) state[name] = "";
@@ -461,6 +465,9 @@
     if (state.view === "network" && !state.network) state.network = firstNetwork(form);
     return state;
   }
+
+  // The pickers whose value is in the address; a commitment is "network/commitment" (a network's, recorded per member).
+  var FILTERS = ["network", "country", "topic", "commitment"];
 
   function firstNetwork(form) {
     return form.elements.network.options[1] ? form.elements.network.options[1].value : "";
@@ -471,6 +478,7 @@
     form.elements.network.value = state.network;
     form.elements.country.value = state.country;
     form.elements.topic.value = state.topic;
+    form.elements.commitment.value = state.commitment;
     // In the network view the network picker chooses the view: "All networks" makes no sense there.
     form.elements.network.options[0].disabled = state.view === "network";
   }
@@ -480,6 +488,7 @@
     if (state.network && p.networks.indexOf(state.network) < 0) return false;
     if (state.country && p.country !== state.country) return false;
     if (state.topic && p.topics.indexOf(state.topic) < 0) return false;
+    if (state.commitment && !(p.commitments && Object.prototype.hasOwnProperty.call(p.commitments, state.commitment))) return false;
     return true;
   }
 
@@ -489,6 +498,7 @@
     if (state.network) parts.push("members of " + form.elements.network.selectedOptions[0].textContent);
     if (state.country) parts.push("in " + form.elements.country.selectedOptions[0].textContent);
     if (state.topic) parts.push("with initiatives on " + form.elements.topic.selectedOptions[0].textContent.toLowerCase());
+    if (state.commitment) parts.push("with a recorded state on " + form.elements.commitment.selectedOptions[0].textContent);
     return parts;
   }
 
@@ -559,6 +569,7 @@
     map.addLayer(clusters);
     legend(map, LEGEND);
     var empty = emptyNotice(container, "No city matches these filters.");
+    var stateLegend = null; // the colours of a commitment's states, while one is chosen
     var entries = [];
     // Without a position in the address, a view fits the cities it shows.
     var fitNext = !hasPosition(state);
@@ -566,7 +577,7 @@
     function address() {
       var query = new URLSearchParams();
       if (state.view !== "all") query.set("view", state.view);
-      ["network", "country", "topic"].forEach(function (name) { if (state[name]) query.set(name, state[name]); });
+      FILTERS.forEach(function (name) { if (state[name]) query.set(name, state[name]); });
       var centre = map.getCenter();
       query.set("z", String(Math.round(map.getZoom() * 100) / 100));
       query.set("lat", centre.lat.toFixed(4));
@@ -587,6 +598,13 @@
         if (matches(entries[i].properties, state)) shown.push(entries[i]);
       }
       clusters.clearLayers();
+      // With a commitment chosen, each city is coloured by its state on it (a path's class is set when added).
+      shown.forEach(function (e) {
+        var held = state.commitment && e.properties.commitments ? e.properties.commitments[state.commitment] : null;
+        e.marker.options.className = e.base + (held ? " atlas-marker--" + held : "");
+      });
+      if (state.commitment && !stateLegend) stateLegend = legend(map, STATE_LEGEND);
+      else if (!state.commitment && stateLegend) { stateLegend.remove(); stateLegend = null; }
       onClustered = then || null;
       clusters.addLayers(shown.map(function (e) { return e.marker; }));
       if (!shown.length && onClustered) { var done = onClustered; onClustered = null; done(); }
@@ -637,6 +655,7 @@
       state.network = form.elements.network.value;
       state.country = form.elements.country.value;
       state.topic = form.elements.topic.value;
+      state.commitment = form.elements.commitment.value;
       if (state.view === "network" && !state.network) state.network = firstNetwork(form);
       writeForm(form, state);
       fitNext = true;
@@ -646,7 +665,7 @@
     function onReset(event) {
       event.preventDefault();
       endStreak();
-      state = { view: "all", network: "", country: "", topic: "" };
+      state = { view: "all", network: "", country: "", topic: "", commitment: "" };
       writeForm(form, state);
       quietly(function () { map.fitBounds(EUROPE, { animate: false }); });
       apply("push");
@@ -675,7 +694,8 @@
     getJSON(root + "data/cities.geojson").then(function (data) {
       // The layer comes sorted by country, then name (generator/render.py): the list's order.
       entries = data.features.map(function (feature) {
-        return { properties: feature.properties, marker: bindCity(cityMarker(feature), feature, root, names) };
+        var marker = bindCity(cityMarker(feature), feature, root, names);
+        return { properties: feature.properties, marker: marker, base: marker.options.className };
       });
       apply(hasPosition(state) ? null : "replace", function () {
         container.setAttribute("data-atlas-ready", String(entries.length));
