@@ -165,7 +165,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = plain(page.meta[key])
         if post and isinstance(page.meta.get("authors"), list):
-            page.meta["authors"] = [plain(str(name)) for name in page.meta["authors"]]
+            page.meta["authors"] = [html.escape(str(name), quote=True) for name in page.meta["authors"]]
         if "atlas:" in markdown:
             markdown = self._snippets(markdown, page, config)
         if post:  # a news post: what it is about, its authors and sources follow its text, out of its excerpt
@@ -186,9 +186,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     @event_priority(-100)  # after any other plugin has changed the page: nothing escapes the sanitiser
     def on_page_content(self, content: str, page, config, files) -> str:
         if _post_slug(page.file.src_uri):  # after the feed read them (mkdocs-rss-plugin, priority -75)
-            for key in ("title", "description"):
+            for key in ("title", "description"):  # plain text from checked front matter: escaped, kept whole
                 if isinstance(page.meta.get(key), str):
-                    page.meta[key] = plain(page.meta[key])
+                    page.meta[key] = html.escape(page.meta[key], quote=True)
         for item in _walk(page.toc):
             item.title = plain(item.title)
         return sanitise(content)

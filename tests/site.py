@@ -153,7 +153,7 @@ def demo_atlas(target: Path, cities: int = 150, hostile: bool = True) -> Path:
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("name: Synthetic City 3\n", f"name: '{HOSTILE_NAME}'\n"), encoding="utf-8")
     for name in ("content", "theme"):
-        shutil.copytree(ROOT / name, atlas / name)
+        shutil.copytree(ROOT / name, atlas / name, ignore=without_posts)
     shutil.copy(ROOT / "mkdocs.yml", atlas / "mkdocs.yml")
     return atlas
 
