@@ -87,7 +87,7 @@ def test_posts_in_a_sub_folder_are_refused_because_their_file_name_is_their_addr
 # ---- the built site ----------------------------------------------------------------------
 
 def words(page) -> str:
-    return " ".join(" ".join(page.text).split())
+    return " ".join("".join(page.text).split())
 
 
 def feed(site: Path) -> ET.Element:

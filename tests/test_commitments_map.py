@@ -1,0 +1,60 @@
+"""The map filters and colours the cities by a network's commitment (issue 16, item 4), in a real
+browser, on this repository's site; like every browser test it fails on a console error or a
+request that leaves localhost."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from .browser import count_text, listed, open_map, settle, skip_without_chromium
+
+pytestmark = pytest.mark.browser
+skip_without_chromium()
+
+from playwright.sync_api import expect  # noqa: E402  (after the skip: only where chromium is)
+
+SOLIDARITY = "seebruecke-safe-harbours/solidarity"
+
+
+def marker_classes(page, name: str) -> list[str]:
+    return page.get_attribute(f"path.atlas-marker[aria-label^='{name},']", "class").split()
+
+
+def test_choosing_a_commitment_shows_the_members_with_a_state_on_it_coloured_by_that_state(page, real):
+    open_map(page, real)
+    before = page.evaluate("history.length")
+    page.select_option("select[name=commitment]", SOLIDARITY)
+    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("commitment") == [SOLIDARITY])
+    settle(page)
+    assert page.evaluate("history.length") == before + 1  # one choice, one step of history
+    assert count_text(page) == "2 cities shown: with a recorded state on Sichere Häfen: Public declaration of solidarity"
+    assert sorted(listed(page)) == ["Freiburg im Breisgau", "Herrenberg"]
+    expect(page.locator("path.atlas-marker")).to_have_count(2)
+    assert "atlas-marker--fulfilled" in marker_classes(page, "Freiburg im Breisgau")
+    assert "atlas-marker--declared" in marker_classes(page, "Herrenberg")
+    legend = page.locator(".atlas-legend", has_text="Commitment fulfilled")
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text("Declared, not yet fulfilled")
+
+    page.go_back()
+    expect(page.locator("select[name=commitment]")).to_have_value("")
+    assert "commitment" not in parse_qs(urlsplit(page.url).query)
+    expect(page.locator(".atlas-legend", has_text="Commitment fulfilled")).to_have_count(0)
+    assert len(listed(page)) > 2
+
+
+def test_a_shared_address_with_a_commitment_opens_on_that_view(page, real):
+    open_map(page, real, "?commitment=seebruecke-safe-harbours/additional-admission")
+    expect(page.locator("select[name=commitment]")).to_have_value("seebruecke-safe-harbours/additional-admission")
+    # Freiburg's page records this demand as not decided: it is shown, in the colour of "not".
+    assert sorted(listed(page)) == ["Freiburg im Breisgau", "Herrenberg"]
+    assert "atlas-marker--not" in marker_classes(page, "Freiburg im Breisgau")
+    assert "atlas-marker--declared" in marker_classes(page, "Herrenberg")
+
+
+def test_an_unknown_commitment_in_the_address_is_ignored(page, real):
+    open_map(page, real, "?commitment=seebruecke-safe-harbours/nonsense")
+    expect(page.locator("select[name=commitment]")).to_have_value("")
+    assert len(listed(page)) > 100
