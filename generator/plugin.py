@@ -7,10 +7,12 @@ passes through the sanitiser, and every page carries the Content-Security-Policy
 
 from __future__ import annotations
 
+import calendar
 import html
 import logging
 import re
 from pathlib import Path
+from email.utils import formatdate
 from urllib.parse import urljoin
 
 from mkdocs.config import config_options as c
@@ -150,10 +152,28 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 if file.generated_by:
                     continue
                 # Hand-written pages: all of them on a full rebuild; those with atlas snippets when data changed.
-                if self.preview.full or (self.preview.changed and ("atlas:" in file.content_string
-                                                                   or _post_slug(file.src_uri))):
+                # News posts every time: the feed is written from the posts rendered in this build.
+                if self.preview.full or _post_slug(file.src_uri) or (self.preview.changed
+                                                                     and "atlas:" in file.content_string):
                     file.is_modified = _always  # type: ignore[method-assign]
         return files
+
+    def on_pre_build(self, *, config):
+        feed = config.plugins.get("rss")
+        if feed is None:
+            return
+        # The feed lists the posts of this build: mkdocs serve rebuilds in one process, and a build through
+        # MkDocs' API skips on_startup, where mkdocs-rss-plugin 1.19 starts its list.
+        feed.pages_to_filter = []
+        # Its dates are the newest post's (or, without posts, the day the data was last verified), not the
+        # time of the build: two builds of one tree are byte for byte the same, as the preview needs.
+        atlas = self.result.atlas
+        days = [post.date for post in atlas.posts[:1]] or [e.last_verified for kind in atlas.entities.values()
+                                                           for e in kind.values()]
+        if days:
+            stamp = formatdate(calendar.timegm(max(days).timetuple()))
+            for built in (feed.feed_created, feed.feed_updated):
+                built.pubDate = built.buildDate = stamp
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.generated_by:
