@@ -109,7 +109,7 @@ def test_the_network_page_and_the_home_page_count_readiness_for_additional_admis
     network = " ".join("".join(read_page(page_file(real_site, "networks/seebruecke-safe-harbours/")).text).split())
     assert "1 municipality declared readiness for additional admission" in network
     home = " ".join("".join(read_page(page_file(real_site, "")).text).split())
-    assert "1 municipality declared readiness for additional admission" in home
+    assert "1 additional admission offer" in home  # a city that declared readiness for additional admission
 
 
 def test_a_city_page_states_its_commitments_with_their_sources(real_site):

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .browser import count_text, listed, open_map, settle, skip_without_chromium
+from .browser import count_text, eventually, listed, open_map, settle, skip_without_chromium
 
 pytestmark = pytest.mark.browser
 skip_without_chromium()
@@ -42,7 +42,7 @@ def test_choosing_a_commitment_shows_the_members_with_a_state_on_it_coloured_by_
     expect(page.locator("select[name=commitment]")).to_have_value("")
     assert "commitment" not in parse_qs(urlsplit(page.url).query)
     expect(page.locator(".atlas-legend", has_text="Commitment fulfilled")).to_have_count(0)
-    assert len(listed(page)) > 2
+    assert eventually(lambda p: len(listed(p)) > 2, page, True)
 
 
 def test_a_shared_address_with_a_commitment_opens_on_that_view(page, real):
