@@ -58,3 +58,46 @@ def test_an_unknown_commitment_in_the_address_is_ignored(page, real):
     open_map(page, real, "?commitment=seebruecke-safe-harbours/nonsense")
     expect(page.locator("select[name=commitment]")).to_have_value("")
     assert len(listed(page)) > 100
+
+
+def test_on_a_phone_the_commitment_table_scrolls_in_its_own_box_and_the_page_does_not(browser, real):
+    from .browser import PHONE, check, open_page
+
+    page = open_page(browser, **PHONE)
+    page.goto(real.url + "networks/seebruecke-safe-harbours/")
+    box = page.locator(".atlas-commitments")
+    sizes = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    page_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    box.focus()  # reached by Tab, scrolled by the arrow keys
+    page.keyboard.press("ArrowRight")
+    scrolled = eventually(lambda p: box.evaluate("b => b.scrollLeft") > 0, page, True)
+    check(page)
+    assert sizes[0] > sizes[1], sizes
+    assert page_width[0] <= page_width[1], page_width
+    assert scrolled
+
+
+# ---- accessibility of the new pages: axe, both colour schemes, desktop and phone -----------
+
+NEW_PAGES = {"commitments": "networks/seebruecke-safe-harbours/", "news": "news/",
+             "post": "news/iash-founded-palermo/"}
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(NEW_PAGES))
+def test_no_serious_or_critical_accessibility_violation_on_news_and_commitments(browser, real, name, scheme, device):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from .browser import PHONE, check, open_page
+
+    page = open_page(browser, color_scheme=scheme, **(PHONE if device == "phone" else {}))
+    page.goto(real.url + NEW_PAGES[name])
+    if page.locator("[data-atlas-map]").count():
+        page.wait_for_selector("[data-atlas-map][data-atlas-ready]", state="attached")
+        settle(page)
+    results = Axe().run(page)
+    check(page)
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
