@@ -552,8 +552,8 @@ COMMITMENT_STATE = Record(
               required=True, example="declared"),
         Field("source", Url(), "The page that states it.", required=True, missing_code="missing-source",
               example="https://example.org/council-decision"),
-        Field("date", PartialDate(), "When the source stated it: the day it was last updated or published.",
-              required=True, example="2019-06-27"),
+        Field("date", PartialDate(), "The day the source dates it: the council's decision, or the day the page "
+              "was last updated.", required=True, example="2019-06-27"),
     ],
     label="a commitment's state (commitment, state, source and date)",
 )
