@@ -34,6 +34,11 @@ def test_choosing_a_commitment_shows_the_members_with_a_state_on_it_coloured_by_
     expect(page.locator("path.atlas-marker")).to_have_count(3)
     assert "atlas-marker--fulfilled" in marker_classes(page, "Freiburg im Breisgau")
     assert "atlas-marker--declared" in marker_classes(page, "Herrenberg")
+    # The colour is said in words too: in each marker's name and in the list under the map.
+    assert page.get_attribute("path.atlas-marker[aria-label^='Herrenberg,']", "aria-label") == \
+        "Herrenberg, Germany: declared, not yet fulfilled"
+    assert "Freiburg im Breisgau, Germany (featured): commitment fulfilled" in \
+        page.locator("[data-atlas-list] li").all_inner_texts()
     legend = page.locator(".atlas-legend", has_text="Commitment fulfilled")
     expect(legend).to_be_visible()
     expect(legend).to_contain_text("Declared, not yet fulfilled")

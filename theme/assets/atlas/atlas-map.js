@@ -430,6 +430,7 @@
   var LEGEND = [["featured", "Featured profile"], ["city", "City"], ["cluster", "Several cities: zoom in"]];
   var STATE_LEGEND = [["fulfilled", "Commitment fulfilled"], ["declared", "Declared, not yet fulfilled"],
                       ["not", "Not decided"]];
+  var STATE_WORDS = { fulfilled: "commitment fulfilled", declared: "declared, not yet fulfilled", not: "not decided" };
 
   function emptyNotice(container, text) {
     var notice = element("p", "atlas-map__empty", text);
@@ -598,10 +599,13 @@
         if (matches(entries[i].properties, state)) shown.push(entries[i]);
       }
       clusters.clearLayers();
-      // With a commitment chosen, each city is coloured by its state on it (a path's class is set when added).
+      // With a commitment chosen, each city is coloured by its state on it, and its name says the state in
+      // words, for those who do not see the colour (a path's class and label are set when it is added).
       shown.forEach(function (e) {
         var held = state.commitment && e.properties.commitments ? e.properties.commitments[state.commitment] : null;
-        e.marker.options.className = e.base + (held ? " atlas-marker--" + held : "");
+        e.held = held && STATE_WORDS[held] ? held : null;
+        e.marker.options.className = e.base + (e.held ? " atlas-marker--" + e.held : "");
+        e.marker.options.label = e.label + (e.held ? ": " + STATE_WORDS[e.held] : "");
       });
       if (state.commitment && !stateLegend) stateLegend = legend(map, STATE_LEGEND);
       else if (!state.commitment && stateLegend) { stateLegend.remove(); stateLegend = null; }
@@ -616,7 +620,8 @@
         var link = element("a", null, p.name);
         link.href = root + p.url;
         item.appendChild(link);
-        item.appendChild(document.createTextNode(", " + p.country_name + (p.featured ? " (featured)" : "")));
+        item.appendChild(document.createTextNode(", " + p.country_name + (p.featured ? " (featured)" : "") +
+                                                 (e.held ? ": " + STATE_WORDS[e.held] : "")));
         fragment.appendChild(item);
         lastCountry = p.country;
       });
@@ -695,7 +700,8 @@
       // The layer comes sorted by country, then name (generator/render.py): the list's order.
       entries = data.features.map(function (feature) {
         var marker = bindCity(cityMarker(feature), feature, root, names);
-        return { properties: feature.properties, marker: marker, base: marker.options.className };
+        return { properties: feature.properties, marker: marker, base: marker.options.className,
+                 label: marker.options.label, held: null };
       });
       apply(hasPosition(state) ? null : "replace", function () {
         container.setAttribute("data-atlas-ready", String(entries.length));
