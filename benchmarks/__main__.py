@@ -115,6 +115,7 @@ def _floor_site(atlas: Path, target: Path) -> Path:
     config = config.replace("  custom_dir: theme\n", "").replace("  - atlas\n", "")
     # Our plugin drops edit links without ATLAS_REPO_URL and keeps its pages out of the nav; so does the floor.
     config = re.sub(r"^edit_uri: .*\n", "", config, flags=re.M)
+    config = re.sub(r"^  favicon: .*\n", "", config, flags=re.M)  # our icon lives in the theme
     config += "not_in_nav: |\n" + "".join(f"  /{folder}/*.md\n" for folder in
                                         ("cities", "initiatives", "networks", "countries", "topics"))
     config = re.sub(r"^(?:#.*\n)*extra_(?:css|javascript):\n(?:  - .*\n)+", "", config, flags=re.M)

@@ -11,6 +11,7 @@ import calendar
 import html
 import logging
 import re
+import threading
 from pathlib import Path
 from email.utils import formatdate
 from urllib.parse import urljoin
@@ -30,6 +31,7 @@ from .project import VOCABULARIES
 from .kinds import NEWS_FOLDER
 from .render import UnknownSnippet, render_post_footer, render_snippet
 from .safety import content_security_policy, sanitise
+from .search_pool import SearchPool
 
 log = logging.getLogger("mkdocs.plugins.atlas")
 PREVIEW_LOG = logging.getLogger("atlas.preview")
@@ -70,6 +72,7 @@ def _always() -> bool:
 class AtlasPlugin(BasePlugin[AtlasConfig]):
     serving = False
     preview: Preview | None = None
+    search_pool: SearchPool | None = None
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -123,6 +126,21 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             preview.begin(fingerprint(watched), {o.path: digest(o.content) for o in self.result.outputs})
             preview.mark = 0
         return config
+
+    def on_pre_build(self, *, config):
+        # A full build indexes pages for search in a second process (generator/search_pool.py); the
+        # preview keeps Material's own index, whose entries it tracks page by page.
+        if not self.serving and threading.active_count() == 1:
+            self.search_pool = SearchPool()
+            self.search_pool.install(_search_plugin(config))
+
+    def on_build_error(self, *, error):
+        self._close_search_pool()
+
+    def _close_search_pool(self):
+        if self.search_pool is not None:
+            self.search_pool.close()
+            self.search_pool = None
 
     def on_env(self, env, *, config, files):
         env.globals["atlas_csp"] = self.csp
@@ -227,6 +245,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     @event_priority(-100)  # after search wrote its index (of the rebuilt pages only): write the whole one
     def on_post_build(self, *, config):
+        self._close_search_pool()
         if not self.preview:
             return
         site_dir = Path(config.site_dir)
@@ -253,13 +272,19 @@ def _post_slug(src_uri: str) -> str | None:
     return name[:-3] if folder == NEWS_FOLDER and name.endswith(".md") else None
 
 
-def _search_index(config):
-    """Material's search index of this build, if search is on."""
+def _search_plugin(config):
+    """Material's search plugin, if search is on."""
     for name in ("material/search", "search"):
         plugin = config.plugins.get(name)
         if plugin is not None and getattr(plugin, "search_index", None) is not None:
-            return plugin.search_index
+            return plugin
     return None
+
+
+def _search_index(config):
+    """Material's search index of this build, if search is on."""
+    plugin = _search_plugin(config)
+    return plugin.search_index if plugin is not None else None
 
 
 def _walk(items):

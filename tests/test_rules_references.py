@@ -118,21 +118,29 @@ def test_two_cities_of_one_country_less_than_a_kilometre_apart_are_a_warning_but
     assert "GeoNames" in d.hint
 
 
-def test_finding_duplicates_among_10000_cities_takes_a_fraction_of_a_second():
+def test_finding_duplicates_among_10000_cities_compares_each_only_with_its_neighbours(monkeypatch):
+    # Work counted, not timed: a timed test fails on a busy machine (make bench measures speed).
     import random
-    import time
     from pathlib import Path
 
+    from generator import validate
     from generator.load import SourceFile
-    from generator.validate import find_duplicate_places
 
     rng = random.Random(7)
     # 10,000 cities in one country within about 60 x 40 km: crowded enough to find many close pairs.
     cities = [SourceFile(Path(f"cities/c{n}.md"), f"cities/c{n}.md", "city", f"c{n}",
                          {"country": "DE", "coordinates": [51 + rng.uniform(-0.3, 0.3), 10 + rng.uniform(-0.3, 0.3)]})
               for n in range(10_000)]
-    started = time.perf_counter()
-    found = list(find_duplicate_places(cities))
-    elapsed = time.perf_counter() - started
+    distances = 0
+    km = validate._km
+
+    def counted(a, b):
+        nonlocal distances
+        distances += 1
+        return km(a, b)
+
+    monkeypatch.setattr(validate, "_km", counted)
+    found = list(validate.find_duplicate_places(cities))
     assert len(found) > 1000 and all(d.code == "likely-duplicate" for d in found)
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
+    # Every pair would be 50 million distances; the grid keeps it to a few dozen per city.
+    assert distances < 50 * len(cities), distances
