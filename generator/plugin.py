@@ -127,12 +127,6 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             preview.mark = 0
         return config
 
-    def on_pre_build(self, *, config):
-        # A full build indexes pages for search in a second process (generator/search_pool.py); the
-        # preview keeps Material's own index, whose entries it tracks page by page.
-        if not self.serving and threading.active_count() == 1:
-            self.search_pool = SearchPool()
-            self.search_pool.install(_search_plugin(config))
 
     def on_build_error(self, *, error):
         self._close_search_pool()
@@ -177,6 +171,14 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         return files
 
     def on_pre_build(self, *, config):
+        # A full build indexes pages for search in a second process (generator/search_pool.py); the
+        # preview keeps Material's own index, whose entries it tracks page by page.
+        if not self.serving and threading.active_count() == 1:
+            self.search_pool = SearchPool()
+            self.search_pool.install(_search_plugin(config))
+        self._prepare_feed(config)
+
+    def _prepare_feed(self, config) -> None:
         feed = config.plugins.get("rss")
         if feed is None:
             return
