@@ -58,5 +58,5 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf site .site-build $(VENV) .bench .cache .pytest_cache .hypothesis build *.egg-info
+	rm -rf site .site-build .cache $(VENV) .bench .pytest_cache .hypothesis build *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -296,8 +296,46 @@ def bench_preview() -> dict:
     }
 
 
+def bench_reports() -> dict:
+    """The featured cities' PDF reports: printed cold in parallel processes, against one process; then cached."""
+    import shutil
+    import time
+
+    from pypdf import PdfReader
+
+    from generator import report
+    from generator.build import build
+
+    if report.unavailable():
+        return {"skipped": report.unavailable()}
+    atlas = generate(WORK / "reports-atlas", cities=300, featured=30, initiatives=100, networks=10)
+    started = time.perf_counter()
+    documents = report.featured_reports(build(atlas).atlas, "https://atlas.example.net/")
+    html_seconds = time.perf_counter() - started
+    runs: dict[str, list[float]] = {"parallel": [], "serial": [], "cached": []}
+    for _ in range(2):  # alternating, best of two
+        for name, processes in (("parallel", None), ("serial", 1)):
+            shutil.rmtree(WORK / "reports-cache", ignore_errors=True)
+            runs[name].append(report.print_reports(documents, WORK / "reports-site", WORK / "reports-cache",
+                                                   processes=processes, pool_from=1 if processes is None else 99
+                                                   ).seconds)
+        runs["cached"].append(report.print_reports(documents, WORK / "reports-site", WORK / "reports-cache").seconds)
+    parallel, serial, cached = (min(runs[name]) for name in ("parallel", "serial", "cached"))
+    pdfs = sorted((WORK / "reports-site/reports").glob("*.pdf"))
+    return {
+        "reports": len(documents),
+        "html_seconds": round(html_seconds, 3),
+        "print_parallel_seconds": round(parallel, 2),
+        "print_one_process_seconds": round(serial, 2),
+        "ratio_parallel_to_one_process": round(parallel / serial, 2),
+        "per_report_one_process_seconds": round(serial / len(documents), 3),
+        "all_from_cache_seconds": round(cached, 3),
+        "pages_per_report": sorted({len(PdfReader(pdf).pages) for pdf in pdfs}),
+    }
+
+
 SECTIONS = {"validation": bench_validation, "hostile": bench_hostile, "preview": bench_preview, "site": bench_site,
-            "map": bench_map}
+            "map": bench_map, "reports": bench_reports}
 
 
 def main(argv: list[str]) -> int:

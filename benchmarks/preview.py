@@ -33,6 +33,12 @@ class PreviewSession:
         build(config, serve_url=self.serve_url, dirty=True)
         return time.perf_counter() - started
 
+    def settle(self) -> None:
+        """Until the city reports of every build so far are printed: the preview prints them after the pages."""
+        from mkdocs.config import load_config
+
+        load_config(str(self.config_file), site_dir=str(self.site_dir), strict=True).plugins["atlas"].wait_for_reports()
+
     def close(self) -> None:
         from mkdocs.config import load_config
 
@@ -45,5 +51,6 @@ def clean_build(config_file: Path, site_dir: Path) -> None:
     session = PreviewSession(config_file, site_dir)
     try:
         session.build()
+        session.settle()
     finally:
         session.close()

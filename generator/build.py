@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .link import Atlas, link
-from .render import Output, render
+from .render import Output, Publishing, render
 from .validate import Report, validate
 
 
@@ -25,10 +25,11 @@ class Result:
 
 
 def build(root: Path, today: dt.date | None = None, docs_dir: Path | None = None,
-          theme_dir: Path | None = None, parsed: dict | None = None) -> Result:
+          theme_dir: Path | None = None, parsed: dict | None = None,
+          publishing: Publishing | None = None) -> Result:
     """Validate the atlas at root, then link and render it; refuse to build on any error."""
     report = validate(root, today=today, docs_dir=docs_dir, theme_dir=theme_dir, parsed=parsed)
     if report.errors:
         raise BuildFailed(report)
     atlas = link(report)
-    return Result(report, atlas, render(atlas))
+    return Result(report, atlas, render(atlas, publishing))

@@ -12,6 +12,7 @@ import html
 import logging
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from email.utils import formatdate
 from urllib.parse import urljoin
@@ -22,6 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import report
 from .build import BuildFailed, build
 from .diagnostics import format_text
 from .html_blocks import GeneratedHtml
@@ -29,7 +31,7 @@ from .load import FOLDERS
 from .preview import Preview, digest, fingerprint
 from .project import VOCABULARIES
 from .kinds import NEWS_FOLDER
-from .render import UnknownSnippet, render_post_footer, render_snippet
+from .render import Publishing, UnknownSnippet, render_post_footer, render_snippet
 from .safety import content_security_policy, sanitise
 from .search_pool import SearchPool
 
@@ -46,6 +48,7 @@ TAG = re.compile(r"<[^>]*>")
 
 class AtlasConfig(Config):
     root = c.Optional(c.Type(str))  # the atlas's folder; default: the folder of mkdocs.yml
+    reports = c.Type(bool, default=True)  # print the featured cities' PDF reports (when WeasyPrint can)
 
 
 def plain(text: str) -> str:
@@ -73,6 +76,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     serving = False
     preview: Preview | None = None
     search_pool: SearchPool | None = None
+    printer: ThreadPoolExecutor | None = None  # make serve prints the reports in the background
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -95,12 +99,16 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         if feed is not None and not feed.config.image:  # the feed's picture: the link preview picture, absolute
             feed.config.image = urljoin(config.site_url or "", "assets/atlas/og-image.png")
         config.markdown_extensions.append(GeneratedHtml())  # the templates' HTML skips Markdown's HTML parsing
+        # City reports need WeasyPrint and Pango; without them the site is built, and says so.
+        self.reports_missing = (report.unavailable() if self.config.reports else
+                                "switched off in mkdocs.yml (plugins: atlas: reports: false)")
+        self.publishing = Publishing(site_url=config.site_url or None, reports=self.reports_missing is None)
         custom_dir = config.theme.custom_dir
         theme_dir = Path(custom_dir) if custom_dir else None
         preview = self.preview
         try:
             self.result = build(self.root, docs_dir=Path(config.docs_dir), theme_dir=theme_dir,
-                                parsed=preview.parsed if preview else None)
+                                parsed=preview.parsed if preview else None, publishing=self.publishing)
         except BuildFailed as failure:
             if not (preview and preview.result):
                 for diagnostic in failure.report.diagnostics:
@@ -216,7 +224,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def _snippets(self, markdown: str, page, config) -> str:
         def snippet(match: re.Match) -> str:
             try:
-                return render_snippet(self.result.atlas, match.group(1), page.file.src_uri, config.repo_url)
+                return render_snippet(self.result.atlas, match.group(1), page.file.src_uri, config.repo_url,
+                                      self.publishing)
             except UnknownSnippet as error:
                 line = markdown.count("\n", 0, match.start()) + 1  # of the page body, after its front matter
                 raise PluginError(f"{config.docs_dir}/{page.file.src_uri}: body line {line}: {error}") from None
@@ -248,6 +257,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     @event_priority(-100)  # after search wrote its index (of the rebuilt pages only): write the whole one
     def on_post_build(self, *, config):
         self._close_search_pool()
+        self._print_reports(Path(config.site_dir), config.site_url or "/")
         if not self.preview:
             return
         site_dir = Path(config.site_dir)
@@ -258,6 +268,42 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                                                                    encoding="utf-8")
         self.preview.finish(site_dir)
         self.preview.write_errors(site_dir)
+
+    def _print_reports(self, site_dir: Path, site_url: str) -> None:
+        if self.reports_missing:
+            log.info(f"City reports (PDF) skipped: {self.reports_missing}.")
+            return
+        if not self.serving:
+            self._print(self.result.atlas, site_dir, site_url, log)
+            return
+        # The preview shows an edit first and prints its reports after, one build's at a time, in order.
+        if self.printer is None:
+            self.printer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="atlas-reports")
+        self.printer.submit(self._print, self.result.atlas, site_dir, site_url, PREVIEW_LOG, pool_from=1)
+
+    def wait_for_reports(self) -> None:
+        """Until the reports of every build so far are printed (the preview prints them in the background)."""
+        if self.printer is not None:
+            self.printer.submit(lambda: None).result()  # one worker, in order: every earlier job is done
+
+    def on_shutdown(self) -> None:
+        if self.printer is not None:
+            self.printer.shutdown(wait=True)
+            self.printer = None
+
+    def _print(self, atlas, site_dir: Path, site_url: str, logger: logging.Logger, pool_from: int = 2) -> None:
+        try:
+            printed = report.print_reports(report.featured_reports(atlas, site_url), site_dir,
+                                           self.root / report.CACHE, pool_from=pool_from)
+        except Exception as error:  # WeasyPrint's or the disk's: one line, and the preview goes on
+            message = f"City reports (PDF) could not be printed: {type(error).__name__}: {error}"
+            if logger is log:
+                raise PluginError(message) from None  # the build fails, and make site keeps the previous site
+            logger.error(message)
+            return
+        if printed.printed or logger is log:
+            logger.info(f"City reports (PDF): {len(printed.printed)} printed, {len(printed.cached)} unchanged "
+                        f"from the cache, in {printed.seconds:.1f} s")
 
     def on_serve(self, server, config, builder):
         theme = config.theme.custom_dir

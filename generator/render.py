@@ -29,6 +29,25 @@ DATA_LICENCE = "CC BY 4.0"
 
 
 @dataclass(frozen=True)
+class Publishing:
+    """What the pages need to know of where and how the site is published."""
+
+    site_url: str | None = None  # the public address (mkdocs.yml's site_url), for absolute links to embed
+    reports: bool = False  # featured cities get a PDF report (WeasyPrint can print here)
+
+
+REPORTS_FOLDER = "reports"
+
+
+def report_path(slug: str) -> str:
+    """Where a featured city's PDF report lands in the site (generator/report.py prints it)."""
+    return f"{REPORTS_FOLDER}/{slug}.pdf"
+
+
+EMBED_PAGE = "embed/map.md"  # the embeddable map, /embed/map/, with the address state of /map/
+
+
+@dataclass(frozen=True)
 class Output:
     path: str  # where it lands, relative to the docs root: cities/potsdam.md, data/cities.csv
     content: str
@@ -121,9 +140,19 @@ def _environment() -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, atlas: Atlas):
+    def __init__(self, atlas: Atlas, publishing: Publishing | None = None):
         self.atlas = atlas
+        self.publishing = publishing or Publishing()
         self.env = _environment()
+
+    def embed_code(self, query: str, title: str, here_url: str) -> tuple[str, str]:
+        """The embeddable map's address for a view (absolute when the site's address is known, else
+        relative: the page's script completes it) and the <iframe> a reader copies."""
+        site_url = self.publishing.site_url
+        base = (site_url.rstrip("/") + "/" if site_url else relative_url("", here_url)) + page_url(EMBED_PAGE)
+        code = (f'<iframe src="{escape_html(base + query)}" width="640" height="480" loading="lazy" '
+                f'title="{escape_html(title)}" style="border: 0; max-width: 100%"></iframe>')
+        return base, code
 
     def page(self, template: str, path: str, **context: Any) -> str:
         here = posixpath.dirname(path)
@@ -149,9 +178,15 @@ class Renderer:
             return " · ".join(f'<a href="{href(f"topics/{t}.md")}">{escape_html(self.atlas.topics[t].name)}</a>'
                               for t in topics)
 
+        def embed(query: str, title: str) -> str:
+            base, code = self.embed_code(query, title, here_url)
+            # A block of its own, between blank lines, wherever a template writes it.
+            return "\n" + self.env.get_template("_embed.md.j2").render(base=base, code=code, query=query) + "\n"
+
         depth = here_url.count("/")
         return self.env.get_template(template).render(
-            atlas=self.atlas, link=link, href=href, root="../" * depth, topic_links=topic_links, **context)
+            atlas=self.atlas, link=link, href=href, root="../" * depth, topic_links=topic_links, embed=embed,
+            site=self.publishing, report_path=report_path, **context)
 
 
 def _description(text: str) -> str:
@@ -243,7 +278,7 @@ INDEX_PAGES = ["countries/index.md", "topics/index.md", "data/index.md", "fields
 
 def site_paths(slugs: dict[str, set[str]], topics: list[str]) -> set[str]:
     """Every path `render` writes, from the slugs alone: what a link in a body may point at."""
-    paths = set(INDEX_PAGES) | {"data/atlas.json", *ADMISSION_FILES, FEED}
+    paths = set(INDEX_PAGES) | {"data/atlas.json", *ADMISSION_FILES, FEED, EMBED_PAGE}
     for kind in KINDS.values():
         paths |= {f"{kind.folder}/index.md", f"data/{kind.folder}.csv"}
         paths |= {f"{kind.folder}/{slug}.md" for slug in slugs[kind.name]}
@@ -270,12 +305,13 @@ class UnknownSnippet(ValueError):
     pass
 
 
-def render_snippet(atlas: Atlas, name: str, page: str, repo_url: str | None = None) -> str:
+def render_snippet(atlas: Atlas, name: str, page: str, repo_url: str | None = None,
+                   publishing: Publishing | None = None) -> str:
     """A block a hand-written page asks for with <!-- atlas:NAME -->; `repo_url` is the repository's
     address, if the site has one (ATLAS_REPO_URL), for the ways to propose a city."""
     if name not in SNIPPETS:
         raise UnknownSnippet(f"unknown <!-- atlas:{name} -->; known: {', '.join(SNIPPETS)}")
-    renderer = Renderer(atlas)
+    renderer = Renderer(atlas, publishing)
     return renderer.page(f"snippet-{name}.md.j2", page, counts=render_counts(atlas),
                          repo_url=(repo_url or "").rstrip("/"))
 
@@ -406,12 +442,19 @@ def render_admission(atlas: Atlas) -> list[Output]:
     return [Output(ADMISSION_FILES[0], _collection(features)), Output(ADMISSION_FILES[1], buffer.getvalue())]
 
 
-def render(atlas: Atlas) -> list[Output]:
+def render_embed_page(r: Renderer) -> Output:
+    """The embeddable map: no header or navigation (theme/embed.html), the state of /map/ in its address."""
+    return Output(EMBED_PAGE, r.page("embed-map.md.j2", EMBED_PAGE,
+                                     description="A map of Europe's solidarity cities to embed in another site."))
+
+
+def render(atlas: Atlas, publishing: Publishing | None = None) -> list[Output]:
     """Every page and data file of the atlas."""
-    r = Renderer(atlas)
+    r = Renderer(atlas, publishing)
     outputs = [render_entity_page(r, e) for kind in KINDS for e in atlas.entities[kind].values()]
     outputs += [render_country_page(r, c) for c in atlas.countries.values()]
     outputs += [render_topic_page(r, t) for t in atlas.topics.values()]
     outputs += render_indexes(r)
+    outputs.append(render_embed_page(r))
     outputs += render_data(atlas)
     return outputs

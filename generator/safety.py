@@ -23,12 +23,14 @@ TAGS = frozenset({
     "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
     # The map's controls (the <!-- atlas:map --> snippet): a form that never leaves the page.
     "form", "fieldset", "legend", "label", "input", "select", "option", "button",
+    # The embeddable map's code, to copy (the _embed template): text, never markup.
+    "textarea",
 })
 
 # Attributes on every allowed tag; their values pass `_filter` below.
 GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-live"})
 ATTRIBUTES = {
-    "a": {"href"},
+    "a": {"href", "data-atlas-open"},  # data-atlas-open: the embedded map's link back to /map/
     "img": {"src", "alt", "width", "height", "loading"},
     "td": {"align", "colspan", "rowspan"},
     "th": {"align", "colspan", "rowspan", "scope"},
@@ -45,7 +47,8 @@ ATTRIBUTES = {
     "input": {"type", "name", "value", "checked"},
     "select": {"name"},
     "option": {"value", "selected", "disabled"},
-    "button": {"type"},
+    "button": {"type", "data-atlas-copy"},
+    "textarea": {"readonly", "rows", "data-atlas-embed"},
     "label": {"for"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -57,7 +60,10 @@ CLASS = re.compile(
     r"admonition(?:-title)?|note|abstract|summary|tldr|info|todo|tip|hint|important|success|check|done|"
     r"question|help|faq|warning|caution|attention|failure|fail|missing|danger|error|bug|example|quote|cite")
 VALUES = {  # attributes whose value is one of a few, or has a fixed shape
-    "data-atlas-map": re.compile(r"explore|home|city|country|network"),
+    "data-atlas-map": re.compile(r"explore|embed|home|city|country|network"),
+    # The embeddable map's address on this site, for the code to copy: its text, never a link.
+    "data-atlas-embed": re.compile(r"(?:https?://[^\s\"'<>]+/|(?:\.\./)*)embed/map/"),
+    "rows": re.compile(r"[1-9]"),
     "data-city": re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"),
     "data-network": re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"),
     "data-root": re.compile(r"(?:\.\./)*"),  # the way up to the site's root: never another host
@@ -75,7 +81,7 @@ VALUES = {  # attributes whose value is one of a few, or has a fixed shape
     "tabindex": re.compile(r"0|-1"),  # into the tab order where it is, or out of it: never ahead of the page
 }
 EMPTY = frozenset({"data-atlas-list", "data-atlas-count", "data-atlas-controls", "data-featured", "checked", "selected",
-                   "disabled", "open", "reversed"})
+                   "disabled", "open", "reversed", "readonly", "data-atlas-open", "data-atlas-copy"})
 
 
 def is_local(url: str) -> bool:
@@ -162,10 +168,11 @@ def content_security_policy(tiles_url: str | None = None, *, live_reload: bool =
 
 # ---- what a contributor's Markdown body may hold (the validator checks these) ---------
 
-FORM_TAGS = frozenset({"form", "fieldset", "legend", "label", "input", "select", "option", "button"})
+FORM_TAGS = frozenset({"form", "fieldset", "legend", "label", "input", "select", "option", "button", "textarea"})
 BODY_TAGS = TAGS - FORM_TAGS
 BODY_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir"},
-    **{tag: names for tag, names in ATTRIBUTES.items() if tag in BODY_TAGS and tag not in ("div", "ul", "p")},
+    **{tag: names for tag, names in ATTRIBUTES.items() if tag in BODY_TAGS and tag not in ("a", "div", "ul", "p")},
+    "a": {"href"},
 }
 PAGE_ATTRIBUTES = {"*": set(GLOBAL_ATTRIBUTES), **ATTRIBUTES}

@@ -584,7 +584,8 @@ def test_a_topic_page_opens_the_map_on_the_cities_of_its_initiatives(page, real)
 # ---- accessibility: axe in both colour schemes, on desktop and phone -----------------------
 
 AXE_PAGES = {"home": "", "map": "map/", "featured city": "cities/potsdam/", "network": "networks/cities-of-safe-harbours/",
-             "country": "countries/de/", "404": "no-such-page/at/any/depth/"}
+             "country": "countries/de/", "404": "no-such-page/at/any/depth/",
+             "embedded map": "embed/map/?view=network&network=cities-of-safe-harbours"}
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])

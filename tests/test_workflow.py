@@ -134,6 +134,16 @@ def test_the_checks_workflow_lints_annotates_summarises_tests_builds_and_uploads
     assert next(s for s in steps if action(s) == "actions/checkout")["with"]["fetch-depth"] == 0  # atlas diff
 
 
+def test_the_tests_and_the_pages_build_install_weasyprints_libraries_first_so_the_reports_are_published():
+    libraries = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+    jobs = load(CHECKS)["jobs"]
+    for job, command in (("checks", "make test"), ("build-pages", "make site")):
+        runs = " ".join(step.get("run", "") for step in jobs[job]["steps"])
+        assert libraries in runs and runs.index(libraries) < runs.index(command), job
+    ci = (ROOT / ".ci/run").read_text()
+    assert libraries in ci and ci.index(libraries) < ci.index("make test")
+
+
 def test_pages_are_deployed_only_from_main_after_the_checks_passed_in_the_same_run():
     deployers = [(path.name, name) for path in WORKFLOWS for name, job in load(path)["jobs"].items()
                  if {"actions/deploy-pages", "actions/upload-pages-artifact"} & {action(s) for s in job["steps"]}]

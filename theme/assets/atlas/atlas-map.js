@@ -11,6 +11,8 @@
  * every document$ emission and the previous page's maps are removed first.
  * Leaflet is loaded only when a page has a map, the first time one does: its files are
  * added to <body>, which instant navigation keeps (it rewrites <head>).
+ * /embed/map/ is the explorer without its controls, for other sites' iframes: the same address
+ * state, no history of its own, wheel zoom only once clicked, and a link back to /map/.
  */
 (function () {
   "use strict";
@@ -538,9 +540,12 @@
 
   function explorer(container) {
     var page = container.closest("article") || document;
+    var embedded = container.getAttribute("data-atlas-map") === "embed";
     var form = page.querySelector("[data-atlas-controls]");
     var counter = page.querySelector("[data-atlas-count]");
     var list = page.querySelector("[data-atlas-list]");
+    var back = embedded ? page.querySelector("a[data-atlas-open]") : null; // "Open in the atlas"
+    var snippet = page.querySelector("textarea[data-atlas-embed]"); // the code to embed this view
     var root = siteRoot(container);
     var here = window.location.pathname; // the map's own address: history is written for it alone
     var names = {};
@@ -548,10 +553,11 @@
 
     var state = readState(form);
     writeForm(form, state);
-    var showFilters = filtersToggle(form);
+    var showFilters = embedded ? function () {} : filtersToggle(form);
     showFilters(state);
 
-    var map = baseMap(container, root).map;
+    var map = baseMap(container, root, { scrollWheelZoom: !embedded }).map;
+    if (embedded) embedding(container, map);
     // Moves the atlas makes itself (restoring a view, fitting a new one) are part of an action, not
     // moves of the reader's: they write no history of their own.
     var quiet = 0;
@@ -575,7 +581,7 @@
     // Without a position in the address, a view fits the cities it shows.
     var fitNext = !hasPosition(state);
 
-    function address() {
+    function query() {
       var query = new URLSearchParams();
       if (state.view !== "all") query.set("view", state.view);
       FILTERS.forEach(function (name) { if (state[name]) query.set(name, state[name]); });
@@ -583,12 +589,18 @@
       query.set("z", String(Math.round(map.getZoom() * 100) / 100));
       query.set("lat", centre.lat.toFixed(4));
       query.set("lng", centre.lng.toFixed(4));
-      return here + "?" + query.toString() + window.location.hash;
+      return "?" + query.toString();
     }
 
+    function address() { return here + query() + window.location.hash; }
+
     // history: "push" (a new action), "replace" (the same action goes on) or null (restoring one).
+    // The view goes to the address, to the way back from an embedded map and to the code to embed it.
     function write(history) {
-      if (!history || window.location.pathname !== here) return; // the reader has left: not our address
+      if (back) back.href = root + "map/" + query();
+      if (snippet) embedCode(snippet, query());
+      // An embedded map writes no history: it would become the history of the page around it.
+      if (embedded || !history || window.location.pathname !== here) return; // or the reader has left
       if (history === "push") window.history.pushState(null, "", address());
       else window.history.replaceState(window.history.state, "", address());
     }
@@ -625,7 +637,7 @@
         fragment.appendChild(item);
         lastCountry = p.country;
       });
-      list.replaceChildren(fragment);
+      if (list) list.replaceChildren(fragment);
       counter.textContent = describe(shown.length, state, form);
       empty.hidden = shown.length > 0 || !entries.length;
       showFilters(state);
@@ -693,8 +705,10 @@
     form.addEventListener("change", onChange);
     form.addEventListener("reset", onReset);
     map.on("moveend", onMove);
-    window.addEventListener("popstate", onPopState);
-    map.on("unload", function () { window.removeEventListener("popstate", onPopState); });
+    if (!embedded) {
+      window.addEventListener("popstate", onPopState);
+      map.on("unload", function () { window.removeEventListener("popstate", onPopState); });
+    }
 
     getJSON(root + "data/cities.geojson").then(function (data) {
       // The layer comes sorted by country, then name (generator/render.py): the list's order.
@@ -709,6 +723,55 @@
       });
     }).catch(function (error) {
       counter.textContent = "The map's data could not be loaded (" + error.message + "). The cities are listed by country on the Cities page.";
+    });
+  }
+
+  /* ---- the embeddable map, and the code to embed it ------------------------------ */
+
+  // In another site's page: the wheel scrolls that page until the reader clicks the map, and
+  // links open the atlas in a new tab rather than inside the frame.
+  function embedding(container, map) {
+    map.once("click", function () { map.scrollWheelZoom.enable(); });
+    container.addEventListener("focusin", function () { map.scrollWheelZoom.enable(); }, { once: true });
+    container.closest("article").addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href]");
+      if (link) {
+        link.target = "_blank";
+        link.rel = "noopener";
+      }
+    }, true);
+  }
+
+  // The <iframe> code of the embeddable map for a view (an address's query), with an absolute address.
+  function embedCode(textarea, query) {
+    var base = new URL(textarea.getAttribute("data-atlas-embed") || "", document.baseURI).href;
+    var text = element("span");
+    text.textContent = base + query; // escaped for an attribute: & as &amp; (quotes below)
+    var src = 'src="' + text.innerHTML.replace(/"/g, "&quot;") + '"';
+    textarea.value = textarea.value.replace(/src="[^"]*"/, function () { return src; });
+  }
+
+  function copyButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll("textarea[data-atlas-embed]"), function (textarea) {
+      // Written for the site's address; without one (no site_url), completed from this page's.
+      var src = /src="([^"]*)"/.exec(textarea.value);
+      if (src && !/^https?:/.test(src[1])) {
+        var query = src[1].indexOf("?") >= 0 ? src[1].slice(src[1].indexOf("?")).replace(/&amp;/g, "&") : "";
+        embedCode(textarea, query);
+      }
+      var button = textarea.parentNode.querySelector("[data-atlas-copy]");
+      if (!button) return;
+      button.addEventListener("click", function () {
+        textarea.select();
+        var done = function () { button.textContent = "Copied"; };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(textarea.value).then(done, function () {
+            button.textContent = "Selected: press Ctrl+C to copy";
+          });
+        } else {
+          button.textContent = "Selected: press Ctrl+C to copy";
+        }
+      });
     });
   }
 
@@ -807,13 +870,14 @@
       : kind === "city" ? null : "data/cities.geojson";
     getJSON(root + "assets/atlas/basemap.json").catch(function () {});
     if (data) getJSON(root + data).catch(function () {});
-    if (kind !== "city" && kind !== "explore") networkNames(root).catch(function () {});
+    if (kind !== "city" && kind !== "explore" && kind !== "embed") networkNames(root).catch(function () {});
   }
 
   function setUp() {
     live.forEach(removeMap);
     live = [];
     var current = ++generation;
+    copyButtons();
     var containers = Array.prototype.slice.call(document.querySelectorAll("[data-atlas-map]"));
     if (!containers.length) return; // no map: no Leaflet
     var clusters = containers.some(function (c) { return c.getAttribute("data-atlas-map") !== "city"; });
@@ -822,7 +886,8 @@
       if (current !== generation) return; // the reader has already gone on to another page
       containers.forEach(function (container) {
         try {
-          if (container.getAttribute("data-atlas-map") === "explore") explorer(container);
+          var kind = container.getAttribute("data-atlas-map");
+          if (kind === "explore" || kind === "embed") explorer(container);
           else miniMap(container);
         } catch (error) {
           if (window.console) console.warn("atlas map:", error);
