@@ -116,3 +116,13 @@ def test_no_serious_or_critical_accessibility_violation_on_news_and_commitments(
     serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
                for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_the_embeddable_map_takes_a_commitment_from_its_address_too(page, real):
+    from .browser import wait_for_map
+
+    page.goto(real.url + "embed/map/?commitment=seebruecke-safe-harbours/additional-admission")
+    wait_for_map(page, "embed")
+    assert count_text(page).startswith("4 cities shown: with a recorded state on Sichere Häfen: Admission in "
+                                       "addition to the quota")
+    expect(page.locator(".atlas-legend", has_text="Declared, not yet fulfilled")).to_be_visible()
