@@ -494,14 +494,23 @@ def search(page, server, words: str) -> list[str]:
                                           ("Cities of Safe Harbours", "networks/cities-of-safe-harbours/"),
                                           ("Charter of Palermo", "initiatives/charter-of-palermo/")])
 def test_a_page_ranks_first_for_its_own_name(page, real, words, first):
-    assert search(page, real, words)[0] == first
+    search(page, real, words)
+    # On a busy machine the results of the last key press may come after the pause; wait for them.
+    assert eventually(first_result, page, first) == first
 
 
 @pytest.mark.parametrize("words, first", [("Seebrucke", "networks/seebruecke-safe-harbours/"),
                                           ("Osnabruck", "cities/osnabruck/"), ("Logrono", "cities/logrono/"),
                                           ("Zürich", "cities/zurich/")])
 def test_search_folds_accents_both_ways(page, real, words, first):
-    assert search(page, real, words)[0] == first
+    search(page, real, words)
+    assert eventually(first_result, page, first) == first
+
+
+def first_result(page) -> str | None:
+    links = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a =>"
+                                      " new URL(a.href).pathname.slice(1))")
+    return links[0] if links else None
 
 
 # ---- contributing, without programming -----------------------------------------------------
