@@ -130,8 +130,8 @@ def bench_site() -> dict:
     import shutil
 
     atlas = generate(WORK / "site-atlas", cities=1000, featured=30, initiatives=300, networks=20)
-    for name in ("content", "theme"):
-        shutil.copytree(ROOT / name, atlas / name)
+    for name in ("content", "theme"):  # without the news posts: they name this repository's cities
+        shutil.copytree(ROOT / name, atlas / name, ignore=shutil.ignore_patterns("posts"))
     shutil.copy(ROOT / "mkdocs.yml", atlas / "mkdocs.yml")
     floor = _floor_site(atlas, WORK / "site-floor")
     plain = _plain_mkdocs_site(atlas, WORK / "site-plain")
@@ -304,8 +304,8 @@ def _atlas_with_site(target: Path) -> Path:
     import shutil
 
     atlas = generate(target, cities=1000, featured=30, initiatives=300, networks=20)
-    for name in ("content", "theme"):
-        shutil.copytree(ROOT / name, atlas / name)
+    for name in ("content", "theme"):  # without the news posts: they name this repository's cities
+        shutil.copytree(ROOT / name, atlas / name, ignore=shutil.ignore_patterns("posts"))
     for config in ROOT.glob("mkdocs*.yml"):
         shutil.copy(config, atlas / config.name)
     return atlas

@@ -44,7 +44,16 @@ def field_columns(f: Field) -> list[Column]:
         return [Column(name, f.description, lambda e: getattr(e, name).slug)]
     if isinstance(inner, (Ref, Either)) and isinstance(kind, ListOf):
         return [Column(name, f.description, lambda e: _slugs(getattr(e, name)))]
+    if isinstance(inner, Record) and isinstance(kind, ListOf) and kind.key:  # a network's commitments: their ids
+        return [Column(name, f.description, lambda e, key=kind.key: [_data(v)[key] for v in getattr(e, name)])]
     return [Column(name, f.description, lambda e: getattr(e, name))]
+
+
+def _data(value: Any) -> Any:
+    """A linked value (a Commitment, a member's CommitmentState) as plain data, in the file's shape."""
+    if isinstance(value, list):
+        return [_data(v) for v in value]
+    return value.as_data() if hasattr(value, "as_data") else value
 
 
 def json_value(f: Field, entity) -> Any:
@@ -55,7 +64,7 @@ def json_value(f: Field, entity) -> Any:
     if f.edges:
         long = inner.long  # type: ignore[union-attr]
         key = next(sub.name for sub in long.fields if isinstance(sub.type, Ref))
-        return [{key: edge.target.slug, **{sub.name: getattr(edge, sub.name) for sub in long.fields
+        return [{key: edge.target.slug, **{sub.name: _data(getattr(edge, sub.name)) for sub in long.fields
                                           if sub.name != key}} for edge in getattr(entity, f.edges)]
     if f.name == "sources":
         return [{"title": s.title, "url": s.url, **({"published": s.published} if s.published else {}),
@@ -66,7 +75,7 @@ def json_value(f: Field, entity) -> Any:
         return value.code if isinstance(kind, Country) else value.slug
     if isinstance(inner, Ref) and isinstance(kind, ListOf):
         return _slugs(value)
-    return value
+    return _data(value)
 
 
 def table(kind: Kind, url: Callable[[Any], str]) -> list[Column]:

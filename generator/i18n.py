@@ -212,6 +212,13 @@ MAP_MESSAGES: dict[str, str | tuple[str, str]] = {
     "listFeatured": N_("(featured)"),
     "dataError": N_("The map's data could not be loaded (%(error)s). The cities are listed by country on the "
                     "Cities page."),
+    "filterCommitment": N_("with a recorded state on %(commitment)s"),
+    "stateFulfilled": N_("Commitment fulfilled"),
+    "stateDeclared": N_("Declared, not yet fulfilled"),
+    "stateNot": N_("Not decided"),
+    "stateWordsFulfilled": N_("commitment fulfilled"),
+    "stateWordsDeclared": N_("declared, not yet fulfilled"),
+    "stateWordsNot": N_("not decided"),
     "copied": N_("Copied"),
     "copyByHand": N_("Selected: press Ctrl+C to copy"),
     "mapError": N_("The map could not be loaded (%(error)s). The cities are listed by country on the Cities page."),

@@ -347,9 +347,11 @@ def _identity(key: str, item: Any) -> Any:
 
 def _dated_memberships(current: list, given: list) -> dict[str, dict]:
     """Memberships the file has without a date and the row dates: slug -> the membership with its since."""
-    undated = {_identity("networks", item) for item in current
+    undated = {_identity("networks", item): item for item in current
                if isinstance(item, str) or (isinstance(item, dict) and item.get("since") in (None, ""))}
-    return {item["network"]: {"network": item["network"], "since": item["since"]} for item in given
+    # The membership keeps what else it records (its commitments); the row adds its date.
+    return {item["network"]: {**(undated[item["network"]] if isinstance(undated[item["network"]], dict) else
+                                 {"network": item["network"]}), "since": item["since"]} for item in given
             if isinstance(item, dict) and item.get("since") not in (None, "") and item.get("network") in undated}
 
 

@@ -10,11 +10,12 @@ the page shows it); to add a kind, add one `Kind` to KINDS (see README, "Develop
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .model import (LAST_VERIFIED, MEMBERSHIP, SOURCES, WEBSITE, Boolean, Choice, Coordinates, Country, Either,
-                    Field, Integer, ListOf, Record, Ref, Text, Url, Year)
+from .model import (COMMITMENT, LAST_VERIFIED, MEMBERSHIP, SOURCES, WEBSITE, Boolean, Choice, Coordinates, Country, Date,
+                    Either, Field, Integer, ListOf, Record, Ref, Text, Url, Year)
 
 Derived = tuple[str, str, Callable[[Any], Any]]  # a download's column: name, what it holds, value
 
@@ -63,6 +64,12 @@ class Kind:
     def sections(self) -> str:
         """What the text below the front matter holds, in words."""
         return "; ".join(h[0].lower() + h[1:] for h in self.headings) or self.body
+
+
+def _commitments(city) -> dict[str, str]:
+    """Where the city stands on its networks' commitments: {"network/commitment": state}."""
+    return {f"{s.commitment.network.slug}/{s.commitment.slug}": s.state
+            for m in city.memberships for s in m.commitments}
 
 
 def _topics(city) -> list[str]:
@@ -116,10 +123,12 @@ CITY = Kind(
     fallback="{entity.name}, {entity.country.name}, in the Moving Cities Atlas.",
     location=lambda city: (city.coordinates[0], city.coordinates[1]),
     map_properties={"country_name": lambda c: c.country.name, "topics": _topics,
-                    "initiatives": lambda c: len(c.initiatives)},
+                    "initiatives": lambda c: len(c.initiatives), "commitments": _commitments},
     derived=(("country_name", "the country's name", lambda c: c.country.name),
              ("topics", "the topics of its initiatives", _topics),
-             ("initiatives", "slugs of its initiatives in the atlas", lambda c: [i.slug for i in c.initiatives])),
+             ("initiatives", "slugs of its initiatives in the atlas", lambda c: [i.slug for i in c.initiatives]),
+             ("commitments", "where it stands on its networks' commitments: network/commitment=state "
+              "(declared, fulfilled or not)", lambda c: [f"{k}={v}" for k, v in _commitments(c).items()])),
 )
 
 INITIATIVE = Kind(
@@ -162,6 +171,11 @@ NETWORK = Kind(
         Field("founded", Year(earliest=1800), "The year it was founded.", example=2021),
         Field("scope", Choice("scopes"), "Where its members are: from networks/scopes.yml.", required=True,
               example="european"),
+        Field("commitments", ListOf(COMMITMENT, key="slug"),
+              "What the network asks its members to commit to, in its own words; each membership can then "
+              "record where the city stands on each.",
+              example=[{"slug": "additional-admission", "name": "Admission in addition to the quota",
+                        "admission": True}]),
         WEBSITE,
         SOURCES,
         LAST_VERIFIED,
@@ -179,6 +193,26 @@ NETWORK = Kind(
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (CITY, INITIATIVE, NETWORK)}
 BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS.values()}
+
+
+# News posts are Markdown pages in content/news/posts/, where Material's blog plugin reads them (it reads
+# the file itself, so a post cannot be a generated page like a kind's); their front matter is checked
+# against this record, with the same field types and rules, and linked to the entities they are about.
+NEWS_FOLDER = "news/posts"  # under content/: /news/<slug>/ on the site
+POST = Record([
+    Field("title", Text(), "The post's headline.", required=True, example="Maintal becomes a Safe Harbour"),
+    Field("date", Date(), "The day of the event or the report the post tells of: the news and the feed sort by it.",
+          required=True,
+          example=dt.date(2026, 11, 23)),
+    Field("authors", ListOf(Text()), "Who wrote the post.", required=True, example=["Moving Cities Atlas editors"]),
+    Field("description", Text(), "One sentence for search engines and the feed.", example="..."),
+    Field("cities", ListOf(Ref("city")), "Slugs of the cities it is about.", example=["maintal"]),
+    Field("networks", ListOf(Ref("network")), "Slugs of the networks it is about.",
+          example=["seebruecke-safe-harbours"]),
+    Field("initiatives", ListOf(Ref("initiative")), "Slugs of the initiatives it is about.",
+          example=["other-initiative"]),
+    SOURCES,
+], label="a news post")
 
 
 def json_schema(kind: str) -> dict:

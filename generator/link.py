@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from .countries import country_name
 from .kinds import KINDS, Kind
 from .load import SourceFile
-from .model import Choice, Coordinates, Country as CountryType, Either, Field, ListOf, Ref
+from .model import Choice, Coordinates, Country as CountryType, Either, Field, ListOf, Record, Ref
 from .project import Vocabulary
 
 if TYPE_CHECKING:
@@ -108,11 +108,71 @@ class Topic(Node):
 
 
 @dataclass(eq=False, repr=False)
+class Commitment(Node):
+    """What a network asks its members to commit to (network file, commitments:), with where each stands."""
+
+    network: Entity
+    slug: str
+    name: str
+    description: str | None = None
+    admission: bool = False
+    states: list["CommitmentState"] = field(default_factory=list)  # its members', in the members' order
+
+    def count(self, *states: str) -> int:
+        return sum(1 for s in self.states if s.state in states)
+
+    def as_data(self) -> dict:
+        return {"slug": self.slug, "name": self.name, **({"description": self.description} if self.description else {}),
+                "admission": self.admission}
+
+
+@dataclass(eq=False, repr=False)
+class CommitmentState(Node):
+    """Where one member stands on one commitment, and the source that says so."""
+
+    commitment: Commitment
+    city: Entity
+    state: str  # declared, fulfilled or not
+    source: str
+    date: str
+
+    @property
+    def taken(self) -> bool:
+        """Declared or fulfilled: the member has committed to it."""
+        return self.state in ("declared", "fulfilled")
+
+    def as_data(self) -> dict:
+        return {"commitment": self.commitment.slug, "state": self.state, "source": self.source, "date": self.date}
+
+
+@dataclass(eq=False, repr=False)
+class NewsPost(Node):
+    """A news post (content/news/posts/<slug>.md) and the entities it is about."""
+
+    slug: str
+    title: str
+    date: dt.date
+    authors: list[str]
+    description: str | None
+    sources: list[Source]
+    about: list[Entity]
+    path: str  # its file, relative to the atlas
+
+    @property
+    def url(self) -> str:
+        return f"news/{self.slug}/"
+
+
+@dataclass(eq=False, repr=False)
 class Atlas(Node):
     entities: dict[str, dict[str, Entity]]  # kind -> slug -> entity, each sorted by title
     countries: dict[str, Country]
     topics: dict[str, Topic]
     scopes: Vocabulary
+    posts: list[NewsPost] = field(default_factory=list)  # newest first
+
+    def post(self, slug: str) -> NewsPost | None:
+        return next((p for p in self.posts if p.slug == slug), None)
 
     def __getattr__(self, name: str):  # atlas.cities, atlas.initiatives, ...: by the kind's folder
         for kind in KINDS.values():
@@ -123,6 +183,24 @@ class Atlas(Node):
     @property
     def featured(self) -> list[Entity]:
         return [c for c in self.entities["city"].values() if c.featured]
+
+    @property
+    def commitments(self) -> list[Commitment]:
+        """Every network's commitments, network by network."""
+        return [c for kind in KINDS for e in self.entities[kind].values()
+                for c in getattr(e, "commitments", None) or () if isinstance(c, Commitment)]
+
+    @property
+    def admission(self) -> list[CommitmentState]:
+        """Members that declared (or fulfilled) a readiness to take in more people than they must."""
+        return [s for c in self.commitments if c.admission for s in c.states if s.taken]
+
+    @property
+    def admission_cities(self) -> list[Entity]:
+        seen: dict[str, Entity] = {}
+        for state in self.admission:
+            seen.setdefault(state.city.slug, state.city)
+        return list(seen.values())
 
 
 def _sources(raw: list) -> list[Source]:
@@ -149,6 +227,12 @@ def _partial(value: Any) -> str | None:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
     return str(value)
+
+
+def _group(value: Any) -> list:
+    """A list of groups inside a relation (a membership's commitments), dates as written."""
+    return [{k: _partial(v) if isinstance(v, (dt.date, int)) and not isinstance(v, bool) else v
+             for k, v in item.items()} for item in value or []]
 
 
 def _by_title(entity: Entity):
@@ -243,7 +327,8 @@ class Linker:
         edges = []
         for item in value:
             long = {key: item} if isinstance(item, str) else item
-            extra = {sub.name: _partial(long.get(sub.name)) for sub in kind.long.fields if sub.name != key}
+            extra = {sub.name: _group(long.get(sub.name)) if isinstance(sub.type, ListOf) else
+                     _partial(long.get(sub.name)) for sub in kind.long.fields if sub.name != key}
             edge = Edge(label, entity, self.entity(target_kind, long[key]), extra)
             edges.append(edge)
             if f.backref:
@@ -259,7 +344,59 @@ def link(report: "Report") -> Atlas:
     """Build the graph from a report without errors (validation guarantees every reference)."""
     atlas = Linker(report).link(report.vocabularies["scopes"])
     _empty_backrefs(atlas)
+    _link_commitments(atlas)
+    _link_posts(atlas, report.posts)
     return atlas
+
+
+def _link_posts(atlas: Atlas, sources: list[SourceFile]) -> None:
+    """Each post with the entities it names; each entity with its posts, newest first."""
+    from .kinds import POST
+
+    for kind in KINDS:
+        for entity in atlas.entities[kind].values():
+            entity.posts = []
+    refs = [(f.name, f.type.item.kind) for f in POST.fields if isinstance(f.type, ListOf) and isinstance(f.type.item, Ref)]
+    for source in sources:
+        data = source.data
+        about = [atlas.entities[kind][slug] for name, kind in refs for slug in data.get(name) or ()]
+        date = data["date"].date() if isinstance(data["date"], dt.datetime) else data["date"]
+        atlas.posts.append(NewsPost(source.slug, data["title"], date, list(data["authors"]), data.get("description"),
+                                    _sources(data["sources"]), about, source.display))
+    atlas.posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
+    for post in atlas.posts:
+        for entity in post.about:
+            entity.posts.append(post)
+
+
+def _link_commitments(atlas: Atlas) -> None:
+    """A network's commitments become Commitments; each membership's states point at them, and back."""
+    for kind in KINDS.values():
+        for f in kind.fields:
+            inner = f.type.item if isinstance(f.type, ListOf) else None
+            if not (f.name == "commitments" and isinstance(inner, Record)):
+                continue
+            for entity in atlas.entities[kind.name].values():
+                raw = getattr(entity, f.name) or []
+                setattr(entity, f.name, [Commitment(entity, c["slug"], c["name"], c.get("description"),
+                                                    bool(c.get("admission", False))) for c in raw])
+    for kind in KINDS.values():
+        for f in kind.fields:
+            if not f.edges:
+                continue
+            for entity in atlas.entities[kind.name].values():
+                for edge in getattr(entity, f.edges):
+                    declared = {c.slug: c for c in getattr(edge.target, "commitments", None) or ()}
+                    states = []
+                    for raw in getattr(edge, "commitments", None) or ():
+                        commitment = declared[raw["commitment"]]
+                        state = CommitmentState(commitment, entity, raw["state"], raw["source"], str(raw["date"]))
+                        commitment.states.append(state)
+                        states.append(state)
+                    edge.commitments = states
+    for commitment in atlas.commitments:  # in the order of the network's members
+        order = {id(m.owner): i for i, m in enumerate(getattr(commitment.network, "memberships", []))}
+        commitment.states.sort(key=lambda s: order.get(id(s.city), len(order)))
 
 
 def _empty_backrefs(atlas: Atlas) -> None:

@@ -235,6 +235,45 @@ def url_problem(value: str) -> tuple[str, str, str | None] | None:
     return None
 
 
+@dataclass
+class OneOf(FieldType):
+    """One of a few words the model itself defines (a commitment's state), not a vocabulary file."""
+
+    values: tuple[str, ...]
+    code: str = "bad-value"
+
+    @property
+    def label(self):  # type: ignore[override]
+        return "one of " + ", ".join(self.values)
+
+    def check(self, value, checker, path):
+        if not isinstance(value, str) or not value.strip():
+            return self.wrong_type(value, checker, path, f"write one of: {', '.join(self.values)}")
+        if value not in self.values:
+            guess = nearest(value.lower(), self.values)
+            checker.report(path, self.code, f"expected {self.label}, found {value!r}",
+                           f"did you mean '{guess}'?" if guess else f"write one of: {', '.join(self.values)}")
+
+    def schema(self):
+        return {"type": "string", "enum": list(self.values)}
+
+
+class Slug(FieldType):
+    """An id written in lowercase letters, digits and dashes, as file names are."""
+
+    label = "an id in lowercase letters, digits and dashes"
+
+    def check(self, value, checker, path):
+        if not isinstance(value, str) or not value.strip():
+            return self.wrong_type(value, checker, path)
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
+            checker.report(path, "bad-slug", f"expected {self.label}, found {value!r}",
+                           "e.g. additional-admission")
+
+    def schema(self):
+        return {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+
+
 class Url(FieldType):
     label = "a web address starting with https://"
 
@@ -391,7 +430,7 @@ class Record(FieldType):
                 f.type.check(value[f.name], checker, path + (f.name,))
             elif f.required:
                 where = f"'{path[-1]}' needs" if path else "this file needs"
-                checker.report(path, "missing-field", f"required field '{f.name}' is missing: {where} {f.type.label}",
+                checker.report(path, f.missing_code, f"required field '{f.name}' is missing: {where} {f.type.label}",
                                f"add a line such as  {f.name}: {f.example_yaml()}")
 
     def schema(self):
@@ -450,6 +489,7 @@ class Field:
     edges: str | None = None
     symmetric: bool = False
     backref_order: Callable[[Any], Any] | None = None
+    missing_code: str = "missing-field"  # the code when a required field is left out
 
     def example_yaml(self) -> str:
         if self.example is None:
@@ -487,11 +527,47 @@ WEBSITE = Field("website", Url(), "The official website.", example="https://www.
 LAST_VERIFIED = Field("last_verified", Date(), "The day someone last checked every fact against its sources.",
                       required=True, example=dt.date(2026, 10, 1))
 
+# What a network asks of its members (Seebrücke's demands of a Safe Harbour), declared on the network.
+COMMITMENT = Record(
+    [
+        Field("slug", Slug(), "The commitment's id, which memberships name.", required=True,
+              example="additional-admission"),
+        Field("name", Text(), "The commitment in a few words, as the network states it.", required=True,
+              example="Admission in addition to the quota"),
+        Field("description", Text(), "What a member commits to, in one sentence.",
+              example="The municipality declares itself ready to take in people beyond its quota."),
+        Field("admission", Boolean(), "true if it is a readiness to take in more people than the municipality "
+              "must (the additional-admission downloads list these).", example=True, default=False),
+    ],
+    label="a commitment (slug, name; description and admission if they apply)",
+)
+COMMITMENT_STATES = ("declared", "fulfilled", "not")
+
+# Where a member stands on one of its network's commitments, with the source that says so.
+COMMITMENT_STATE = Record(
+    [
+        Field("commitment", Slug(), "The slug of one of the network's commitments (its file's commitments).",
+              required=True, example="additional-admission"),
+        Field("state", OneOf(COMMITMENT_STATES, "bad-commitment-state"),
+              "declared (decided, not yet done), fulfilled (decided and done) or not (not decided).",
+              required=True, example="declared"),
+        Field("source", Url(), "The page that states it.", required=True, missing_code="missing-source",
+              example="https://example.org/council-decision"),
+        Field("date", PartialDate(), "The day the source dates it: the council's decision, or the day the page "
+              "was last updated.", required=True, example="2019-06-27"),
+    ],
+    label="a commitment's state (commitment, state, source and date)",
+)
+
 MEMBERSHIP = Record(
     [
         Field("network", Ref("network"), "The network's slug.", required=True, example="iash"),
         Field("since", PartialDate(), "When the city joined: a year, or year and month.", example="2021-06"),
+        Field("commitments", ListOf(COMMITMENT_STATE, key="commitment"),
+              "Where the city stands on the network's commitments, each with its source and date.",
+              example=[{"commitment": "additional-admission", "state": "declared",
+                        "source": "https://example.org/council-decision", "date": "2019-06-27"}]),
     ],
-    label="a membership (network and since)",
+    label="a membership (network; since and commitments if known)",
 )
 

@@ -13,6 +13,7 @@ itself in every language (hreflang, and the language switcher).
 
 from __future__ import annotations
 
+import calendar
 import html
 import json
 import logging
@@ -20,6 +21,8 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from email.utils import formatdate
+from urllib.parse import urljoin
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -34,7 +37,8 @@ from .html_blocks import GeneratedHtml
 from .load import FOLDERS
 from .preview import Preview, digest, fingerprint
 from .project import VOCABULARIES
-from .render import Publishing, UnknownSnippet, render_snippet
+from .kinds import NEWS_FOLDER
+from .render import Publishing, UnknownSnippet, render_post_footer, render_snippet
 from .safety import content_security_policy, sanitise
 from .search_pool import SearchPool
 from .translate import front_matter, page_language
@@ -120,6 +124,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                                                live_reload=self.serving)
         except ValueError as error:
             raise PluginError(f"mkdocs.yml: extra.atlas.tiles: {error}") from None
+        feed = config.plugins.get("rss")
+        if feed is not None and not feed.config.image:  # the feed's picture: the link preview picture, absolute
+            feed.config.image = urljoin(config.site_url or "", "assets/atlas/og-image.png")
         config.markdown_extensions.append(GeneratedHtml())  # the templates' HTML skips Markdown's HTML parsing
         # City reports need WeasyPrint and Pango; without them the site is built, and says so.
         self.reports_missing = (report.unavailable() if self.config.reports else
@@ -158,12 +165,6 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             preview.mark = 0
         return config
 
-    def on_pre_build(self, *, config):
-        # A full build indexes pages for search in a second process (generator/search_pool.py); the
-        # preview keeps Material's own index, whose entries it tracks page by page.
-        if not self.serving and threading.active_count() == 1:
-            self.search_pool = SearchPool()
-            self.search_pool.install(_search_plugin(config))
 
     def on_build_error(self, *, error):
         self._close_search_pool()
@@ -213,7 +214,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 if file.generated_by:
                     continue
                 # Hand-written pages: all of them on a full rebuild; those with atlas snippets when data changed.
-                if self.preview.full or (self.preview.changed and "atlas:" in file.content_string):
+                # News posts every time: the feed is written from the posts rendered in this build.
+                if self.preview.full or _post_slug(file.src_uri) or (self.preview.changed
+                                                                     and "atlas:" in file.content_string):
                     file.is_modified = _always  # type: ignore[method-assign]
         return files
 
@@ -254,21 +257,57 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                     item.title = translate(item.title)
                 stack.extend(getattr(item, "children", None) or [])
         return nav
+    def on_pre_build(self, *, config):
+        # A full build indexes pages for search in a second process (generator/search_pool.py); the
+        # preview keeps Material's own index, whose entries it tracks page by page.
+        if not self.serving and threading.active_count() == 1:
+            self.search_pool = SearchPool()
+            self.search_pool.install(_search_plugin(config))
+        self._prepare_feed(config)
+
+    def _prepare_feed(self, config) -> None:
+        feed = config.plugins.get("rss")
+        if feed is None:
+            return
+        # The feed lists the posts of this build: mkdocs serve rebuilds in one process, and a build through
+        # MkDocs' API skips on_startup, where mkdocs-rss-plugin 1.19 starts its list.
+        feed.pages_to_filter = []
+        # Its dates are the newest post's (or, without posts, the day the data was last verified), not the
+        # time of the build: two builds of one tree are byte for byte the same, as the preview needs.
+        atlas = self.result.atlas
+        days = [post.date for post in atlas.posts[:1]] or [e.last_verified for kind in atlas.entities.values()
+                                                           for e in kind.values()]
+        if days:
+            stamp = formatdate(calendar.timegm(max(days).timetuple()))
+            for built in (feed.feed_created, feed.feed_updated):
+                built.pubDate = built.buildDate = stamp
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.generated_by:
             return markdown
-        notice = self.page_notice(page)
-        for key in ("title", "description"):  # generated pages escape theirs (templates/_meta.md.j2)
+        post = _post_slug(page.file.src_uri)
+        # Generated pages escape theirs (templates/_meta.md.j2). A post's are escaped once the feed, which
+        # escapes them itself, has read them (on_page_content); the feed prints its authors as they are.
+        for key in () if post else ("title", "description"):
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = plain(page.meta[key])
-        if notice:  # under the page's heading, as on generated pages
+        if post and isinstance(page.meta.get("authors"), list):
+            page.meta["authors"] = [html.escape(str(name), quote=True) for name in page.meta["authors"]]
+        # A hand-written page's translation state, under its heading (not on posts, whose excerpts the
+        # news list shows: the posts are written in English only).
+        notice = "" if post else self.page_notice(page)
+        if notice:
             heading = re.search(r"^# .*$", markdown, re.MULTILINE)
             at = heading.end() + 1 if heading else 0
             markdown = markdown[:at] + "\n" + notice + markdown[at:]
-        if "atlas:" not in markdown:
-            return markdown
+        if "atlas:" in markdown:
+            markdown = self._snippets(markdown, page, config)
+        if post:  # a news post: what it is about, its authors and sources follow its text, out of its excerpt
+            separator = "" if "<!-- more -->" in markdown else "\n\n<!-- more -->\n"
+            markdown = markdown.rstrip("\n") + separator + "\n" + render_post_footer(self.result.atlas, post)
+        return markdown
 
+    def _snippets(self, markdown: str, page, config) -> str:
         def snippet(match: re.Match) -> str:
             try:
                 return render_snippet(self.result.atlas, match.group(1), page.file.src_uri, config.repo_url,
@@ -298,6 +337,10 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     @event_priority(-100)  # after any other plugin has changed the page: nothing escapes the sanitiser
     def on_page_content(self, content: str, page, config, files) -> str:
+        if _post_slug(page.file.src_uri):  # after the feed read them (mkdocs-rss-plugin, priority -75)
+            for key in ("title", "description"):  # plain text from checked front matter: escaped, kept whole
+                if isinstance(page.meta.get(key), str):
+                    page.meta[key] = html.escape(page.meta[key], quote=True)
         for item in _walk(page.toc):
             item.title = plain(item.title)
         return sanitise(content)
@@ -322,6 +365,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     @event_priority(-100)  # after search has indexed the page: remember its entries
     def on_page_context(self, context, *, page, config, nav):
+        for excerpt in context.get("posts") or ():  # the blog's lists render posts' excerpts past on_page_content
+            excerpt.content = sanitise(excerpt.content)
         index = _search_index(config)
         if self.preview:
             self.preview.pages[page.url] = (page.title, dict(page.meta))
@@ -388,6 +433,12 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def _post_slug(src_uri: str) -> str | None:
+    """The slug of a news post (content/news/posts/<slug>.md), or None for any other page."""
+    folder, _, name = src_uri.rpartition("/")
+    return name[:-3] if folder == NEWS_FOLDER and name.endswith(".md") else None
 
 
 def _search_plugin(config):

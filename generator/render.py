@@ -251,6 +251,7 @@ def render_indexes(r: Renderer) -> list[Output]:
                                        tables={f"{k.folder}.csv": (k, table(k)) for k in KINDS.values()},
                                        layers=[k for k in KINDS.values() if k.location],
                                        properties={k.name: [c.name for c in map_columns(k)] for k in KINDS.values()},
+                                       admission_columns=ADMISSION_COLUMNS,
                                        licence=DATA_LICENCE), in_nav=True),
         render_field_reference(r),
     ]
@@ -277,19 +278,24 @@ def field_rows(record, prefix: str = "") -> list[dict]:
 def render_field_reference(r: Renderer) -> Output:
     from . import body, safety
 
+    from .kinds import NEWS_FOLDER, POST
+
     entities = [(kind.name, kind.folder, field_rows(kind.record), kind.sections) for kind in KINDS.values()]
+    entities.append(("news post", f"content/{NEWS_FOLDER}", field_rows(POST),
+                     "the news in your own words; a line `<!-- more -->` ends what the list of news shows of it"))
     attributes = {tag: sorted(names) for tag, names in safety.BODY_ATTRIBUTES.items() if tag != "*"}
     return Output("fields.md", r.page("fields.md.j2", "fields.md", entities=entities, tags=sorted(safety.BODY_TAGS),
                                       everywhere=sorted(safety.BODY_ATTRIBUTES["*"]), attributes=attributes,
                                       limits=body), in_nav=True)
 
 
+FEED = "feed_rss_created.xml"  # the news feed, written by mkdocs-rss-plugin (mkdocs.yml)
 INDEX_PAGES = ["countries/index.md", "topics/index.md", "data/index.md", "fields.md", "translations.md"]
 
 
 def site_paths(slugs: dict[str, set[str]], topics: list[str]) -> set[str]:
     """Every path `render` writes, from the slugs alone: what a link in a body may point at."""
-    paths = set(INDEX_PAGES) | {"data/atlas.json", EMBED_PAGE}
+    paths = set(INDEX_PAGES) | {"data/atlas.json", *ADMISSION_FILES, FEED, EMBED_PAGE}
     for kind in KINDS.values():
         paths |= {f"{kind.folder}/index.md", f"data/{kind.folder}.csv"}
         paths |= {f"{kind.folder}/{slug}.md" for slug in slugs[kind.name]}
@@ -305,7 +311,8 @@ def site_paths(slugs: dict[str, set[str]], topics: list[str]) -> set[str]:
 def render_counts(atlas: Atlas) -> dict[str, int]:
     """The numbers the home page shows, computed from the data."""
     return {"cities": len(atlas.cities), "featured": len(atlas.featured), "countries": len(atlas.countries),
-            "initiatives": len(atlas.initiatives), "networks": len(atlas.networks)}
+            "initiatives": len(atlas.initiatives), "networks": len(atlas.networks),
+            "admission": len(atlas.admission_cities)}
 
 
 SNIPPETS = ("counts", "map", "featured", "featured-map", "propose")
@@ -324,6 +331,14 @@ def render_snippet(atlas: Atlas, name: str, page: str, repo_url: str | None = No
     renderer = Renderer(atlas, language, publishing)
     return renderer.page(f"snippet-{name}.md.j2", page, counts=render_counts(atlas),
                          repo_url=(repo_url or "").rstrip("/"))
+
+
+def render_post_footer(atlas: Atlas, slug: str) -> str:
+    """What follows a news post's own text on its page (/news/<slug>/): what it is about, authors, sources."""
+    post = atlas.post(slug)
+    if post is None:
+        return ""
+    return Renderer(atlas).page("post-footer.md.j2", f"news/{slug}.md", post=post)
 
 
 # ---- data: GeoJSON layers, CSV, JSON -------------------------------------------------
@@ -405,7 +420,43 @@ def render_data(atlas: Atlas) -> list[Output]:
             members = getattr(entity, kind.member_layer)
             outputs.append(Output(f"data/{kind.folder}/{entity.slug}.geojson", layer(members, features)))
     outputs.append(Output("data/atlas.json", atlas_json(atlas)))
+    outputs += render_admission(atlas)
     return outputs
+
+
+ADMISSION_COLUMNS = [
+    ("slug", i18n.N_("the city's id and file name")), ("name", i18n.N_("the city's name")),
+    ("country", i18n.N_("ISO 3166-1 alpha-2 code")), ("latitude", i18n.N_("WGS 84, decimal degrees")),
+    ("longitude", i18n.N_("WGS 84, decimal degrees")), ("network", i18n.N_("the slug of the network whose commitment it is")),
+    ("commitment", i18n.N_("the slug of the commitment, as the network declares it")),
+    ("state", i18n.N_("declared (decided, not yet done) or fulfilled (decided and done)")),
+    ("source", i18n.N_("the page that states it")), ("date", i18n.N_("when that page stated it")),
+    ("url", i18n.N_("the city's page, relative to the site")),
+]
+ADMISSION_FILES = ("data/admission.geojson", "data/admission.csv")
+
+
+def render_admission(atlas: Atlas) -> list[Output]:
+    """The municipalities that declared readiness to take in more people than they must (a network's
+    commitment with admission: true, declared or fulfilled): what relocation matching schemes need."""
+    states = atlas.admission
+    rows = [[s.city.slug, s.city.name, s.city.country.code, round(s.city.coordinates[0], 5),
+             round(s.city.coordinates[1], 5), s.commitment.network.slug, s.commitment.slug, s.state, s.source,
+             s.date, _url(s.city)] for s in states]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([name for name, _ in ADMISSION_COLUMNS])
+    writer.writerows(rows)
+    features = []
+    for city in atlas.admission_cities:
+        latitude, longitude = city.coordinates
+        features.append({"type": "Feature", "id": city.slug,
+                         "geometry": {"type": "Point", "coordinates": [round(longitude, 5), round(latitude, 5)]},
+                         "properties": {"slug": city.slug, "name": city.name, "country": city.country.code,
+                                        "country_name": city.country.name, "url": _url(city),
+                                        "commitments": [{"network": s.commitment.network.slug, **s.as_data()}
+                                                        for s in states if s.city is city]}})
+    return [Output(ADMISSION_FILES[0], _collection(features)), Output(ADMISSION_FILES[1], buffer.getvalue())]
 
 
 def render_embed_page(r: Renderer) -> Output:

@@ -29,8 +29,9 @@ from .countries import country_name
 from .diagnostics import Diagnostic, Severity
 from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, SourceFile, fold, read_source, slugify
 from .kinds import KINDS as REGISTRY
+from .kinds import NEWS_FOLDER, POST
 from .model import Country as CountryType
-from .model import nearest
+from .model import MEMBERSHIP, Either, ListOf, Ref, nearest
 from .project import (VOCABULARIES, Project, Settings, Vocabulary, discover, display_name,  # noqa: F401 (re-exported)
                       load_project, load_vocabularies, load_vocabulary)
 from .render import site_paths
@@ -403,6 +404,33 @@ def check_freshness(checker: Checker) -> None:
                        Severity.WARNING)
 
 
+def check_commitments(checker: Checker) -> None:
+    """A membership's commitments are those its network declares (networks/<slug>.md, commitments)."""
+    for f in REGISTRY[checker.source.kind].fields:
+        items = checker.source.data.get(f.name) if f.edges else None
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict) or not isinstance(item.get("commitments"), list):
+                continue
+            long = f.type.item.long if isinstance(f.type, ListOf) and isinstance(f.type.item, Either) else MEMBERSHIP
+            key = next(sub for sub in long.fields if isinstance(sub.type, Ref))
+            slug = item.get(key.name)
+            network = (checker.context.sources.get(f"{FOLDERS[key.type.kind]}/{slug}.md")
+                       if isinstance(slug, str) else None)
+            if network is None or not network.readable:
+                continue  # an unknown network is reported by the field's own check
+            declared = [c.get("slug") for c in network.data.get("commitments") or [] if isinstance(c, dict)]
+            for position, state in enumerate(item["commitments"]):
+                name = state.get("commitment") if isinstance(state, dict) else None
+                if not isinstance(name, str) or name in declared:
+                    continue
+                guess = nearest(name, [d for d in declared if isinstance(d, str)])
+                hint = (f"did you mean '{guess}'?" if guess else
+                        f"{network.display} declares: {', '.join(map(str, declared))}" if declared else
+                        f"{network.display} declares no commitments; add them there first (commitments:)")
+                checker.report((f.name, index, "commitments", position, "commitment"), "unknown-commitment",
+                               f"expected a commitment that {network.display} declares, found {name!r}", hint)
+
+
 FILE_RULES: list[Callable[[Checker], None]] = [
     check_file_name,
     check_fields,
@@ -411,6 +439,7 @@ FILE_RULES: list[Callable[[Checker], None]] = [
     check_featured_profile,
     check_freshness,
     check_reserved_slug,
+    check_commitments,
 ]
 
 
@@ -455,6 +484,23 @@ def check_expectations(sources: list[SourceFile], expectations: list, context: C
                                  f"{expectation.are_members_of} too: {expectation.because}", severity,
                                  hint=f"add {expectation.are_members_of} with the source that lists this city, "
                                       f"or correct the other membership ({EXPECTATIONS})")
+
+
+# ---- news posts ------------------------------------------------------------------------
+
+def check_post(source: SourceFile, context: Context) -> list[Diagnostic]:
+    """A news post's front matter: the fields of kinds.POST (references must exist), and what it is about."""
+    checker = Checker(source, context)
+    check_file_name(checker)
+    if "/" in source.display.split(f"/{NEWS_FOLDER}/", 1)[-1]:
+        checker.report_at(1, 1, "stray-folder", f"expected news posts directly in {NEWS_FOLDER}/, found one in a "
+                          "sub-folder", f"move it up into {NEWS_FOLDER}/: its file name is its address")
+    POST.check(source.data, checker, ())
+    subjects = [f.name for f in POST.fields if isinstance(f.type, ListOf) and isinstance(f.type.item, Ref)]
+    if not any(source.data.get(name) for name in subjects):
+        checker.report((), "post-without-subject", f"expected the post to name what it is about ({', '.join(subjects)}), "
+                       "found none", "add e.g.  cities: [potsdam]  or  networks: [iash]")
+    return checker.finish()
 
 
 # ---- hand-written pages --------------------------------------------------------------
@@ -607,6 +653,7 @@ class Report:
     vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
     translations: list[SourceFile] = field(default_factory=list)  # cities/potsdam.de.md, ...
+    posts: list[SourceFile] = field(default_factory=list)  # news posts (content/news/posts/), read and checked
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -687,9 +734,18 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
     diagnostics.extend(check_duplicate_places(sources))
     diagnostics.extend(check_expectations(sources, project.expectations, context))
     diagnostics.extend(check_generated_collisions(project, context))
+    posts: list[SourceFile] = []
     for path in project.pages:
         page = path.relative_to(project.docs_dir).as_posix()
-        diagnostics.extend(check_page(path, page, display_name(path, root), context, settings.max_file_bytes))
+        problems = check_page(path, page, display_name(path, root), context, settings.max_file_bytes)
+        diagnostics.extend(problems)
+        # A post's front matter too (its body is checked above); a file that could not be read is reported once.
+        if page.startswith(NEWS_FOLDER + "/") and not any(d.code in ("file-too-large", "not-utf8") for d in problems):
+            post, unreadable = read_cached(path, display_name(path, root), "post", settings.max_file_bytes, parsed)
+            diagnostics.extend(unreadable)
+            if post.readable:
+                diagnostics.extend(check_post(post, context))
+                posts.append(post)
 
     checked = len(sources) + len(translations) + len(project.pages) + 1 + len(VOCABULARIES)
     if only is not None:
@@ -703,4 +759,4 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
         checked = sum(1 for f in files if _selected(f, wanted)) or len(wanted)
         diagnostics = [d for d in diagnostics if _selected(d.path, wanted)]
     diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.code))
-    return Report(sources, diagnostics, checked, vocabularies, settings, translations)
+    return Report(sources, diagnostics, checked, vocabularies, settings, translations, posts)

@@ -55,13 +55,18 @@ def copy_atlas(target: Path) -> Path:
     return target
 
 
+def without_posts(folder: str, names: list[str]) -> list[str]:
+    """For copytree: leave out content/news/posts/, whose posts name this repository's cities."""
+    return [name for name in names if name == "posts" and Path(folder).name == "news"]
+
+
 def small_atlas(target: Path) -> Path:
     """The fixture atlas of conftest.py (one city, network and initiative) with this repository's
     pages, theme and config: the quickest atlas MkDocs builds, for tests of the build itself."""
     from .conftest import CITY, INITIATIVE, NETWORK
 
-    for name in ("content", "theme"):
-        shutil.copytree(ROOT / name, target / name)
+    for name in ("content", "theme"):  # without the news posts, which are about this repository's entities
+        shutil.copytree(ROOT / name, target / name, ignore=without_posts)
     for relative in ("atlas.yml", "initiatives/topics.yml", "networks/scopes.yml",
                      *(config.name for config in ROOT.glob("mkdocs*.yml"))):
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -162,7 +167,7 @@ def demo_atlas(target: Path, cities: int = 150, hostile: bool = True) -> Path:
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("name: Synthetic City 3\n", f"name: '{HOSTILE_NAME}'\n"), encoding="utf-8")
     for name in ("content", "theme"):
-        shutil.copytree(ROOT / name, atlas / name)
+        shutil.copytree(ROOT / name, atlas / name, ignore=without_posts)
     for config in ROOT.glob("mkdocs*.yml"):
         shutil.copy(config, atlas / config.name)
     write_translation(atlas)

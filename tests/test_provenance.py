@@ -13,7 +13,7 @@ from generator import gazetteer
 from generator.build import build
 from generator.cli import main
 
-from .conftest import RECENT, only
+from .conftest import RECENT, TODAY, only
 
 
 def test_the_gazetteer_finds_a_place_by_name_and_country():
@@ -146,3 +146,20 @@ def test_an_update_adds_a_dated_membership_and_names_it(atlas, capsys):
     assert main(["--root", str(atlas.root), "import", str(rows), "--update"]) == 0
     assert "added network other-network" in capsys.readouterr().out
     assert "  - network: other-network\n    since: 2021\n" in (atlas.root / "cities/testville.md").read_text()
+
+
+def test_an_update_that_dates_a_membership_keeps_its_commitments(atlas, capsys):
+    text = (atlas.root / "networks/test-network.md").read_text()
+    write(atlas, "networks/test-network.md", text.replace("scope: european\n", "scope: european\ncommitments:\n"
+                                                          "  - {slug: solidarity, name: Solidarity}\n"))
+    city = (atlas.root / "cities/testville.md").read_text()
+    write(atlas, "cities/testville.md", city.replace(
+        "networks: [test-network]", "networks:\n  - network: test-network\n    commitments:\n"
+        "      - {commitment: solidarity, state: declared, source: 'https://example.org/d', date: 2020-05-07}"))
+    rows = write(atlas, "rows.csv", "name,country,latitude,longitude,source,networks,since\n"
+                                    "Testville,DE,52.52,13.405,https://example.org/testville,test-network,2019-06\n")
+    assert main(["--root", str(atlas.root), "import", str(rows), "--update"]) == 0
+    assert "dated network test-network since 2019-06" in capsys.readouterr().out
+    [membership] = build(atlas.root, today=TODAY).atlas.cities["testville"].memberships
+    assert membership.since == "2019-06"
+    assert [(s.commitment.slug, s.state) for s in membership.commitments] == [("solidarity", "declared")]

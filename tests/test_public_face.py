@@ -380,7 +380,7 @@ def test_the_home_page_counters_are_a_compact_row(browser, demo, device):
     rows = page.eval_on_selector_all(".atlas-counts li", "items => items.map(i => Math.round(i.getBoundingClientRect().top))")
     tallest = page.eval_on_selector_all(".atlas-counts li", "items => Math.max(...items.map(i => i.getBoundingClientRect().height))")
     check(page)
-    assert len(rows) == 5
+    assert len(rows) == 6  # cities, countries, featured, initiatives, networks; readiness for admission (issue 16)
     assert len(set(rows)) <= (1 if device == "desktop" else 2), rows
     assert tallest < 90
 
@@ -498,14 +498,23 @@ def search(page, server, words: str) -> list[str]:
                                           ("Cities of Safe Harbours", "networks/cities-of-safe-harbours/"),
                                           ("Charter of Palermo", "initiatives/charter-of-palermo/")])
 def test_a_page_ranks_first_for_its_own_name(page, real, words, first):
-    assert search(page, real, words)[0] == first
+    search(page, real, words)
+    # On a busy machine the results of the last key press may come after the pause; wait for them.
+    assert eventually(first_result, page, first) == first
 
 
 @pytest.mark.parametrize("words, first", [("Seebrucke", "networks/seebruecke-safe-harbours/"),
                                           ("Osnabruck", "cities/osnabruck/"), ("Logrono", "cities/logrono/"),
                                           ("Zürich", "cities/zurich/")])
 def test_search_folds_accents_both_ways(page, real, words, first):
-    assert search(page, real, words)[0] == first
+    search(page, real, words)
+    assert eventually(first_result, page, first) == first
+
+
+def first_result(page) -> str | None:
+    links = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a =>"
+                                      " new URL(a.href).pathname.slice(1))")
+    return links[0] if links else None
 
 
 # ---- contributing, without programming -----------------------------------------------------

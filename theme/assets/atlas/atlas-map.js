@@ -456,10 +456,17 @@
       return box;
     };
     control.addTo(map);
+    return control;
   }
 
   function fullLegend() {
     return [["featured", t("legendFeatured")], ["city", t("legendCity")], ["cluster", t("legendCluster")]];
+  }
+  function stateLegendEntries() {
+    return [["fulfilled", t("stateFulfilled")], ["declared", t("stateDeclared")], ["not", t("stateNot")]];
+  }
+  function stateWords(held) {
+    return t({ fulfilled: "stateWordsFulfilled", declared: "stateWordsDeclared", not: "stateWordsNot" }[held]);
   }
 
   function emptyNotice(container, text) {
@@ -482,12 +489,13 @@
       network: query.get("network") || "",
       country: query.get("country") || "",
       topic: query.get("topic") || "",
+      commitment: query.get("commitment") || "",
       z: parseFloat(query.get("z")),
       lat: parseFloat(query.get("lat")),
       lng: parseFloat(query.get("lng")),
     };
     if (["featured", "all", "network"].indexOf(state.view) < 0) state.view = "all";
-    ["network", "country", "topic"].forEach(function (name) {
+    FILTERS.forEach(function (name) {
       var select = form.elements[name];
       var known = Array.prototype.some.call(select.options, function (o) { return o.value === state[name]; });
       if (!known) state[name] = "";
@@ -495,6 +503,9 @@
     if (state.view === "network" && !state.network) state.network = firstNetwork(form);
     return state;
   }
+
+  // The pickers whose value is in the address; a commitment is "network/commitment" (a network's, recorded per member).
+  var FILTERS = ["network", "country", "topic", "commitment"];
 
   function firstNetwork(form) {
     return form.elements.network.options[1] ? form.elements.network.options[1].value : "";
@@ -505,6 +516,7 @@
     form.elements.network.value = state.network;
     form.elements.country.value = state.country;
     form.elements.topic.value = state.topic;
+    form.elements.commitment.value = state.commitment;
     // In the network view the network picker chooses the view: "All networks" makes no sense there.
     form.elements.network.options[0].disabled = state.view === "network";
   }
@@ -514,6 +526,7 @@
     if (state.network && p.networks.indexOf(state.network) < 0) return false;
     if (state.country && p.country !== state.country) return false;
     if (state.topic && p.topics.indexOf(state.topic) < 0) return false;
+    if (state.commitment && !(p.commitments && Object.prototype.hasOwnProperty.call(p.commitments, state.commitment))) return false;
     return true;
   }
 
@@ -523,6 +536,7 @@
     if (state.network) parts.push(t("filterNetwork", { network: form.elements.network.selectedOptions[0].textContent }));
     if (state.country) parts.push(t("filterCountry", { country: form.elements.country.selectedOptions[0].textContent }));
     if (state.topic) parts.push(t("filterTopic", { topic: form.elements.topic.selectedOptions[0].textContent.toLowerCase() }));
+    if (state.commitment) parts.push(t("filterCommitment", { commitment: form.elements.commitment.selectedOptions[0].textContent }));
     return parts;
   }
 
@@ -597,6 +611,7 @@
     map.addLayer(clusters);
     legend(map, fullLegend());
     var empty = emptyNotice(container, t("noMatchShort"));
+    var stateLegend = null; // the colours of a commitment's states, while one is chosen
     var entries = [];
     // Without a position in the address, a view fits the cities it shows.
     var fitNext = !hasPosition(state);
@@ -604,7 +619,7 @@
     function query() {
       var query = new URLSearchParams();
       if (state.view !== "all") query.set("view", state.view);
-      ["network", "country", "topic"].forEach(function (name) { if (state[name]) query.set(name, state[name]); });
+      FILTERS.forEach(function (name) { if (state[name]) query.set(name, state[name]); });
       var centre = map.getCenter();
       query.set("z", String(Math.round(map.getZoom() * 100) / 100));
       query.set("lat", centre.lat.toFixed(4));
@@ -631,6 +646,16 @@
         if (matches(entries[i].properties, state)) shown.push(entries[i]);
       }
       clusters.clearLayers();
+      // With a commitment chosen, each city is coloured by its state on it, and its name says the state in
+      // words, for those who do not see the colour (a path's class and label are set when it is added).
+      shown.forEach(function (e) {
+        var held = state.commitment && e.properties.commitments ? e.properties.commitments[state.commitment] : null;
+        e.held = held === "fulfilled" || held === "declared" || held === "not" ? held : null;
+        e.marker.options.className = e.base + (e.held ? " atlas-marker--" + e.held : "");
+        e.marker.options.label = e.label + (e.held ? ": " + stateWords(e.held) : "");
+      });
+      if (state.commitment && !stateLegend) stateLegend = legend(map, stateLegendEntries());
+      else if (!state.commitment && stateLegend) { stateLegend.remove(); stateLegend = null; }
       onClustered = then || null;
       clusters.addLayers(shown.map(function (e) { return e.marker; }));
       if (!shown.length && onClustered) { var done = onClustered; onClustered = null; done(); }
@@ -642,7 +667,8 @@
         var link = element("a", null, p.name);
         link.href = root + p.url;
         item.appendChild(link);
-        item.appendChild(document.createTextNode(", " + p.country_name + (p.featured ? " " + t("listFeatured") : "")));
+        item.appendChild(document.createTextNode(", " + p.country_name + (p.featured ? " " + t("listFeatured") : "") +
+                                                 (e.held ? ": " + stateWords(e.held) : "")));
         fragment.appendChild(item);
         lastCountry = p.country;
       });
@@ -681,6 +707,7 @@
       state.network = form.elements.network.value;
       state.country = form.elements.country.value;
       state.topic = form.elements.topic.value;
+      state.commitment = form.elements.commitment.value;
       if (state.view === "network" && !state.network) state.network = firstNetwork(form);
       writeForm(form, state);
       fitNext = true;
@@ -690,7 +717,7 @@
     function onReset(event) {
       event.preventDefault();
       endStreak();
-      state = { view: "all", network: "", country: "", topic: "" };
+      state = { view: "all", network: "", country: "", topic: "", commitment: "" };
       writeForm(form, state);
       quietly(function () { map.fitBounds(EUROPE, { animate: false }); });
       apply("push");
@@ -721,7 +748,9 @@
     getJSON(root + "data/cities.geojson").then(function (data) {
       // The layer comes sorted by country, then name (generator/render.py): the list's order.
       entries = data.features.map(function (feature) {
-        return { properties: feature.properties, marker: bindCity(cityMarker(feature), feature, root, names) };
+        var marker = bindCity(cityMarker(feature), feature, root, names);
+        return { properties: feature.properties, marker: marker, base: marker.options.className,
+                 label: marker.options.label, held: null };
       });
       apply(hasPosition(state) ? null : "replace", function () {
         container.setAttribute("data-atlas-ready", String(entries.length));
