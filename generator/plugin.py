@@ -14,6 +14,7 @@ itself in every language (hreflang, and the language switcher).
 from __future__ import annotations
 
 import calendar
+import gc
 import html
 import json
 import logging
@@ -96,6 +97,10 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNotice())
 
     def on_config(self, config):
+        if self.preview:
+            # The preview's collections of cycles wait until the edit is on screen (on_post_build): a full
+            # collection over the kept state (parsed files, last site) cost about 0.1 s of an edit at 1,000 cities.
+            gc.disable()
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         self.language = config.theme["language"]
         if self.language not in i18n.LANGUAGES:
@@ -168,6 +173,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     def on_build_error(self, *, error):
         self._close_search_pool()
+        gc.enable()
 
     def _close_search_pool(self):
         if self.search_pool is not None:
@@ -389,6 +395,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                                                                    encoding="utf-8")
         self.preview.finish(site_dir)
         self.preview.write_errors(site_dir)
+        gc.enable()
 
     def _print_reports(self, site_dir: Path, site_url: str) -> None:
         if self.reports_missing:
