@@ -310,7 +310,12 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             markdown = self._snippets(markdown, page, config)
         if post:  # a news post: what it is about, its authors and sources follow its text, out of its excerpt
             separator = "" if "<!-- more -->" in markdown else "\n\n<!-- more -->\n"
-            markdown = markdown.rstrip("\n") + separator + "\n" + render_post_footer(self.result.atlas, post)
+            # The posts are written in English; in another language, the post says so (out of the excerpt too).
+            english = "" if self.language == i18n.SOURCE else (
+                '<p class="atlas-notice atlas-translation atlas-translation--missing">'
+                + html.escape(self.translations.gettext("This post is written in English.")) + "</p>\n\n")
+            markdown = (markdown.rstrip("\n") + separator + "\n" + english
+                        + render_post_footer(self.result.atlas, post, self.language))
         return markdown
 
     def _snippets(self, markdown: str, page, config) -> str:

@@ -333,12 +333,12 @@ def render_snippet(atlas: Atlas, name: str, page: str, repo_url: str | None = No
                          repo_url=(repo_url or "").rstrip("/"))
 
 
-def render_post_footer(atlas: Atlas, slug: str) -> str:
+def render_post_footer(atlas: Atlas, slug: str, language: str = i18n.SOURCE) -> str:
     """What follows a news post's own text on its page (/news/<slug>/): what it is about, authors, sources."""
     post = atlas.post(slug)
     if post is None:
         return ""
-    return Renderer(atlas).page("post-footer.md.j2", f"news/{slug}.md", post=post)
+    return Renderer(atlas, language).page("post-footer.md.j2", f"news/{slug}.md", post=post)
 
 
 # ---- data: GeoJSON layers, CSV, JSON -------------------------------------------------

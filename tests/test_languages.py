@@ -45,6 +45,14 @@ def test_an_untranslated_profile_shows_the_english_text_under_a_german_notice_th
     assert "translate" in contribute.ids
 
 
+def test_a_news_post_in_german_says_it_is_written_in_english_and_the_english_one_does_not(real_site):
+    german = read_page(page_file(real_site, "de/news/iash-founded-palermo/"))
+    assert "Dieser Beitrag ist auf Englisch geschrieben." in german.plain
+    assert "Quellen" in german.plain  # the post's footer, in German
+    english = read_page(page_file(real_site, "news/iash-founded-palermo/"))
+    assert "This post is written in English." not in english.plain
+
+
 def test_every_page_links_to_itself_in_every_language_and_to_english_as_the_default(real_site):
     for url in ("", "cities/potsdam/", "de/map/", "de/countries/it/"):
         html = page_file(real_site, url).read_text(encoding="utf-8")
