@@ -55,7 +55,17 @@ SNIPPET = re.compile(r"<!--\s*atlas:([a-z-]+)\s*-->")
 TAG = re.compile(r"<[^>]*>")
 # Material writes one <link rel="alternate" hreflang> per language, to each language's home page;
 # on_post_page puts links to the same page in every language in their place.
-MATERIAL_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+# Starts with its literal text, so that the search skips ahead (a leading [ \t]* made it try every position).
+MATERIAL_ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?[ \t]*')
+
+
+def _without_material_alternates(output: str) -> str:
+    """Material's links to each language's home page, out of <head> (the only place it writes them):
+    only the head is searched, because a pattern run over every page's whole HTML cost a second a build."""
+    end = output.find("</head>")
+    if end < 0:
+        return output
+    return MATERIAL_ALTERNATE.sub("", output[:end]) + output[end:]
 
 
 class AtlasConfig(Config):
@@ -358,18 +368,26 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
         """The 404 page (a theme template, not a page): no link to the languages' home pages either."""
-        return MATERIAL_ALTERNATE.sub("", output_content) if template_name.endswith(".html") else output_content
+        return _without_material_alternates(output_content) if template_name.endswith(".html") else output_content
+
+    def _roots(self) -> dict[str, str]:
+        """Each language's home address, escaped for an attribute: the same for every page of a build."""
+        key = (self.base_url, self.language)
+        if getattr(self, "_roots_key", None) != key:
+            self._roots_key = key
+            self._roots_cache = {code: html.escape(self.language_root(code)) for code in i18n.LANGUAGES}
+        return self._roots_cache
 
     def on_post_page(self, output: str, *, page, config) -> str:
         """Links to this page in every language (hreflang), in place of Material's to each home page."""
         # (Material's script would fetch a sitemap for each; the switcher's links are set by atlas-map.js.)
-        output = MATERIAL_ALTERNATE.sub("", output)
+        output = _without_material_alternates(output)
         if not page.url.endswith("/") and page.url:  # 404.html: no page of its own in other languages
             return output
-        links = [f'<link rel="alternate " hreflang="{code}" href="{html.escape(self.language_root(code) + page.url)}">'
-                 for code in i18n.LANGUAGES]
-        links.append(f'<link rel="alternate " hreflang="x-default" '
-                     f'href="{html.escape(self.language_root(i18n.SOURCE) + page.url)}">')
+        roots = self._roots()
+        url = html.escape(page.url)
+        links = [f'<link rel="alternate " hreflang="{code}" href="{roots[code]}{url}">' for code in i18n.LANGUAGES]
+        links.append(f'<link rel="alternate " hreflang="x-default" href="{roots[i18n.SOURCE]}{url}">')
         # rel="alternate " (with a space: still the link type alternate): Material's script fetches a sitemap
         # for every element matching [rel=alternate], and there is none at each page's address.
         return output.replace("</head>", "  " + "\n  ".join(links) + "\n  </head>", 1)
