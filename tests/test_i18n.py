@@ -183,7 +183,7 @@ def test_atlas_translations_reports_every_language_with_counts_and_percentages()
         assert "%)" in line
     german = next(line for line in lines if line.startswith("de ("))
     featured = sum(1 for p in (ROOT / "cities").glob("*.md") if "\nfeatured: true" in p.read_text())
-    assert f"featured profiles 1/{featured} (" in german  # Potsdam
+    assert f"featured profiles 5/{featured} (" in german  # Potsdam, Berlin, Munich, Leipzig, Freiburg im Breisgau
     markdown = subprocess.run([sys.executable, "-m", "generator", "translations", "--format", "markdown"],
                               cwd=ROOT, capture_output=True, text=True).stdout
     assert markdown.startswith("| language | UI strings | hand-written pages |")

@@ -34,11 +34,11 @@ def test_a_german_page_is_german_from_its_lang_to_its_headings_and_numbers(real_
 
 def test_an_untranslated_profile_shows_the_english_text_under_a_german_notice_that_links_to_how_to_translate(
         real_site):
-    page = read_page(page_file(real_site, "de/cities/berlin/"))
+    page = read_page(page_file(real_site, "de/cities/cologne/"))
     assert "Dieses Profil ist noch nicht übersetzt" in page.plain
-    assert "The city-state that went to court" in page.plain  # the English text, as it is
-    html = page_file(real_site, "de/cities/berlin/").read_text(encoding="utf-8")
-    assert '<p class="atlas-lead" lang="en">The city-state that went to court' in html  # marked as English
+    assert "A city of a million that kept its welcome culture" in page.plain  # the English text, as it is
+    html = page_file(real_site, "de/cities/cologne/").read_text(encoding="utf-8")
+    assert '<p class="atlas-lead" lang="en">A city of a million that kept its welcome culture' in html  # marked as English
     assert 'class="atlas-lead" lang' not in page_file(real_site, "de/cities/potsdam/").read_text(encoding="utf-8")
     assert "../../contribute/#translate" in page.links
     contribute = read_page(page_file(real_site, "de/contribute/"))
