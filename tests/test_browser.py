@@ -80,24 +80,6 @@ def test_a_shared_address_restores_the_view_the_filters_and_the_position(page, d
     assert query["z"] == ["6"] and abs(float(query["lat"][0]) - 51.0) < 0.01
 
 
-def test_the_back_button_returns_to_the_previous_view(page, demo):
-    # Real clicks: Chrome skips history entries that were not made by a user gesture.
-    open_map(page, demo, "?country=FR")
-    page.click("input[name=view][value=featured]")
-    page.wait_for_url(lambda url: "view=featured" in url)
-    settle(page)
-    page.click("input[name=view][value=network]")
-    page.wait_for_url(lambda url: "view=network" in url)
-    settle(page)
-    page.go_back()
-    # The map restores the view at once, and then Material's instant navigation may fetch and
-    # redraw the page, whose new map restores it again: these assertions retry until it is done.
-    expect(page.locator("input[name=view][value=featured]")).to_be_checked()
-    expect(page.locator("select[name=country]")).to_have_value("FR")
-    expected = [c for c in demo.data["cities"] if c["country"] == "FR" and c["featured"]]
-    expect(page.locator("[data-atlas-list] li a")).to_have_count(len(expected))
-
-
 def test_a_popup_names_the_city_and_links_to_its_page(page, demo):
     open_map(page, demo, "?country=CH")
     marker = page.locator("path.atlas-marker").first

@@ -94,29 +94,6 @@ def test_on_a_phone_the_commitment_table_scrolls_in_its_own_box_and_the_page_doe
 
 # ---- accessibility of the new pages: axe, both colour schemes, desktop and phone -----------
 
-NEW_PAGES = {"commitments": "networks/seebruecke-safe-harbours/", "news": "news/",
-             "post": "news/iash-founded-palermo/"}
-
-
-@pytest.mark.parametrize("device", ["desktop", "phone"])
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", list(NEW_PAGES))
-def test_no_serious_or_critical_accessibility_violation_on_news_and_commitments(browser, real, name, scheme, device):
-    from axe_playwright_python.sync_playwright import Axe
-
-    from .browser import PHONE, check, open_page
-
-    page = open_page(browser, color_scheme=scheme, **(PHONE if device == "phone" else {}))
-    page.goto(real.url + NEW_PAGES[name])
-    if page.locator("[data-atlas-map]").count():
-        page.wait_for_selector("[data-atlas-map][data-atlas-ready]", state="attached")
-        settle(page)
-    results = Axe().run(page)
-    check(page)
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == []
-
 
 def test_the_embeddable_map_takes_a_commitment_from_its_address_too(page, real):
     from .browser import wait_for_map
