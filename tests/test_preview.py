@@ -8,6 +8,7 @@ the error for the browser.
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
@@ -105,6 +106,7 @@ def test_an_edit_rebuilds_only_the_pages_it_changes(session):
     pages = [path for path in rewritten if path.endswith(".html")]
     assert len(pages) < 10, pages  # the city, its country, the lists that show it: not the 300 pages
     assert seconds < 30  # a hang guard; make bench measures the preview's speed
+    assert gc.isenabled()  # collections wait during a preview build (plugin.on_config), not after it
 
 
 def test_an_error_keeps_the_last_good_site_and_lists_the_error_for_the_browser(session):
@@ -112,6 +114,7 @@ def test_an_error_keeps_the_last_good_site_and_lists_the_error_for_the_browser(s
     good = tree(site)
     edit(atlas / "cities/city-00002.md", "country: ", "country: Atlantis\nx_country: ")
     session.build()  # no exception: the preview goes on
+    assert gc.isenabled()
     errors = json.loads((site / "atlas-preview.json").read_text())["errors"]
     assert errors and all(e.startswith("cities/city-00002.md:") for e in errors)
     assert any("error[bad-country]" in e for e in errors)
