@@ -31,7 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import i18n, report
+from . import background, i18n, report
 from .build import BuildFailed, build
 from .diagnostics import format_text
 from .html_blocks import GeneratedHtml
@@ -143,23 +143,34 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         if feed is not None and not feed.config.image:  # the feed's picture: the link preview picture, absolute
             feed.config.image = urljoin(config.site_url or "", "assets/atlas/og-image.png")
         config.markdown_extensions.append(GeneratedHtml())  # the templates' HTML skips Markdown's HTML parsing
-        # City reports need WeasyPrint and Pango; without them the site is built, and says so.
-        self.reports_missing = (report.unavailable() if self.config.reports else
-                                "switched off in mkdocs.yml (plugins: atlas: reports: false)")
-        self.publishing = Publishing(site_url=config.site_url or None, reports=self.reports_missing is None)
+        # City reports need WeasyPrint and Pango; without them the site is built, and says so. Whether they
+        # are here is found out in the background (importing WeasyPrint takes half a second) while the
+        # data is read, checked and linked; the pages, which link to the reports or not, wait for the answer.
+        probe = background.in_background(report.unavailable) if self.config.reports else None
+        self.publishing = None
+
+        def publishing() -> Publishing:
+            if self.publishing is None:
+                self.reports_missing = (probe.result() if probe else
+                                        "switched off in mkdocs.yml (plugins: atlas: reports: false)")
+                self.publishing = Publishing(site_url=config.site_url or None,
+                                             reports=self.reports_missing is None)
+            return self.publishing
+
         custom_dir = config.theme.custom_dir
         theme_dir = Path(custom_dir) if custom_dir else None
         preview = self.preview
         try:
             self.result = build(self.root, docs_dir=Path(config.docs_dir), theme_dir=theme_dir,
                                 parsed=preview.parsed if preview else None, language=self.language,
-                                publishing=self.publishing)
+                                publishing=publishing)
         except BuildFailed as failure:
             if not (preview and preview.result):
                 for diagnostic in failure.report.diagnostics:
                     log.error(format_text(diagnostic))
                 raise PluginError(f"the atlas's data has {len(failure.report.errors)} error(s); fix them (run "
                                   "'atlas validate' for the same report) and build again") from None
+            publishing()  # the preview goes on with its last good site, whose reports it keeps printing
             # The preview keeps the last good site and shows the errors in the browser until they are fixed.
             # (Reported outside MkDocs' logger, whose --strict count would end the preview.)
             for diagnostic in failure.report.diagnostics:
@@ -183,6 +194,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     def on_build_error(self, *, error):
         self._close_search_pool()
+        self._stop_reports()
         gc.enable()
 
     def _close_search_pool(self):
@@ -214,6 +226,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         return env
 
     def on_files(self, files: Files, config) -> Files:
+        self._start_reports(config)
         self.page_states = self.choose_pages(files, config)
         for output in self.result.outputs:
             inclusion = InclusionLevel.INCLUDED if output.in_nav else InclusionLevel.NOT_IN_NAV
@@ -420,12 +433,26 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         self.preview.write_errors(site_dir)
         gc.enable()
 
+    def _start_reports(self, config) -> None:
+        """A build prints the reports in a second process while MkDocs renders the pages (the site's folder
+        is clean by now); the preview prints them after the edit is on screen (_print_reports)."""
+        self.printing = None
+        if not self.serving and not self.reports_missing:
+            self.printing = background.in_background(report.publish, self.result.atlas, config.site_url or "/",
+                                                     Path(config.site_dir), self.root / report.CACHE)
+
+    def _stop_reports(self) -> None:
+        if getattr(self, "printing", None) is not None:
+            self.printing.cancel()
+            self.printing = None
+
     def _print_reports(self, site_dir: Path, site_url: str) -> None:
         if self.reports_missing:
             log.info(f"City reports (PDF) skipped: {self.reports_missing}.")
             return
         if not self.serving:
-            self._print(self.result.atlas, site_dir, site_url, log)
+            printing, self.printing = self.printing, None
+            self._printed(printing.result, log)
             return
         # The preview shows an edit first and prints its reports after, one build's at a time, in order.
         if self.printer is None:
@@ -443,9 +470,12 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             self.printer = None
 
     def _print(self, atlas, site_dir: Path, site_url: str, logger: logging.Logger, pool_from: int = 2) -> None:
+        self._printed(lambda: report.publish(atlas, site_url, site_dir, self.root / report.CACHE, pool_from), logger)
+
+    def _printed(self, printing, logger: logging.Logger) -> None:
+        """Waits for the reports to be printed and says how it went (a failure fails a build, not the preview)."""
         try:
-            printed = report.print_reports(report.featured_reports(atlas, site_url), site_dir,
-                                           self.root / report.CACHE, pool_from=pool_from)
+            printed = printing()
         except Exception as error:  # WeasyPrint's or the disk's: one line, and the preview goes on
             message = f"City reports (PDF) could not be printed: {type(error).__name__}: {error}"
             if logger is log:

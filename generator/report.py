@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import importlib.metadata
 import json
 import logging
 import math
@@ -242,10 +243,8 @@ def print_pdf(document: str) -> bytes:
     return weasyprint.HTML(string=document, base_url=None, url_fetcher=fetcher).write_pdf()
 
 
-def _key(document: str) -> str:
-    import weasyprint
-
-    return hashlib.sha256(f"{weasyprint.__version__}\0{document}".encode()).hexdigest()
+def _key(document: str, version: str) -> str:
+    return hashlib.sha256(f"{version}\0{document}".encode()).hexdigest()
 
 
 def print_reports(documents: dict[str, str], site_dir: Path, cache_dir: Path, processes: int | None = None,
@@ -260,10 +259,12 @@ def print_reports(documents: dict[str, str], site_dir: Path, cache_dir: Path, pr
         return Printed([], [], time.perf_counter() - started)  # no featured city: no folder of reports
     cache_dir.mkdir(parents=True, exist_ok=True)
     (site_dir / "reports").mkdir(parents=True, exist_ok=True)
-    keys = {slug: _key(document) for slug, document in documents.items()}
+    version = importlib.metadata.version("weasyprint")  # (importing WeasyPrint takes half a second)
+    keys = {slug: _key(document, version) for slug, document in documents.items()}
     missing = [slug for slug in documents if not (cache_dir / f"{keys[slug]}.pdf").is_file()]
     workers = min(processes or os.cpu_count() or 1, len(missing))
     if missing and len(missing) >= pool_from:
+        import weasyprint  # noqa: F401 - once here, not again in every worker
         with ProcessPoolExecutor(max_workers=workers) as pool:
             pdfs = list(pool.map(print_pdf, [documents[slug] for slug in missing]))
     else:
@@ -293,3 +294,8 @@ def _forget_unused(cache_dir: Path) -> None:
 def featured_reports(atlas: Atlas, site_url: str) -> dict[str, str]:
     """slug -> report HTML of every featured city."""
     return {city.slug: report_html(atlas, city, site_url) for city in atlas.featured}
+
+
+def publish(atlas: Atlas, site_url: str, site_dir: Path, cache_dir: Path, pool_from: int = 2) -> Printed:
+    """Every featured city's report, made and printed (or taken from the cache) into site_dir/reports/."""
+    return print_reports(featured_reports(atlas, site_url), site_dir, cache_dir, pool_from=pool_from)

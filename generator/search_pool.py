@@ -14,12 +14,13 @@ else keep Material's index as it is.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from material.plugins.search.plugin import SearchIndex
+
+from .background import worth_a_worker
 
 BATCH = 32  # pages per message to the worker: few enough messages, soon enough started
 
@@ -70,10 +71,6 @@ class ParallelSearchIndex(SearchIndex):
     def generate_search_index(self, prev) -> str:
         self.gather()
         return super().generate_search_index(prev)
-
-
-def worth_a_worker() -> bool:
-    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 class SearchPool:
