@@ -41,6 +41,7 @@ from .project import VOCABULARIES
 from .kinds import NEWS_FOLDER
 from .render import Publishing, UnknownSnippet, render_post_footer, render_snippet
 from .safety import content_security_policy, sanitise
+from .page_share import PageShare
 from .search_pool import SearchPool
 from .translate import front_matter, page_language
 
@@ -98,6 +99,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     serving = False
     preview: Preview | None = None
     search_pool: SearchPool | None = None
+    page_share: PageShare | None = None
     printer: ThreadPoolExecutor | None = None  # make serve prints the reports in the background
 
     def on_startup(self, *, command, dirty):
@@ -193,6 +195,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
 
     def on_build_error(self, *, error):
+        if self.page_share is not None:
+            self.page_share.cancel()
         self._close_search_pool()
         self._stop_reports()
         gc.enable()
@@ -206,6 +210,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         prefix = "" if language == i18n.SOURCE else f"{language}/"
         return f"{self.base_url.rstrip('/')}/{prefix}" if self.base_url else f"/{prefix}"
 
+    @event_priority(-100)  # after the other plugins' (the blog's filters): the child's pages arrive last
     def on_env(self, env, *, config, files):
         env.globals["atlas_csp"] = self.csp
         env.globals["atlas_preview"] = self.preview is not None
@@ -223,6 +228,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             for file in pages:  # a page this build skips still names itself in the navigation and the sitemap
                 if file.page is not None and file.page.markdown is None and file.url in self.preview.pages:
                     file.page.title, file.page.meta = self.preview.pages[file.url]
+        if self.page_share is not None:  # the pages the second process converted (generator/page_share.py)
+            self.page_share.receive_pages(env, files)
         return env
 
     def on_files(self, files: Files, config) -> Files:
@@ -275,6 +282,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             states[file.src_uri] = "machine-assisted" if meta.get("machine_assisted") is True else "translated"
         return states
 
+    @event_priority(-100)  # last: the second process starts from the finished navigation
     def on_nav(self, nav, *, config, files):
         """The navigation's titles from mkdocs.yml, in this build's language."""
         if self.language != i18n.SOURCE:
@@ -285,6 +293,11 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 if getattr(item, "title", None):
                     item.title = translate(item.title)
                 stack.extend(getattr(item, "children", None) or [])
+        if not self.serving:  # a full build converts and renders every other generated page in a second process
+            if self.page_share is None:
+                self.page_share = PageShare()
+            self.page_share.start(config, files, nav, {output.path for output in self.result.outputs},
+                                  _search_plugin(config))
         return nav
     def on_pre_build(self, *, config):
         # A full build indexes pages for search in a second process (generator/search_pool.py); the
@@ -310,6 +323,11 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             stamp = formatdate(calendar.timegm(max(days).timetuple()))
             for built in (feed.feed_created, feed.feed_updated):
                 built.pubDate = built.buildDate = stamp
+
+    def on_pre_page(self, page, *, config, files):
+        if self.page_share is not None:  # a page the second process converts is not converted here too
+            self.page_share.stand_in(page)
+        return page
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.generated_by:
@@ -419,6 +437,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     @event_priority(-100)  # after search wrote its index (of the rebuilt pages only): write the whole one
     def on_post_build(self, *, config):
+        if self.page_share is not None:
+            self.page_share.finish()
         self._close_search_pool()
         self._print_reports(Path(config.site_dir), config.site_url or "/")
         if not self.preview:

@@ -20,7 +20,7 @@ from typing import Any
 
 from material.plugins.search.plugin import SearchIndex
 
-from .background import worth_a_worker
+from . import background
 
 BATCH = 32  # pages per message to the worker: few enough messages, soon enough started
 
@@ -81,7 +81,7 @@ class SearchPool:
 
     def install(self, search_plugin) -> None:
         index = getattr(search_plugin, "search_index", None)
-        if index is None or type(index) is not SearchIndex or not worth_a_worker():
+        if index is None or type(index) is not SearchIndex or not background.worth_a_worker():
             return
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
         search_plugin.search_index = ParallelSearchIndex(index, self.pool)

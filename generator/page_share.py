@@ -1,0 +1,205 @@
+"""Every other generated page, read, converted and rendered into the site by a second process.
+
+MkDocs builds a site on one core: it reads and converts every page (Markdown to HTML), then
+renders the theme around each and writes it. The atlas's pages are nearly all generated, a
+thousand and more. Once the navigation is made (`on_nav`, priority -100: after every plugin's),
+a child is forked with that whole state and takes every other generated page: it converts
+them as MkDocs does (`_populate_page`, with every plugin's events), sends what the parent
+needs of them (their HTML, table of contents and anchors: the search index, the anchor check
+and the feed are made in the parent), then renders and writes them (`_build_page`). The
+parent meanwhile converts the other half; its copies of the child's pages are converted from
+nothing, then given the child's results (`on_env`), and rendered with an empty template, for
+which MkDocs writes no file. The child's warnings come back and are logged by the parent,
+where `--strict` counts them. The site is byte for byte the one a single process builds
+(tests/test_parallel_build.py).
+
+Only for `mkdocs build` with a second core and `fork` (generator/background.py); the preview
+renders only what an edit changed, in one process. `_populate_page` and `_build_page` are
+private functions of MkDocs 1.6 (requirements.lock pins it); the test above fails if they change.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import logging
+import multiprocessing
+import threading
+
+from jinja2 import ChoiceLoader, DictLoader
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
+
+from . import background
+
+ELSEWHERE = "atlas-rendered-elsewhere.html"  # an empty template: MkDocs writes no file for an empty page
+# The child converts half of the generated pages, as fast as the parent converts the other half; then the
+# parent has the theme's pages to write (404, sitemap) and its search index to gather, so the child renders more.
+CONVERTED, RENDERED = 0.5, 0.58
+MIN_PAGES = 64  # fewer pages than this are not worth a process
+SKIPPED = "Page skipped: '"
+
+
+class _Discard:
+    """The child's search index: the parent indexes every page, the child's too."""
+
+    def add_entry_from_context(self, page) -> None:
+        pass
+
+
+class _Collect(logging.Handler):
+    """The child's warnings about its own pages (not about pages the parent converts too)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.on = False
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.on:
+            self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _work(share: PageShare, send, config, files: Files, nav, search_plugin) -> list[tuple[str, int, str]]:
+    """In the child: convert its pages (and the navigation's, for their titles), send what the parent needs of
+    them, then convert the further pages it renders (which the parent converts too) and render them all."""
+    from mkdocs.commands.build import _build_page, _populate_page
+    from mkdocs.structure.pages import Page
+
+    share.in_child = True
+    gc.disable()  # a short life: collections would only copy the parent's memory page by page
+    collect = _Collect()
+    for name in ("", "mkdocs"):  # the parent prints and counts them, once
+        logging.getLogger(name).handlers = [collect]
+    logging.getLogger("mkdocs").propagate = False  # (as under MkDocs' command line): not to the root's too
+
+    def convert(page, report: bool) -> None:
+        collect.on = report
+        _populate_page(page, config, files)
+        collect.on = False
+
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    in_nav = {page.file.src_uri for page in nav.pages}
+    for file in doc_files:  # as MkDocs' own loop does
+        if file.page is None and file.inclusion.is_not_in_nav():
+            Page(None, file, config)
+        if file.src_uri in share.converted or file.src_uri in in_nav:
+            convert(file.page, report=file.src_uri in share.converted)
+    send.send({file.src_uri: _converted(file.page) for file in doc_files if file.src_uri in share.converted})
+    send.close()
+    mine = [file.page for file in doc_files if file.src_uri in share.elsewhere]
+    for page in mine:
+        if page.file.src_uri not in share.converted and page.file.src_uri not in in_nav:
+            convert(page, report=False)  # the parent converts it too, and says what is wrong with it
+    if search_plugin is not None:
+        search_plugin.search_index = _Discard()
+    env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
+    collect.on = True
+    for page in mine:
+        _build_page(page, config, doc_files, nav, env, excluded=page.file.inclusion.is_excluded())
+    return collect.records
+
+
+def _converted(page) -> tuple:
+    """What the parent needs of a page the child converted: its metadata, HTML, contents and anchors."""
+    links = page.links_to_anchors
+    return (page.meta, page._title_from_render, page.content, page.toc, page.present_anchor_ids,
+            None if links is None else {file.src_uri: found for file, found in links.items()})
+
+
+def _spread(items: list[str], share: float) -> list[str]:
+    """A share of the items, spread evenly (pages of a kind cost about the same, and kinds come in runs)."""
+    return [item for index, item in enumerate(items) if int((index + 1) * share) > int(index * share)]
+
+
+def _read_nothing(page, config) -> None:
+    page.markdown, page.meta = "", {}
+
+
+def _convert_nothing(page, config, files) -> None:
+    page.content, page.toc, page.present_anchor_ids = "", get_toc([]), set()
+
+
+class _SkippedNotice(logging.Filter):
+    """MkDocs says it skipped each page the child writes; it did not skip them."""
+
+    def __init__(self, share: PageShare):
+        super().__init__()
+        self.share = share
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith(SKIPPED) and message[len(SKIPPED):].split("'", 1)[0] in self.share.elsewhere)
+
+
+class PageShare:
+    def __init__(self) -> None:
+        self.child: background.Later | None = None
+        self.receive = None
+        self.elsewhere: set[str] = set()  # pages the child renders
+        self.converted: set[str] = set()  # of those, the pages the child converts for this process too
+        self.in_child = False
+        logging.getLogger("mkdocs.commands.build").addFilter(_SkippedNotice(self))
+
+    def start(self, config, files: Files, nav, generated: set[str], search_plugin) -> None:
+        """At on_nav: hand every other generated page to a child, if that is safe and worth it."""
+        self.elsewhere, self.converted = set(), set()
+        if self.in_child or not background.worth_a_worker() or threading.active_count() != 1:
+            return
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        ours = [file.src_uri for file in doc_files if file.src_uri in generated]
+        rendered = _spread(ours, RENDERED)
+        if len(rendered) < MIN_PAGES:
+            return
+        self.elsewhere, self.converted = set(rendered), set(_spread(rendered, CONVERTED / RENDERED))
+        self.receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+        self.child = background.Forked(_work, self, send, config, files, nav, search_plugin)
+        send.close()
+
+    def stand_in(self, page) -> None:
+        """At on_pre_page: a page the child converts is read and converted here from nothing (on_env brings
+        what the child made of it)."""
+        if not self.in_child and page.file.src_uri in self.converted:
+            page.read_source = functools.partial(_read_nothing, page)
+            page.render = functools.partial(_convert_nothing, page)
+
+    def receive_pages(self, env, files: Files) -> None:
+        """At on_env: the child's pages as it converted them; this process renders them with an empty template."""
+        if self.child is None:
+            return
+        try:
+            converted = self.receive.recv()
+        except EOFError:  # the child ended before it sent them: its error
+            self.receive.close()
+            self.finish()
+            raise PluginError("the second process ended before it sent its pages") from None
+        self.receive.close()
+        for uri, (meta, title, content, toc, anchors, links) in converted.items():
+            page = files.get_file_from_path(uri).page
+            del page.read_source, page.render  # the stand-ins of stand_in(): MkDocs' own methods again
+            page.meta, page._title_from_render = meta, title
+            page.content, page.toc, page.present_anchor_ids = content, toc, anchors
+            page.links_to_anchors = None if links is None else {files.get_file_from_path(target): found
+                                                                for target, found in links.items()}
+        for uri in self.elsewhere:
+            files.get_file_from_path(uri).page.meta["template"] = ELSEWHERE
+        env.loader = ChoiceLoader([DictLoader({ELSEWHERE: ""}), env.loader])
+
+    def finish(self) -> None:
+        """At on_post_build: wait for the child's pages; its warnings are logged here."""
+        child, self.child = self.child, None
+        if child is None:
+            return
+        try:
+            records = child.result()
+        except Exception as error:
+            raise PluginError(f"converting and rendering pages in a second process failed: "
+                              f"{type(error).__name__}: {error}") from None
+        for name, level, message in records:
+            logging.getLogger(name).log(level, message)
+
+    def cancel(self) -> None:
+        if self.child is not None:
+            self.child.cancel()
+            self.child = None

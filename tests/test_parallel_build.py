@@ -1,0 +1,94 @@
+"""A full build uses a second core: the site it writes must be the one a single process writes.
+
+The search index is built in a worker (generator/search_pool.py), every other generated page is
+rendered by a forked child (generator/page_share.py), and the reports are printed by another
+(generator/background.py). Built once with them and once without, the two sites are compared
+file by file, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .site import ROOT, copy_atlas
+
+BUILD = """
+import json, logging, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from generator import background, page_share, search_pool
+
+if sys.argv[3] == "serial":
+    background.worth_a_worker = lambda: False
+used = {"search worker": [], "pages elsewhere": []}
+install, start = search_pool.SearchPool.install, page_share.PageShare.start
+def recording_install(self, plugin):
+    install(self, plugin)
+    used["search worker"].append(self.pool is not None)
+def recording_start(self, *args):
+    start(self, *args)
+    used["pages elsewhere"].append(len(self.elsewhere))
+search_pool.SearchPool.install = recording_install
+page_share.PageShare.start = recording_start
+if sys.argv[4:] == ["say-pages"]:  # a warning about every page's HTML, from where it is converted
+    from generator.plugin import AtlasPlugin
+    content = AtlasPlugin.on_page_content
+    def saying(self, html, page, config, files):
+        if html:  # (the parent runs the page events of a page the child converts on an empty page)
+            logging.getLogger("mkdocs.plugins.test").warning(f"converted {page.file.src_uri}")
+        return content(self, html, page, config, files)
+    AtlasPlugin.on_page_content = saying
+logging.basicConfig(format="%(levelname)s %(message)s", level=logging.WARNING)
+try:
+    build(load_config(sys.argv[1], site_dir=sys.argv[2], strict=True))
+finally:
+    print(json.dumps(used))
+"""
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(site)): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def build(atlas: Path, site: Path, mode: str, *more: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", BUILD, str(atlas / "mkdocs.yml"), str(site), mode, *more],
+                          capture_output=True, text=True, cwd=ROOT, env={"NO_MKDOCS_2_WARNING": "1",
+                                                                        "PATH": "/usr/bin:/bin"})
+
+
+def test_the_site_built_on_two_cores_is_byte_for_byte_the_one_built_on_one(tmp_path):
+    atlas = copy_atlas(tmp_path / "atlas")
+    sites, used = {}, {}
+    for mode in ("parallel", "serial"):
+        site = tmp_path / mode
+        done = build(atlas, site, mode)
+        assert done.returncode == 0, done.stderr
+        used[mode] = json.loads(done.stdout)
+        sites[mode] = files(site)
+    # each mode really ran as named: the parallel build handed half of the generated pages to a child
+    assert used["serial"] == {"search worker": [False], "pages elsewhere": [0]}
+    assert used["parallel"]["search worker"] == [True] and used["parallel"]["pages elsewhere"][0] > 100
+    assert sites["parallel"].keys() == sites["serial"].keys()
+    different = [name for name in sites["serial"] if sites["parallel"][name] != sites["serial"][name]]
+    assert different == []
+    docs = json.loads(sites["parallel"]["search/search_index.json"])["docs"]
+    # every page, in the order MkDocs built them: more than one batch went through the worker
+    assert len({doc["location"].split("#")[0] for doc in docs}) > 200
+    assert any(doc["location"] == "cities/potsdam/" and doc["title"] == "Potsdam" for doc in docs)
+    assert any(name.startswith("reports/") and name.endswith(".pdf") for name in sites["parallel"])
+
+
+def test_what_the_second_process_warns_of_is_said_once_here_and_fails_a_strict_build(tmp_path):
+    atlas = copy_atlas(tmp_path / "atlas")
+    said, used = {}, {}
+    for mode in ("parallel", "serial"):
+        done = build(atlas, tmp_path / mode, mode, "say-pages")
+        assert done.returncode != 0  # strict: the warnings fail the build
+        said[mode] = [line for line in done.stderr.splitlines() if line.startswith("WARNING converted ")]
+        used[mode] = json.loads(done.stdout)["pages elsewhere"][0]
+    assert used["parallel"] > 100 and used["serial"] == 0
+    assert len(said["parallel"]) == len(set(said["parallel"])) > 300  # every page once, none twice
+    assert sorted(said["parallel"]) == sorted(said["serial"])
