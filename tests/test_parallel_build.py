@@ -8,12 +8,18 @@ file by file, byte for byte.
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-from .site import ROOT, copy_atlas
+import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+
+from .site import ROOT, copy_atlas, small_atlas
 
 BUILD = """
 import json, logging, sys
@@ -92,3 +98,15 @@ def test_what_the_second_process_warns_of_is_said_once_here_and_fails_a_strict_b
     assert used["parallel"] > 100 and used["serial"] == 0
     assert len(said["parallel"]) == len(set(said["parallel"])) > 300  # every page once, none twice
     assert sorted(said["parallel"]) == sorted(said["serial"])
+
+
+def test_a_build_holds_the_garbage_collector_back_only_while_it_runs(tmp_path):
+    """A build freezes its long-lived objects (gc.freeze) and thaws them at its end, also when it fails:
+    a process that builds again (the tests, a caller of MkDocs' API) collects them as usual."""
+    atlas = small_atlas(tmp_path / "atlas")
+    mkdocs_build(load_config(str(atlas / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    (atlas / "cities" / "broken.md").write_text("---\nname: Broken\n---\n", encoding="utf-8")
+    with pytest.raises((Abort, PluginError)):
+        mkdocs_build(load_config(str(atlas / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
