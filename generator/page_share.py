@@ -5,8 +5,9 @@ renders the theme around each and writes it. The atlas's pages are nearly all ge
 thousand and more. Once the navigation is made (`on_nav`, priority -100: after every plugin's),
 a child is forked with that whole state and takes every other generated page: it converts
 them as MkDocs does (`_populate_page`, with every plugin's events), sends what the parent
-needs of them (their HTML, table of contents and anchors: the search index, the anchor check
-and the feed are made in the parent), then renders and writes them (`_build_page`). The
+needs of them (their HTML, table of contents and anchors: the anchor check and the feed are
+made in the parent), then renders and writes them (`_build_page`), indexing them for search
+as it goes (the parent's index, `search_pool.py`, takes their entries in page order). The
 parent meanwhile converts the other half; its copies of the child's pages are converted from
 nothing, then given the child's results (`on_env`), and rendered with an empty template, for
 which MkDocs writes no file. The child's warnings come back and are logged by the parent,
@@ -32,6 +33,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from . import background
+from .search_pool import PagewiseIndex, ParallelSearchIndex
 
 ELSEWHERE = "atlas-rendered-elsewhere.html"  # an empty template: MkDocs writes no file for an empty page
 # The child converts half of the generated pages, as fast as the parent converts the other half; then the
@@ -42,7 +44,7 @@ SKIPPED = "Page skipped: '"
 
 
 class _Discard:
-    """The child's search index: the parent indexes every page, the child's too."""
+    """The child's search index when the parent indexes every page, the child's too."""
 
     def add_entry_from_context(self, page) -> None:
         pass
@@ -92,13 +94,15 @@ def _work(share: PageShare, send, config, files: Files, nav, search_plugin) -> l
     for page in mine:
         if page.file.src_uri not in share.converted and page.file.src_uri not in in_nav:
             convert(page, report=False)  # the parent converts it too, and says what is wrong with it
-    if search_plugin is not None:
-        search_plugin.search_index = _Discard()
+    index = None
+    if search_plugin is not None:  # the parent indexes every page, or this process its own (share.index_here)
+        index = PagewiseIndex(**search_plugin.search_index.config) if share.index_here else _Discard()
+        search_plugin.search_index = index
     env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
     collect.on = True
     for page in mine:
         _build_page(page, config, doc_files, nav, env, excluded=page.file.inclusion.is_excluded())
-    return collect.records
+    return collect.records, dict(index.by_page) if share.index_here else {}
 
 
 def _converted(page) -> tuple:
@@ -140,11 +144,13 @@ class PageShare:
         self.elsewhere: set[str] = set()  # pages the child renders
         self.converted: set[str] = set()  # of those, the pages the child converts for this process too
         self.in_child = False
+        self.index_here = False  # the child indexes its own pages for search
+        self.indexed: dict[str, list[dict]] = {}
         logging.getLogger("mkdocs.commands.build").addFilter(_SkippedNotice(self))
 
     def start(self, config, files: Files, nav, generated: set[str], search_plugin) -> None:
         """At on_nav: hand every other generated page to a child, if that is safe and worth it."""
-        self.elsewhere, self.converted = set(), set()
+        self.elsewhere, self.converted, self.indexed = set(), set(), {}
         if self.in_child or not background.worth_a_worker() or threading.active_count() != 1:
             return
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
@@ -153,6 +159,11 @@ class PageShare:
         if len(rendered) < MIN_PAGES:
             return
         self.elsewhere, self.converted = set(rendered), set(_spread(rendered, CONVERTED / RENDERED))
+        # Material's index in a worker (generator/search_pool.py) takes the child's entries for its pages.
+        index = getattr(search_plugin, "search_index", None)
+        self.index_here = isinstance(index, ParallelSearchIndex)
+        if self.index_here:
+            index.indexed_elsewhere({files.get_file_from_path(uri).url for uri in rendered}, self.search_entries)
         self.receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
         self.child = background.Forked(_work, self, send, config, files, nav, search_plugin)
         send.close()
@@ -192,12 +203,17 @@ class PageShare:
         if child is None:
             return
         try:
-            records = child.result()
+            records, self.indexed = child.result()
         except Exception as error:
             raise PluginError(f"converting and rendering pages in a second process failed: "
                               f"{type(error).__name__}: {error}") from None
         for name, level, message in records:
             logging.getLogger(name).log(level, message)
+
+    def search_entries(self) -> dict[str, list[dict]]:
+        """The search entries of the child's pages, by address (once the child is done)."""
+        self.finish()
+        return self.indexed
 
     def cancel(self) -> None:
         if self.child is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from material.plugins.search.plugin import SearchIndex
 
@@ -36,12 +36,25 @@ class _Page:
     toc: list = field(default_factory=list)
 
 
-def _index(config: dict, pages: list[_Page]) -> list[dict]:
-    """In the worker: Material's own indexing of a batch of pages."""
-    index = SearchIndex(**config)
+class PagewiseIndex(SearchIndex):
+    """Material's own index, which also remembers the entries each page gave: (url, entries), in order."""
+
+    def __init__(self, **config) -> None:
+        super().__init__(**config)
+        self.by_page: list[tuple[str, list[dict]]] = []
+
+    def add_entry_from_context(self, page) -> None:
+        start = len(self.entries)
+        super().add_entry_from_context(page)
+        self.by_page.append((page.url, self.entries[start:]))
+
+
+def _index(config: dict, pages: list[_Page]) -> list[tuple[str, list[dict]]]:
+    """In the worker: Material's own indexing of a batch of pages, page by page."""
+    index = PagewiseIndex(**config)
     for page in pages:
         index.add_entry_from_context(page)
-    return index.entries
+    return index.by_page
 
 
 class ParallelSearchIndex(SearchIndex):
@@ -51,8 +64,19 @@ class ParallelSearchIndex(SearchIndex):
         self.pool = pool
         self.batch: list[_Page] = []
         self.pending: list[Future] = []
+        self.order: list[str | None] = []  # each page in turn: None if the worker indexes it, else its url
+        self.elsewhere: set[str] = set()
+        self.from_elsewhere: Callable[[], dict[str, list[dict]]] = dict
+
+    def indexed_elsewhere(self, urls: set[str], entries: Callable[[], dict[str, list[dict]]]) -> None:
+        """These pages are indexed by another process (generator/page_share.py); `entries` waits for theirs."""
+        self.elsewhere, self.from_elsewhere = urls, entries
 
     def add_entry_from_context(self, page) -> None:
+        if page.url in self.elsewhere:
+            self.order.append(page.url)
+            return
+        self.order.append(None)
         self.batch.append(_Page(page.url, str(page.title), page.content, dict(page.meta), list(page.toc)))
         if len(self.batch) >= BATCH:
             self._send()
@@ -63,10 +87,13 @@ class ParallelSearchIndex(SearchIndex):
             self.batch = []
 
     def gather(self) -> None:
+        """Every page's entries, in the order the pages were built."""
         self._send()
-        for future in self.pending:
-            self.entries.extend(future.result())
-        self.pending = []
+        from_worker = (entries for future in self.pending for _, entries in future.result())
+        elsewhere = self.from_elsewhere() if any(url is not None for url in self.order) else {}
+        for url in self.order:
+            self.entries.extend(next(from_worker) if url is None else elsewhere[url])
+        self.pending, self.order = [], []
 
     def generate_search_index(self, prev) -> str:
         self.gather()
