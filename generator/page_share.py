@@ -1,18 +1,21 @@
-"""Every other generated page, read, converted and rendered into the site by a second process.
+"""Half of the generated pages converted, and as many as it gets to rendered, by a second process.
 
 MkDocs builds a site on one core: it reads and converts every page (Markdown to HTML), then
 renders the theme around each and writes it. The atlas's pages are nearly all generated, a
 thousand and more. Once the navigation is made (`on_nav`, priority -100: after every plugin's),
-a child is forked with that whole state and takes every other generated page: it converts
-them as MkDocs does (`_populate_page`, with every plugin's events), sends what the parent
-needs of them (their HTML, table of contents and anchors: the anchor check and the feed are
-made in the parent), then renders and writes them (`_build_page`), indexing them for search
-as it goes (the parent's index, `search_pool.py`, takes their entries in page order). The
-parent meanwhile converts the other half; its copies of the child's pages are converted from
-nothing, then given the child's results (`on_env`), and rendered with an empty template, for
-which MkDocs writes no file. The child's warnings come back and are logged by the parent,
-where `--strict` counts them. The site is byte for byte the one a single process builds
-(tests/test_parallel_build.py).
+a child is forked with that whole state. It converts every other generated page as MkDocs
+does (`_populate_page`, with every plugin's events) and sends what the parent needs of them
+(HTML, table of contents, anchors, metadata: the anchor check and the feed are made in the
+parent), while the parent converts the others; the parent's copies of the child's pages are
+converted from nothing and take the child's results at `on_env`. Then both render and write
+pages (`_build_page`): the parent takes the generated pages from the front, in MkDocs' order,
+the child from the back, each claiming a page under a shared lock, until they meet; so the
+work divides itself however busy each core is. The parent decides for the page it builds next
+(at `on_env`, then at each `on_post_page`): a page the child has claimed gets an empty
+template, for which MkDocs writes no file. The child indexes its pages for search (the
+parent's index, `search_pool.py`, takes their entries in page order), and its warnings are
+logged by the parent, where `--strict` counts them. The site is byte for byte the one a
+single process builds (tests/test_parallel_build.py).
 
 Only for `mkdocs build` with a second core and `fork` (generator/background.py); the preview
 renders only what an edit changed, in one process. `_populate_page` and `_build_page` are
@@ -36,9 +39,7 @@ from . import background
 from .search_pool import PagewiseIndex, ParallelSearchIndex
 
 ELSEWHERE = "atlas-rendered-elsewhere.html"  # an empty template: MkDocs writes no file for an empty page
-# The child converts half of the generated pages, as fast as the parent converts the other half; then the
-# parent has the theme's pages to write (404, sitemap) and its search index to gather, so the child renders more.
-CONVERTED, RENDERED = 0.5, 0.58
+CONVERTED = 0.5  # the child converts half of the generated pages, as fast as the parent converts the others
 MIN_PAGES = 64  # fewer pages than this are not worth a process
 SKIPPED = "Page skipped: '"
 
@@ -65,7 +66,7 @@ class _Collect(logging.Handler):
 
 def _work(share: PageShare, send, config, files: Files, nav, search_plugin) -> list[tuple[str, int, str]]:
     """In the child: convert its pages (and the navigation's, for their titles), send what the parent needs of
-    them, then convert the further pages it renders (which the parent converts too) and render them all."""
+    them, then render pages from the back until it meets the parent's (converting those it did not yet)."""
     from mkdocs.commands.build import _build_page, _populate_page
     from mkdocs.structure.pages import Page
 
@@ -90,18 +91,20 @@ def _work(share: PageShare, send, config, files: Files, nav, search_plugin) -> l
             convert(file.page, report=file.src_uri in share.converted)
     send.send({file.src_uri: _converted(file.page) for file in doc_files if file.src_uri in share.converted})
     send.close()
-    mine = [file.page for file in doc_files if file.src_uri in share.elsewhere]
-    for page in mine:
-        if page.file.src_uri not in share.converted and page.file.src_uri not in in_nav:
-            convert(page, report=False)  # the parent converts it too, and says what is wrong with it
     index = None
     if search_plugin is not None:  # the parent indexes every page, or this process its own (share.index_here)
         index = PagewiseIndex(**search_plugin.search_index.config) if share.index_here else _Discard()
         search_plugin.search_index = index
     env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
-    collect.on = True
-    for page in mine:
+    for position in range(len(share.pages) - 1, -1, -1):  # from the back, until the parent's pages
+        if not share.claim_here(position, from_back=True):
+            break
+        page = files.get_file_from_path(share.pages[position]).page
+        if page.file.src_uri not in share.converted and page.file.src_uri not in in_nav:
+            convert(page, report=False)  # the parent converted it too, and said what is wrong with it
+        collect.on = True
         _build_page(page, config, doc_files, nav, env, excluded=page.file.inclusion.is_excluded())
+        collect.on = False
     return collect.records, dict(index.by_page) if share.index_here else {}
 
 
@@ -141,32 +144,49 @@ class PageShare:
     def __init__(self) -> None:
         self.child: background.Later | None = None
         self.receive = None
-        self.elsewhere: set[str] = set()  # pages the child renders
-        self.converted: set[str] = set()  # of those, the pages the child converts for this process too
+        self.pages: list[str] = []  # the generated pages, in MkDocs' order: the parent's from the front, the child's from the back
+        self.converted: set[str] = set()  # the pages the child converts (for this process too)
+        self.elsewhere: set[str] = set()  # the pages the child has rendered, as this process finds them claimed
+        self.elsewhere_urls: set[str] = set()  # their addresses, for the search index
+        self.claims = self.lock = None
+        self.after: dict[str, object] = {}  # each page's successor in MkDocs' order (a File)
         self.in_child = False
         self.index_here = False  # the child indexes its own pages for search
         self.indexed: dict[str, list[dict]] = {}
         logging.getLogger("mkdocs.commands.build").addFilter(_SkippedNotice(self))
 
     def start(self, config, files: Files, nav, generated: set[str], search_plugin) -> None:
-        """At on_nav: hand every other generated page to a child, if that is safe and worth it."""
-        self.elsewhere, self.converted, self.indexed = set(), set(), {}
+        """At on_nav: share the generated pages with a child, if that is safe and worth it."""
+        self.pages, self.converted, self.indexed = [], set(), {}
+        self.elsewhere, self.elsewhere_urls = set(), set()
         if self.in_child or not background.worth_a_worker() or threading.active_count() != 1:
             return
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        ours = [file.src_uri for file in doc_files if file.src_uri in generated]
-        rendered = _spread(ours, RENDERED)
-        if len(rendered) < MIN_PAGES:
+        pages = [file.src_uri for file in doc_files if file.src_uri in generated]
+        if len(pages) < MIN_PAGES:
             return
-        self.elsewhere, self.converted = set(rendered), set(_spread(rendered, CONVERTED / RENDERED))
+        self.pages, self.converted = pages, set(_spread(pages, CONVERTED))
+        context = multiprocessing.get_context("fork")
+        self.claims = context.RawArray("i", [0, len(pages)])  # [the parent's next, the child's last], under the lock
+        self.lock = context.Lock()
         # Material's index in a worker (generator/search_pool.py) takes the child's entries for its pages.
         index = getattr(search_plugin, "search_index", None)
         self.index_here = isinstance(index, ParallelSearchIndex)
         if self.index_here:
-            index.indexed_elsewhere({files.get_file_from_path(uri).url for uri in rendered}, self.search_entries)
-        self.receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+            index.indexed_elsewhere(self.elsewhere_urls, self.search_entries)
+        self.receive, send = context.Pipe(duplex=False)
         self.child = background.Forked(_work, self, send, config, files, nav, search_plugin)
         send.close()
+
+    def claim_here(self, position: int, from_back: bool = False) -> bool:
+        """This process takes the page at `position`, unless the other has: the parent from the front, the child
+        from the back."""
+        with self.lock:
+            front, back = self.claims
+            if not front <= position < back:
+                return False
+            self.claims[1 if from_back else 0] = position if from_back else position + 1
+            return True
 
     def stand_in(self, page) -> None:
         """At on_pre_page: a page the child converts is read and converted here from nothing (on_env brings
@@ -176,7 +196,7 @@ class PageShare:
             page.render = functools.partial(_convert_nothing, page)
 
     def receive_pages(self, env, files: Files) -> None:
-        """At on_env: the child's pages as it converted them; this process renders them with an empty template."""
+        """At on_env: the child's pages as it converted them; then whether the first page to build is this process's."""
         if self.child is None:
             return
         try:
@@ -193,9 +213,26 @@ class PageShare:
             page.content, page.toc, page.present_anchor_ids = content, toc, anchors
             page.links_to_anchors = None if links is None else {files.get_file_from_path(target): found
                                                                 for target, found in links.items()}
-        for uri in self.elsewhere:
-            files.get_file_from_path(uri).page.meta["template"] = ELSEWHERE
         env.loader = ChoiceLoader([DictLoader({ELSEWHERE: ""}), env.loader])
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)  # MkDocs' order of building
+        self.position = {uri: index for index, uri in enumerate(self.pages)}
+        self.after = {doc_files[index].src_uri: doc_files[index + 1] for index in range(len(doc_files) - 1)}
+        if doc_files:
+            self._decide(doc_files[0])
+
+    def built(self, page) -> None:
+        """At on_post_page: whether the page MkDocs builds next is this process's."""
+        following = self.after.get(page.file.src_uri) if self.child is not None else None
+        if following is not None:
+            self._decide(following)
+
+    def _decide(self, file) -> None:
+        position = self.position.get(file.src_uri)
+        if position is None or self.claim_here(position):
+            return
+        file.page.meta["template"] = ELSEWHERE  # the child has it: nothing rendered or written here
+        self.elsewhere.add(file.src_uri)
+        self.elsewhere_urls.add(file.url)
 
     def finish(self) -> None:
         """At on_post_build: wait for the child's pages; its warnings are logged here."""

@@ -427,6 +427,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def on_post_page(self, output: str, *, page, config) -> str:
         """Links to this page in every language (hreflang), in place of Material's to each home page."""
         # (Material's script would fetch a sitemap for each; the switcher's links are set by atlas-map.js.)
+        if self.page_share is not None:  # whether the next page is built here or by the second process
+            self.page_share.built(page)
         output = _without_material_alternates(output)
         if not page.url.endswith("/") and page.url:  # 404.html: no page of its own in other languages
             return output

@@ -34,9 +34,10 @@ install, start = search_pool.SearchPool.install, page_share.PageShare.start
 def recording_install(self, plugin):
     install(self, plugin)
     used["search worker"].append(self.pool is not None)
+shares = []
 def recording_start(self, *args):
     start(self, *args)
-    used["pages elsewhere"].append(len(self.elsewhere))
+    shares.append(self)
 search_pool.SearchPool.install = recording_install
 page_share.PageShare.start = recording_start
 if sys.argv[4:] == ["say-pages"]:  # a warning about every page's HTML, from where it is converted
@@ -50,7 +51,8 @@ if sys.argv[4:] == ["say-pages"]:  # a warning about every page's HTML, from whe
 logging.basicConfig(format="%(levelname)s %(message)s", level=logging.WARNING)
 try:
     build(load_config(sys.argv[1], site_dir=sys.argv[2], strict=True))
-finally:
+finally:  # how many pages the second process rendered and wrote
+    used["pages elsewhere"] = [len(share.elsewhere) for share in shares]
     print(json.dumps(used))
 """
 
