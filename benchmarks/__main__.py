@@ -80,7 +80,7 @@ def _stage_seconds(atlas: Path) -> float:
     best = float("inf")
     for _ in range(5):
         started = time.perf_counter()
-        build(atlas)
+        build(atlas).outputs
         best = min(best, time.perf_counter() - started)
     return best
 
@@ -159,8 +159,10 @@ def bench_site() -> dict:
         "floor_peak_mib": round(floor_run.peak_mib, 1),
         "plain_peak_mib": round(plain_run.peak_mib, 1),
         "atlas_peak_mib": round(ours.peak_mib, 1),
-        "goal": "ratio to the floor <= 1.25 and our stage <= 5 % of the build",
-        "goal_met": ratio <= 1.25 and stage / ours.seconds <= 0.05,
+        "goal": "ratio to the floor <= 1.25 (issue 13)",
+        "goal_met": ratio <= 1.25,
+        "stage_goal": "our stage <= 5 % of the build (issue 3; it runs partly beside MkDocs since issue 13)",
+        "stage_goal_met": stage / ours.seconds <= 0.05,
     }
 
 

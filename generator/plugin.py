@@ -165,9 +165,11 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         theme_dir = Path(custom_dir) if custom_dir else None
         preview = self.preview
         try:
+            # A build renders the pages in a second process while MkDocs cleans the site's folder and lists the
+            # files (on_files waits for them); the preview needs them at once.
             self.result = build(self.root, docs_dir=Path(config.docs_dir), theme_dir=theme_dir,
                                 parsed=preview.parsed if preview else None, language=self.language,
-                                publishing=publishing)
+                                publishing=publishing, in_background=not self.serving)
         except BuildFailed as failure:
             if not (preview and preview.result):
                 for diagnostic in failure.report.diagnostics:

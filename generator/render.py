@@ -471,10 +471,15 @@ def render_translations(r: Renderer, reports: list) -> Output:
 
 
 def render(atlas: Atlas, language: str = i18n.SOURCE, translations: list | None = None,
-           publishing: Publishing | None = None) -> list[Output]:
-    """Every page and data file of the atlas, in one language (with the translations' report, if given)."""
+           publishing: Publishing | None = None, entities: slice = slice(None), rest: bool = True) -> list[Output]:
+    """Every page and data file of the atlas, in one language (with the translations' report, if given).
+
+    In parts, for two processes: the entities' pages of the slice `entities`, then, with `rest`, the
+    other pages and the data files; the parts in order are the whole."""
     r = Renderer(atlas, language, publishing)
-    outputs = [render_entity_page(r, e) for kind in KINDS for e in atlas.entities[kind].values()]
+    outputs = [render_entity_page(r, e) for e in [e for kind in KINDS for e in atlas.entities[kind].values()][entities]]
+    if not rest:
+        return outputs
     outputs += [render_country_page(r, c) for c in atlas.countries.values()]
     outputs += [render_topic_page(r, t) for t in atlas.topics.values()]
     outputs += render_indexes(r)

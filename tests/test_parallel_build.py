@@ -112,3 +112,10 @@ def test_a_build_holds_the_garbage_collector_back_only_while_it_runs(tmp_path):
     with pytest.raises((Abort, PluginError)):
         mkdocs_build(load_config(str(atlas / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_the_pages_rendered_in_two_parts_are_the_pages_rendered_in_one(tmp_path):
+    from generator.build import build as atlas_build
+
+    atlas = copy_atlas(tmp_path / "atlas")
+    assert atlas_build(atlas, in_background=True).outputs == atlas_build(atlas).outputs
