@@ -40,6 +40,7 @@ from .search_pool import PagewiseIndex, ParallelSearchIndex
 
 ELSEWHERE = "atlas-rendered-elsewhere.html"  # an empty template: MkDocs writes no file for an empty page
 CONVERTED = 0.5  # the child converts half of the generated pages, as fast as the parent converts the others
+LOCK_SECONDS = 60
 MIN_PAGES = 64  # fewer pages than this are not worth a process
 SKIPPED = "Page skipped: '"
 
@@ -181,12 +182,16 @@ class PageShare:
     def claim_here(self, position: int, from_back: bool = False) -> bool:
         """This process takes the page at `position`, unless the other has: the parent from the front, the child
         from the back."""
-        with self.lock:
+        if not self.lock.acquire(timeout=LOCK_SECONDS):  # held for an instant; else its holder died holding it
+            raise PluginError("the second process stopped while it held the lock of the pages")
+        try:
             front, back = self.claims
             if not front <= position < back:
                 return False
             self.claims[1 if from_back else 0] = position if from_back else position + 1
             return True
+        finally:
+            self.lock.release()
 
     def stand_in(self, page) -> None:
         """At on_pre_page: a page the child converts is read and converted here from nothing (on_env brings
