@@ -65,9 +65,11 @@ class _Collect(logging.Handler):
             self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _work(share: PageShare, send, config, files: Files, nav, search_plugin) -> list[tuple[str, int, str]]:
+def _work(share: PageShare, send, config, files: Files, nav,
+          search_plugin) -> tuple[list[tuple[str, int, str]], dict[str, list[dict]]]:
     """In the child: convert its pages (and the navigation's, for their titles), send what the parent needs of
-    them, then render pages from the back until it meets the parent's (converting those it did not yet)."""
+    them, then render pages from the back until it meets the parent's (converting those it did not yet).
+    Returns its warnings, and the search entries of the pages it rendered."""
     from mkdocs.commands.build import _build_page, _populate_page
     from mkdocs.structure.pages import Page
 
