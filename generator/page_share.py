@@ -147,7 +147,8 @@ class PageShare:
     def __init__(self) -> None:
         self.child: background.Later | None = None
         self.receive = None
-        self.pages: list[str] = []  # the generated pages, in MkDocs' order: the parent's from the front, the child's from the back
+        self.pages: list[str] = []  # the generated pages in MkDocs' order: the parent's from the front, the child's
+        # from the back
         self.converted: set[str] = set()  # the pages the child converts (for this process too)
         self.elsewhere: set[str] = set()  # the pages the child has rendered, as this process finds them claimed
         self.elsewhere_urls: set[str] = set()  # their addresses, for the search index

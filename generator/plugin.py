@@ -200,8 +200,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     def _keep(self) -> None:
         """A build's data and pages live until it ends: out of the garbage collector's way until then (gc.freeze;
-        on_post_build thaws them), so that its collections do not walk them again and again (about 0.2 s a build). Not under mkdocs serve,
-        whose process outlives each build's objects; the preview collects once the edit is on screen."""
+        on_post_build thaws them), so that its collections do not walk them again and again (about 0.2 s a
+        build). Not under mkdocs serve, whose process outlives each build's objects; the preview collects once
+        the edit is on screen."""
         if self.preview:
             return
         if not self.serving:
