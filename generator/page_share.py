@@ -157,7 +157,7 @@ class PageShare:
         self.in_child = False
         self.index_here = False  # the child indexes its own pages for search
         self.indexed: dict[str, list[dict]] = {}
-        logging.getLogger("mkdocs.commands.build").addFilter(_SkippedNotice(self))
+        self.notice = _SkippedNotice(self)  # on MkDocs' logger while a child shares the build
 
     def start(self, config, files: Files, nav, generated: set[str], search_plugin) -> None:
         """At on_nav: share the generated pages with a child, if that is safe and worth it."""
@@ -181,6 +181,7 @@ class PageShare:
         self.receive, send = context.Pipe(duplex=False)
         self.child = background.Forked(_work, self, send, config, files, nav, search_plugin)
         send.close()
+        logging.getLogger("mkdocs.commands.build").addFilter(self.notice)
 
     def claim_here(self, position: int, from_back: bool = False) -> bool:
         """This process takes the page at `position`, unless the other has: the parent from the front, the child
@@ -247,6 +248,7 @@ class PageShare:
         child, self.child = self.child, None
         if child is None:
             return
+        logging.getLogger("mkdocs.commands.build").removeFilter(self.notice)
         try:
             records, self.indexed = child.result()
         except Exception as error:
@@ -264,3 +266,4 @@ class PageShare:
         if self.child is not None:
             self.child.cancel()
             self.child = None
+            logging.getLogger("mkdocs.commands.build").removeFilter(self.notice)

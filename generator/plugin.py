@@ -172,6 +172,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                                 publishing=publishing, in_background=not self.serving)
         except BuildFailed as failure:
             if not (preview and preview.result):
+                if probe is not None:
+                    probe.cancel()  # no page will ask
                 for diagnostic in failure.report.diagnostics:
                     log.error(format_text(diagnostic))
                 raise PluginError(f"the atlas's data has {len(failure.report.errors)} error(s); fix them (run "

@@ -5,6 +5,8 @@ that also renders the pages: about a tenth of a full build of the atlas, whose p
 structure (facts, link lists, cards) than a page of prose. Here the same parser (Material's own
 `SearchIndex`, so the index is byte-identical) runs in a worker process, fed pages in batches as
 MkDocs renders them; the entries are gathered, in page order, when search writes its index.
+The pages a second process renders (generator/page_share.py) it indexes itself: their entries
+are taken from it, in their places.
 
 Only for `mkdocs build` on a machine with more than one core and the `fork` start method (the
 worker inherits the loaded modules instead of importing them again); the preview and everything

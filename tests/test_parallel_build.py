@@ -48,6 +48,10 @@ if sys.argv[4:] == ["say-pages"]:  # a warning about every page's HTML, from whe
             logging.getLogger("mkdocs.plugins.test").warning(f"converted {page.file.src_uri}")
         return content(self, html, page, config, files)
     AtlasPlugin.on_page_content = saying
+if sys.argv[4:] == ["child-fails"]:  # the second process falls over before it sends its pages
+    def falls_over(*args):
+        raise ValueError("the child fell over")
+    page_share._work = falls_over
 logging.basicConfig(format="%(levelname)s %(message)s", level=logging.WARNING)
 try:
     build(load_config(sys.argv[1], site_dir=sys.argv[2], strict=True))
@@ -119,3 +123,26 @@ def test_the_pages_rendered_in_two_parts_are_the_pages_rendered_in_one(tmp_path)
 
     atlas = copy_atlas(tmp_path / "atlas")
     assert atlas_build(atlas, in_background=True).outputs == atlas_build(atlas).outputs
+
+
+def test_a_second_process_that_fails_fails_the_build_with_its_reason_and_does_not_hang(tmp_path):
+    atlas = copy_atlas(tmp_path / "atlas")
+    done = build(atlas, tmp_path / "site", "parallel", "child-fails")
+    assert done.returncode != 0
+    assert "ERROR converting and rendering pages in a second process failed: ValueError: the child fell over" \
+        in done.stderr
+    assert "Traceback" not in done.stderr.split("ERROR converting", 1)[0]  # said as one line, before MkDocs aborts
+
+
+def test_a_lock_of_the_pages_held_for_ever_is_an_error_not_a_hang(monkeypatch):
+    import multiprocessing
+
+    from generator import page_share
+
+    monkeypatch.setattr(page_share, "LOCK_SECONDS", 0.1)
+    share = page_share.PageShare()
+    share.claims, share.lock = multiprocessing.RawArray("i", [0, 10]), multiprocessing.Lock()
+    assert share.claim_here(0)  # the parent takes the first page
+    share.lock.acquire()  # as a child that died holding it
+    with pytest.raises(PluginError, match="stopped while it held the lock"):
+        share.claim_here(1)
