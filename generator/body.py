@@ -15,6 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from tinyhtml5.constants import Token as TokenType
+from tinyhtml5.tokenizer import HTMLTokenizer
+
 from . import safety
 
 # Limits that keep Markdown rendering fast (a body at these limits renders in well under a
@@ -117,6 +120,35 @@ def check_headings(body: str) -> Iterator[Finding]:
                           f"expected at most {MAX_HEADINGS} headings in one text, found more",
                           "headings name the sections of a profile; a line of only - or = under text is one too")
             return
+
+
+# Characters XML 1.0 forbids (the feed is XML: one of them makes strict readers drop all of it): C0
+# controls but tab and line break, lone surrogates, the noncharacters U+FFFE and U+FFFF.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A run of * and _ opens as many emphases inside each other: 2,450 of them nest 600 elements deep,
+# which printing cannot follow. Markdown needs three at most; a line of only them is a rule.
+EMPHASIS_RUN = re.compile(r"(?<!\\)[*_]{7,}")
+RULE_LINE = re.compile(r"[ \t]*(?:[*_-][ \t]*)+")
+
+
+def check_characters(body: str) -> Iterator[Finding]:
+    found = XML_FORBIDDEN.search(body)
+    if found:
+        yield Finding(found.start(), "control-character", f"expected text, found the control character "
+                      f"U+{ord(found.group()):04X}", "retype the line: an invisible character was pasted into it")
+
+
+def check_emphasis(body: str) -> Iterator[Finding]:
+    if "****" not in body and "____" not in body and "*_" not in body and "_*" not in body:
+        return
+    for match in EMPHASIS_RUN.finditer(body):
+        line_start = body.rfind("\n", 0, match.start()) + 1
+        line_end = body.find("\n", match.end())
+        if RULE_LINE.fullmatch(body, line_start, len(body) if line_end < 0 else line_end):
+            continue
+        yield Finding(match.start(), "emphasis-too-deep", f"expected at most six * or _ in a row, found "
+                      f"{len(match.group()):,}", "**bold** and *italic* need two and one; write \\* for a star")
+        return
 
 
 # ---- code: shown as text, never read as markup -----------------------------------------
@@ -281,12 +313,21 @@ def reference_links(body: str) -> list[Link]:
 
 
 # ---- raw HTML ------------------------------------------------------------------------
+# Read with an HTML5 tokenizer (tinyhtml5, the one WeasyPrint uses), by browsers' rules: a comment,
+# a raw-text element or an attribute ends where a browser (and the sanitiser) ends it, so no markup
+# can hide from the validator in a place the browser reads differently ('<!-->', '--!>', '<textarea>').
 
-TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
-ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 AUTOLINK = re.compile(r"<((?:https?|ftp|mailto|javascript|data|vbscript|file):[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>",
                       re.IGNORECASE)
-SPACE = re.compile(r"[\s/]*")  # browsers read "/" between attributes as a space
+MAX_HTML_DEPTH = 12  # elements inside each other: tables in lists in quotes need a few; hundreds stall printing
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+# After these start tags a browser reads text, not markup, until the matching end tag (the tree builder
+# switches the tokenizer; here, with no tree, we do).
+TEXT_STATES = {"title": "rcdata_state", "textarea": "rcdata_state", "style": "rawtext_state",
+               "xmp": "rawtext_state", "iframe": "rawtext_state", "noembed": "rawtext_state",
+               "noframes": "rawtext_state", "noscript": "rawtext_state", "script": "script_data_state",
+               "plaintext": "plaintext_state"}
+DECLARATION_ERRORS = {"expected-dashes-or-doctype", "expected-tag-name-but-got-question-mark"}
 
 
 @dataclass(frozen=True)
@@ -298,71 +339,81 @@ class Tag:
 
 
 def scan_html(body: str) -> tuple[list[Tag], list[Link], list[Finding]]:
-    """Every raw HTML tag, comment and autolink; malformed markup is a finding."""
+    """Every raw HTML tag and autolink, as a browser reads them; markup that is cut off is a finding."""
     tags: list[Tag] = []
     links: list[Link] = []
     findings: list[Finding] = []
     if "<" not in body:
         return tags, links, findings
-    next_open = next_close = -2  # cached positions of the next '<' and '>' (each found once)
-    position = 0
-    while True:
-        at = body.find("<", position)
-        if at < 0:
-            break
-        position = at + 1
-        following = body[at + 1 : at + 2]
-        if body.startswith("<!--", at):
-            close = body.find("-->", at + 4)
-            if close < 0:
-                findings.append(Finding(at, "unclosed-comment", "expected this comment '<!--' to end with '-->'",
-                                        "close the comment or remove it"))
-                break
-            position = close + 3
+    if "@" in body or ":" in body:  # autolinks (<https://...>) are Markdown's, not HTML: read, then blanked
+        def blank(match: re.Match) -> str:
+            links.append(Link(match.start() + 1, match.group(1), image=False))
+            return " " * len(match.group())
+        body = AUTOLINK.sub(blank, body)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", body)]
+    tokenizer = HTMLTokenizer(body)
+    previous_end, depth, deep = 0, 0, False
+
+    def offset_now() -> int:
+        line, column = tokenizer.stream.position()
+        return min(line_starts[min(line, len(line_starts)) - 1] + column, len(body))
+
+    for token in tokenizer:
+        kind = token["type"]
+        if kind is TokenType.PARSE_ERROR:
+            error = token["data"]
+            if error in DECLARATION_ERRORS:
+                at = body.find("<", previous_end)
+                findings.append(Finding(max(at, 0), "unsafe-html", f"expected plain Markdown, found markup "
+                                        f"{_show(body[at:at + 12])}", "declarations, CDATA and processing "
+                                        "instructions are not allowed"))
+            elif "eof" in error:
+                at = body.find("<", previous_end)
+                at = previous_end if at < 0 else at
+                comment = "comment" in error
+                findings.append(Finding(at, "unclosed-comment" if comment else "unclosed-tag",
+                                        "expected this comment '<!--' to end with '-->'" if comment else
+                                        f"expected '>' to close {_show(body[at:at + 20])}",
+                                        "close the comment or remove it" if comment else
+                                        "write &lt; for a '<' that does not start an HTML tag"))
             continue
-        if following in ("!", "?"):
-            findings.append(Finding(at, "unsafe-html", f"expected plain Markdown, found markup {_show(body[at:at + 12])}",
-                                    "declarations, CDATA and processing instructions are not allowed"))
-            continue
-        if not (following.isascii() and (following.isalpha() or following == "/")):
-            continue  # "a < b", "<3": text
-        next_close = _next(body, ">", at, next_close)
-        next_open = _next(body, "<", position, next_open)
-        if next_close >= len(body) or next_open < next_close:
-            findings.append(Finding(at, "unclosed-tag", f"expected '>' to close {_show(body[at:at + 20])}",
-                                    "write &lt; for a '<' that does not start an HTML tag"))
-            continue
-        text = body[at : next_close + 1]
-        position = next_close + 1
-        autolink = AUTOLINK.fullmatch(text)
-        if autolink:
-            links.append(Link(at + 1, autolink.group(1), image=False))
-            continue
-        name = TAG.match(text)
-        if name is None:
-            findings.append(Finding(at, "unclosed-tag", f"expected an HTML tag, found {_show(text)}",
-                                    "write &lt; for a '<' that does not start an HTML tag"))
-            continue
-        closing = text.startswith("</")
-        attributes, problem, cursor = [], None, name.end()
-        inner_end = len(text) - (2 if text.endswith("/>") else 1)
-        while cursor < inner_end:
-            cursor = SPACE.match(text, cursor).end()
-            if cursor >= inner_end:
-                break
-            attribute = ATTRIBUTE.match(text, cursor)
-            if attribute is None or attribute.end() > inner_end + (1 if text.endswith("/>") else 0):
-                problem = text[cursor:]
-                break
-            value = next((v for v in attribute.group(2, 3, 4) if v is not None), "")
-            attributes.append((attribute.group(1).lower(), html.unescape(value), at + cursor))
-            cursor = attribute.end()
-        if problem is not None or (closing and attributes):
-            findings.append(Finding(at, "unsafe-html", f"expected a well-formed HTML tag, found {_show(text)}",
-                                    "quote attribute values with \"; a '>' or '<' inside a value is not allowed"))
-            continue
-        tags.append(Tag(at, name.group(1).lower(), closing, attributes))
+        end = offset_now()
+        if kind is TokenType.DOCTYPE:
+            findings.append(Finding(body.find("<", previous_end), "unsafe-html", "expected plain Markdown, found a "
+                                    "<!DOCTYPE> declaration", "declarations are not allowed"))
+        elif kind in (TokenType.START_TAG, TokenType.END_TAG, TokenType.EMPTY_TAG):
+            at = body.find("<", previous_end, end)
+            at = previous_end if at < 0 else at
+            name, closing = token["name"], kind is TokenType.END_TAG
+            attributes = [] if closing else [
+                (key.lower(), value, _attribute_offset(body, at, end, key)) for key, value in token["data"].items()]
+            if (closing and token["data"]) or any("<" in value or ">" in value for _, value, _ in attributes):
+                # Markdown ends a tag at the first '>', where the browser reads on: the two would disagree.
+                findings.append(Finding(at, "unsafe-html", f"expected a well-formed HTML tag, found "
+                                        f"{_show(body[at:end])}", "quote attribute values with \"; a '>' or '<' "
+                                        "inside a value is not allowed, and an end tag has no attributes"))
+                previous_end = end
+                continue
+            tags.append(Tag(at, name, closing, attributes))
+            if not closing and name in TEXT_STATES:
+                tokenizer.state = getattr(tokenizer, TEXT_STATES[name])
+            if closing:
+                depth = max(depth - 1, 0)
+            elif name not in VOID and not token.get("selfClosing"):
+                depth += 1
+                if depth > MAX_HTML_DEPTH and not deep:
+                    deep = True
+                    findings.append(Finding(at, "nested-too-deep", f"expected HTML elements nested at most "
+                                            f"{MAX_HTML_DEPTH} deep, found more", "close each tag before "
+                                            "opening the next, or use Markdown instead of HTML"))
+        previous_end = end
     return tags, links, findings
+
+
+def _attribute_offset(body: str, start: int, end: int, name: str) -> int:
+    """Where an attribute is written in its tag (for the line of a message); the tag's start if not found."""
+    found = body[start:end].lower().find(name.lower()) if end - start < 10_000 else -1
+    return start + found if found >= 0 else start
 
 
 def check_tags(tags: list[Tag], allowed_tags: frozenset[str], allowed_attributes: dict[str, set[str]],

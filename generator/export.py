@@ -7,9 +7,12 @@ Each field type says how it reads in a table (`columns`) and in JSON (`json_valu
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from .kinds import Kind
 from .model import Coordinates, Country, Either, Field, ListOf, Record, Ref
@@ -109,6 +112,28 @@ def record(kind: Kind, entity, url: str) -> dict:
 
 def plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+# OWASP's advice against formula injection: a spreadsheet reads a cell that starts with one of these
+# as a formula (=HYPERLINK(...), +cmd|...), so such a cell starts with a ' instead. Numbers stay numbers.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutral(text: str) -> str:
+    """A CSV cell's text that no spreadsheet runs as a formula."""
+    if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_text(header: list[str], rows: Iterable[list[Any]]) -> str:
+    """A CSV file (UTF-8 text, a header row) whose every cell is `cell`'s and `neutral`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([neutral(name) for name in header])
+    writer.writerows([neutral(cell(value)) for value in row] for row in rows)
+    return buffer.getvalue()
 
 
 def cell(value: Any) -> str:

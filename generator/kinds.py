@@ -83,7 +83,7 @@ CITY = Kind(
     name="city",
     folder="cities",
     record=Record([
-        Field("name", Text(), "The city's name as it is usually written in English.", required=True,
+        Field("name", Text(max_length=200), "The city's name as it is usually written in English.", required=True,
               example="Potsdam", on_map=True),
         Field("country", Country(), "ISO 3166-1 alpha-2 code of the country.", required=True, example="DE",
               on_map=True, backref="cities", backref_order=lambda c: (not c.featured, c.name.casefold())),
@@ -91,10 +91,10 @@ CITY = Kind(
               required=True, example=[52.3989, 13.0657]),
         Field("featured", Boolean(), "true for a full profile with the sections of a featured city.", example=False,
               default=False, on_map=True),
-        Field("subtitle", Text(), "One line that says what stands out.", example="A city that ...",
+        Field("subtitle", Text(max_length=300), "One line that says what stands out.", example="A city that ...",
               translatable=True),
         Field("population", Record([
-            Field("value", Integer(), "Number of inhabitants.", required=True, example=184754),
+            Field("value", Integer(maximum=50_000_000), "Number of inhabitants.", required=True, example=184754),
             Field("year", Year(earliest=1950), "Year of the count.", required=True, example=2022),
             Field("source", Url(), "Where the figure is published.", required=True,
                   example="https://www.example.org/statistics"),
@@ -105,7 +105,7 @@ CITY = Kind(
               example=["iash", {"network": "cities-of-safe-harbours", "since": 2019}], on_map=True,
               edges="memberships", backref="memberships", backref_owners="members",
               backref_order=lambda m: (not m.city.featured, m.city.country.name, m.city.name.casefold())),
-        Field("takeaways", ListOf(Text()), "Key takeaways, one sentence each (featured cities).", example=["..."],
+        Field("takeaways", ListOf(Text(), max_items=12), "Key takeaways, one sentence each (featured cities).", example=["..."],
               translatable=True),
         WEBSITE,
         SOURCES,
@@ -135,7 +135,7 @@ INITIATIVE = Kind(
     name="initiative",
     folder="initiatives",
     record=Record([
-        Field("title", Text(), "The initiative's name.", required=True, example="Welcome Centre", on_map=True,
+        Field("title", Text(max_length=200), "The initiative's name.", required=True, example="Welcome Centre", on_map=True,
               translatable=True),
         Field("city", Ref("city"), "The slug of the city where it happens.", required=True, example="potsdam",
               on_map=True, backref="initiatives"),
@@ -165,9 +165,9 @@ NETWORK = Kind(
     name="network",
     folder="networks",
     record=Record([
-        Field("name", Text(), "The network's full name.", required=True,
+        Field("name", Text(max_length=200), "The network's full name.", required=True,
               example="International Alliance of Safe Harbours"),
-        Field("short_name", Text(), "A short name or acronym.", example="IASH"),
+        Field("short_name", Text(max_length=200), "A short name or acronym.", example="IASH"),
         Field("founded", Year(earliest=1800), "The year it was founded.", example=2021),
         Field("scope", Choice("scopes"), "Where its members are: from networks/scopes.yml.", required=True,
               example="european"),
@@ -200,7 +200,7 @@ BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS.values()}
 # against this record, with the same field types and rules, and linked to the entities they are about.
 NEWS_FOLDER = "news/posts"  # under content/: /news/<slug>/ on the site
 POST = Record([
-    Field("title", Text(), "The post's headline.", required=True, example="Maintal becomes a Safe Harbour"),
+    Field("title", Text(max_length=200), "The post's headline.", required=True, example="Maintal becomes a Safe Harbour"),
     Field("date", Date(), "The day of the event or the report the post tells of: the news and the feed sort by it.",
           required=True,
           example=dt.date(2026, 11, 23)),

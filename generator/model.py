@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import functools
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 import re
@@ -64,23 +65,51 @@ class FieldType:
 
 
 # Control characters, line breaks and invisible or direction-changing marks: none belongs in a
-# name or a sentence, and they can split a log line or make a name read as another.
-INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
+# name or a sentence, and they can split a log line or make a name read as another. So are every
+# format character (U+061C, the tag characters U+E0000-E007F, ...), private-use, unassigned and
+# surrogate code points, and the noncharacters (U+FDD0-FDEF, U+xFFFE, U+xFFFF, which XML forbids). The joiners U+200C and U+200D stay allowed: scripts need them inside words.
+PLAIN = re.compile(r"[\x20-\x7e\xa0-\xac\xae-\u0377\u0400-\u052f]*")  # the fast path: nothing to look up
+JOINERS = "\u200c\u200d"
 
 
+def unreadable_character(text: str) -> tuple[int, str] | None:
+    """The first character no text of the atlas should hold: (index, why), or None."""
+    if PLAIN.fullmatch(text):
+        return None
+    for index, char in enumerate(text):
+        if char in JOINERS:
+            continue
+        code = ord(char)
+        if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+            return index, "a noncharacter"
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"):
+            return index, {"Cc": "a control character", "Cf": "an invisible formatting character",
+                           "Co": "a private-use character", "Cn": "an unassigned code point",
+                           "Cs": "a lone surrogate"}.get(category, "a line break")
+    return None
+
+
+@dataclass
 class Text(FieldType):
+    max_length: int = 1_000  # a sentence; names and titles are shorter still
     label = "text"
 
     def check(self, value, checker, path):
         if isinstance(value, str) and value.strip():
-            invisible = INVISIBLE.search(value)
-            if invisible:
+            found = unreadable_character(value)
+            if found:
+                index, what = found
                 hint = ("write >- instead of > or | so that the text does not end with a line break"
-                        if not INVISIBLE.search(value.rstrip("\n")) else
+                        if not unreadable_character(value.rstrip("\n")) else
                         "remove line breaks, tabs and invisible characters (retype the text if unsure)")
                 checker.report(path, "control-character",
-                               f"expected one line of visible text, found the character U+{ord(invisible.group()):04X} "
-                               f"at position {invisible.start() + 1}", hint)
+                               f"expected one line of visible text, found {what}, U+{ord(value[index]):04X}, "
+                               f"at position {index + 1}", hint)
+            elif len(value) > self.max_length:
+                checker.report(path, "too-long", f"expected at most {self.max_length:,} characters, "
+                               f"found {len(value):,}", "shorten it: the page's text below the front matter "
+                               "is the place for more")
             return
         hint = None
         if isinstance(value, (int, float, bool, dt.date)):
@@ -88,7 +117,7 @@ class Text(FieldType):
         self.wrong_type(value, checker, path, hint)
 
     def schema(self):
-        return {"type": "string", "minLength": 1}
+        return {"type": "string", "minLength": 1, "maxLength": self.max_length}
 
 
 class Boolean(FieldType):
@@ -105,6 +134,7 @@ class Boolean(FieldType):
 @dataclass
 class Integer(FieldType):
     minimum: int = 1
+    maximum: int = 10**9
     label = "a whole number"
 
     def check(self, value, checker, path):
@@ -112,11 +142,12 @@ class Integer(FieldType):
             self.wrong_type(value, checker, path, "write the number without separators, e.g. 184754")
         elif not isinstance(value, int) or isinstance(value, bool):
             self.wrong_type(value, checker, path)
-        elif value < self.minimum:
-            checker.report(path, "out-of-range", f"expected a number of at least {self.minimum}, found {value}")
+        elif not self.minimum <= value <= self.maximum:
+            checker.report(path, "out-of-range", f"expected a number from {self.minimum:,} to {self.maximum:,}, "
+                           f"found {value:,}"[:200], "check for a typo (an extra digit?)")
 
     def schema(self):
-        return {"type": "integer", "minimum": self.minimum}
+        return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
 
 
 @dataclass
@@ -378,6 +409,7 @@ class Ref(FieldType):
 class ListOf(FieldType):
     item: FieldType
     key: str | None = None  # for lists of groups, the field that must not repeat
+    max_items: int = 200  # more than any real record lists; a page (and a report) of thousands would stall
 
     @property
     def label(self):  # type: ignore[override]
@@ -389,6 +421,9 @@ class ListOf(FieldType):
             if isinstance(value, str) and value.strip():
                 hint = f"write it as a list: [{value}]"
             return self.wrong_type(value, checker, path, hint)
+        if len(value) > self.max_items:
+            return checker.report(path, "too-many-items", f"expected at most {self.max_items} items, found "
+                                  f"{len(value):,}", "keep the most important ones; the text can say more")
         seen: dict[Any, int] = {}
         for index, item in enumerate(value):
             self.item.check(item, checker, path + (index,))
@@ -402,7 +437,7 @@ class ListOf(FieldType):
                     seen[identity] = index
 
     def schema(self):
-        return {"type": "array", "minItems": 1, "items": self.item.schema()}
+        return {"type": "array", "minItems": 1, "maxItems": self.max_items, "items": self.item.schema()}
 
 
 @dataclass

@@ -68,15 +68,19 @@ class Settings:
                                                hint="see the example in atlas.yml's comments"))
                 else:
                     values[key] = extent
-            elif not _positive(value):
+            elif not _positive(value) or not value <= RANGES[key]:
                 problems.append(Diagnostic(SETTINGS_FILE, line_of(key), 1, "wrong-type",
-                                           f"expected {key} to be a positive number, found {value!r}"))
+                                           f"expected {key} to be a positive number, found {value!r}"[:300],
+                                           hint=f"at most {RANGES[key]:,}; the default is {getattr(default, key)}"))
             else:
                 values[key] = type(getattr(default, key))(value)
         return cls(**values), problems
 
 
 SETTINGS = [f.name for f in fields(Settings)]
+# The largest value each limit can sensibly take: beyond, dates overflow or the checks lose their point.
+RANGES = {"max_distance_from_country_km": 2_000, "border_tolerance_km": 100, "max_file_bytes": 64 * 1024 * 1024,
+          "stale_after_months": 600}
 
 
 def _positive(value: object) -> bool:

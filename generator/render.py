@@ -6,11 +6,9 @@ them to MkDocs, and nothing here knows MkDocs exists.
 
 from __future__ import annotations
 
-import csv
 import html
 import functools
 import datetime as dt
-import io
 import json
 import posixpath
 import re
@@ -389,12 +387,7 @@ def _layer_order(kind: Kind, entities: Iterable[Entity]) -> list[Entity]:
 
 
 def render_csv(columns: list[export.Column], rows: Iterable[Entity]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.name for c in columns])
-    for row in rows:
-        writer.writerow([export.cell(c.value(row)) for c in columns])
-    return buffer.getvalue()
+    return export.csv_text([c.name for c in columns], ([c.value(row) for c in columns] for row in rows))
 
 
 def atlas_json(atlas: Atlas) -> str:
@@ -443,10 +436,7 @@ def render_admission(atlas: Atlas) -> list[Output]:
     rows = [[s.city.slug, s.city.name, s.city.country.code, round(s.city.coordinates[0], 5),
              round(s.city.coordinates[1], 5), s.commitment.network.slug, s.commitment.slug, s.state, s.source,
              s.date, _url(s.city)] for s in states]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([name for name, _ in ADMISSION_COLUMNS])
-    writer.writerows(rows)
+    table = export.csv_text([name for name, _ in ADMISSION_COLUMNS], rows)
     features = []
     for city in atlas.admission_cities:
         latitude, longitude = city.coordinates
@@ -456,7 +446,7 @@ def render_admission(atlas: Atlas) -> list[Output]:
                                         "country_name": city.country.name, "url": _url(city),
                                         "commitments": [{"network": s.commitment.network.slug, **s.as_data()}
                                                         for s in states if s.city is city]}})
-    return [Output(ADMISSION_FILES[0], _collection(features)), Output(ADMISSION_FILES[1], buffer.getvalue())]
+    return [Output(ADMISSION_FILES[0], _collection(features)), Output(ADMISSION_FILES[1], table)]
 
 
 def render_embed_page(r: Renderer) -> Output:

@@ -245,10 +245,12 @@ def body_findings(text: str, page: str, context: Context, tags: frozenset[str],
                   attributes: dict[str, set[str]]) -> Iterator[markdown_body.Finding]:
     """Everything wrong with a Markdown body published at `page` (a docs path such as cities/potsdam.md)."""
     yield from markdown_body.check_size(text)
+    yield from markdown_body.check_characters(text)
     # Beyond the limit nothing is read: a file's cost to check is bounded, however long it is.
     text = markdown_body.code_mask(text[: markdown_body.MAX_BODY_CHARACTERS])  # code is text: not HTML, not links
     yield from markdown_body.check_nesting(text)
     yield from markdown_body.check_headings(text)
+    yield from markdown_body.check_emphasis(text)
     links, findings = markdown_body.scan_links(text)
     yield from findings
     found_tags, html_links, findings = markdown_body.scan_html(text)
