@@ -121,8 +121,9 @@ NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def neutral(text: str) -> str:
-    """A CSV cell's text that no spreadsheet runs as a formula."""
-    if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text):
+    """A CSV cell's text that no spreadsheet runs as a formula (and whose line breaks the writer quotes)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    if text.startswith(FORMULA_START + ("\n",)) and not NUMBER.fullmatch(text):
         return "'" + text
     return text
 
