@@ -127,15 +127,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import GitError, diff, format_markdown, format_text
+    from .diff import GitError, diff, format_markdown, format_text, review_notices
 
     root = _root_or_exit(args)
     try:
         changes = diff(root, args.base, args.head)
+        notices = review_notices(root, args.base, args.head)
     except GitError as error:
         print(f"atlas: error: git: {error}", file=sys.stderr)
         return 2
-    print(format_markdown(changes) if args.format == "markdown" else format_text(changes))
+    print(format_markdown(changes, notices) if args.format == "markdown" else format_text(changes, notices))
     return 0
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import subprocess
+
+import yaml
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -126,6 +128,51 @@ def diff(root: Path, base: str, head: str = "HEAD") -> list[Change]:
     return sorted(changes, key=lambda c: (order[c.action], list(KINDS.values()).index(c.kind), c.name.casefold()))
 
 
+# Files whose change a reviewer must read line by line: what runs on every page (theme/), what CI runs with
+# the repository's rights (workflows), the words printed unescaped into pages (catalogues), the build's
+# settings. The tile server gets a line of its own: it decides whose server every reader's browser asks.
+REVIEW = [("theme/", "the theme: scripts, styles and templates that run on every page"),
+          (".github/workflows/", "the workflows: what CI runs, with the repository's rights"),
+          ("generator/locale/", "the message catalogues: words printed into every page"),
+          ("mkdocs", "the site's settings (mkdocs*.yml)"), ("generator/", "the atlas's code"),
+          (".ci/", "the CI script")]
+
+
+class _Settings(yaml.SafeLoader):
+    """mkdocs.yml as data: its !ENV and other tags read as nothing."""
+
+
+_Settings.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def _tiles(root: Path, revision: str) -> str | None:
+    try:
+        raw = _git(root, "show", f"{revision}:mkdocs.yml")
+        config = yaml.load(raw, Loader=_Settings)  # noqa: S506 - a safe loader
+        tiles = ((config.get("extra") or {}).get("atlas") or {}).get("tiles") or {}
+        return str(tiles.get("url")) if isinstance(tiles, dict) and tiles.get("url") else None
+    except (GitError, yaml.YAMLError, AttributeError):
+        return None
+
+
+def review_notices(root: Path, base: str, head: str = "HEAD") -> list[str]:
+    """What a change does outside the data that a reviewer must see: one line each."""
+    names = _git(root, "diff", "--name-only", "-z", base, head).decode("utf-8", "surrogateescape").split("\0")
+    notices = []
+    for prefix, what in REVIEW:
+        touched = [n for n in names if n.startswith(prefix) and not any(n.startswith(p) for p, _ in REVIEW
+                                                                          if p != prefix and p.startswith(prefix))]
+        if touched:
+            shown = ", ".join(one_line(n) for n in touched[:5]) + (f" and {len(touched) - 5} more" if len(touched) > 5
+                                                                    else "")
+            notices.append(f"changes {what}: {shown}")
+    before, after = _tiles(root, base), _tiles(root, head)
+    if before != after:
+        notices.append(f"changes the map's tile server, which every reader's browser will contact: "
+                       f"{one_line(before or 'none')} -> {one_line(after or 'none')}")
+    return notices
+
+
 def summary(changes: list[Change]) -> str:
     """One line: 'adds city Tilos (GR); changes 2 initiatives'."""
     if not changes:
@@ -149,8 +196,8 @@ def _warning(c: Change) -> str:
     return ODD_NAME if c.odd_name else "has errors: run atlas validate" if c.unreadable else ""
 
 
-def format_text(changes: list[Change]) -> str:
-    lines = [one_line(summary(changes))]
+def format_text(changes: list[Change], notices: list[str] = ()) -> str:
+    lines = [one_line(summary(changes))] + [f"  REVIEW: {notice}" for notice in notices]
     for c in changes:
         where = f" ({c.country})" if c.country else ""
         detail = f": {', '.join(c.fields)}" if c.action == "changes" and not c.odd_name else ""
@@ -175,8 +222,11 @@ def _code(text: str) -> str:
     return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
 
 
-def format_markdown(changes: list[Change]) -> str:
+def format_markdown(changes: list[Change], notices: list[str] = ()) -> str:
     lines = ["### Changes to the atlas", "", f"**{_md(summary(changes)[:1].upper() + summary(changes)[1:])}**"]
+    if notices:
+        lines += ["", "> [!WARNING]", "> **For a maintainer to review line by line:**"]
+        lines += [f"> - {_md(notice)}" for notice in notices]
     if changes:
         lines += ["", "| | Kind | Name | File | Fields |", "| --- | --- | --- | --- | --- |"]
         for c in changes:

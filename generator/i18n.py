@@ -25,6 +25,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 
+from .body import scan_html
 from .diagnostics import Diagnostic
 
 LANGUAGES = ("en", "de", "it", "el", "pl", "fr", "es")  # the order of the language switcher
@@ -102,17 +103,22 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 def _markup(text: str) -> list[str]:
-    """What a message must keep: its tags (with their quoted attributes) whole, its placeholders, and no
-    more straight double quotes than it has (typographic quotes are welcome): a message may be printed
-    inside an attribute, which a stray " would end."""
+    """What a message must keep: its tags as a browser reads them (name and attributes), its entities and
+    placeholders, and no more '<' and straight double quotes than it has (typographic quotes are welcome):
+    a message may be printed unescaped, or inside an attribute, which a stray " would end. A tag that is
+    never closed (`<meta ... ` with no '>') is markup the English has not, and so refused."""
+    tags, links, findings = scan_html(text)
+    found = [f"<{'/' if t.closing else ''}{t.name}" + "".join(f" {n}={v!r}" for n, v, _ in sorted(t.attributes)) + ">"
+             for t in tags]
+    found += [f"<{link.target}>" for link in links] + [f"({finding.code})" for finding in findings]
     rest = _TAG.sub("", text)
-    return sorted(_MARKUP.findall(rest) + _TAG.findall(text)) + ['"'] * rest.count('"')
+    return sorted(_MARKUP.findall(rest) + found) + ["<"] * rest.count("<") + ['"'] * rest.count('"')
 
 
 def _keeps(found: list[str], wanted: list[str]) -> bool:
     """The same tags and placeholders, and at most as many straight quotes."""
-    return ([m for m in found if m != '"'] == [m for m in wanted if m != '"']
-            and found.count('"') <= wanted.count('"'))
+    return ([m for m in found if m not in ('"', "<")] == [m for m in wanted if m not in ('"', "<")]
+            and found.count('"') <= wanted.count('"') and found.count("<") <= wanted.count("<"))
 
 
 def _plural_count(ids: tuple, string: str) -> bool:

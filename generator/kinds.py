@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .model import (COMMITMENT, LAST_VERIFIED, MEMBERSHIP, SOURCES, WEBSITE, Boolean, Choice, Coordinates, Country, Date,
-                    Either, Field, Integer, ListOf, Record, Ref, Text, Url, Year)
+                    Either, Field, Integer, ListOf, Number, OneOf, Record, Ref, Text, Url, Year)
 
 Derived = tuple[str, str, Callable[[Any], Any]]  # a download's column: name, what it holds, value
 
@@ -213,6 +213,21 @@ POST = Record([
           example=["other-initiative"]),
     SOURCES,
 ], label="a news post")
+
+
+# A hand-written page's front matter (content/*.md), read by MkDocs and Material: only what our pages use,
+# each of a known type. Anything else (template:, a theme's switches) stays the maintainers', in mkdocs.yml.
+PAGE_HIDE = ("navigation", "toc", "footer", "path", "tags", "feedback")
+PAGE = Record([
+    Field("title", Text(max_length=200), "The page's title, in the browser's tab and search results.",
+          example="About the atlas"),
+    Field("description", Text(max_length=300), "One sentence for search engines and link previews.", example="..."),
+    Field("hide", ListOf(OneOf(PAGE_HIDE)), "Parts of the page's frame it leaves out.", example=["toc"]),
+    Field("search", Record([Field("boost", Number(0.1, 10), "How much higher it ranks in search (1 = as others)."),
+                            Field("exclude", Boolean(), "Leave the page out of search.")]),
+          "How search treats the page."),
+    Field("machine_assisted", Boolean(), "The page is a translation made with a machine and not yet reviewed."),
+], label="a page's front matter")
 
 
 def json_schema(kind: str) -> dict:

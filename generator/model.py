@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import functools
 import json
+import math
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -148,6 +149,23 @@ class Integer(FieldType):
 
     def schema(self):
         return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
+
+
+@dataclass
+class Number(FieldType):
+    minimum: float
+    maximum: float
+    label = "a number"
+
+    def check(self, value, checker, path):
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            self.wrong_type(value, checker, path, "write a number without quotes, e.g. 2")
+        elif not self.minimum <= value <= self.maximum:
+            checker.report(path, "out-of-range", f"expected a number from {self.minimum:g} to {self.maximum:g}, "
+                           f"found {value:g}", "check for a typo")
+
+    def schema(self):
+        return {"type": "number", "minimum": self.minimum, "maximum": self.maximum}
 
 
 @dataclass
@@ -420,6 +438,8 @@ class ListOf(FieldType):
             hint = None
             if isinstance(value, str) and value.strip():
                 hint = f"write it as a list: [{value}]"
+            elif value is not None and not isinstance(value, (list, dict)):
+                hint = "write it as a list in square brackets: [first, second]"
             return self.wrong_type(value, checker, path, hint)
         if len(value) > self.max_items:
             return checker.report(path, "too-many-items", f"expected at most {self.max_items} items, found "

@@ -40,7 +40,7 @@ from .preview import Preview, digest, fingerprint
 from .project import VOCABULARIES
 from .kinds import NEWS_FOLDER
 from .render import Publishing, UnknownSnippet, render_post_footer, render_snippet
-from .safety import content_security_policy, sanitise
+from .safety import clean_feed, content_security_policy, sanitise
 from .page_share import PageShare
 from .search_pool import SearchPool
 from .translate import front_matter, page_language
@@ -67,6 +67,9 @@ def _without_material_alternates(output: str) -> str:
     if end < 0:
         return output
     return MATERIAL_ALTERNATE.sub("", output[:end]) + output[end:]
+
+
+FEEDS = ("feed_rss_created.xml", "feed_rss_updated.xml")  # mkdocs-rss-plugin's, in the site's folder
 
 
 class AtlasConfig(Config):
@@ -127,13 +130,14 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         config.extra["alternate"] = [{"name": i18n.language_name(code), "lang": code,
                                       "link": self.language_root(code)} for code in i18n.LANGUAGES]
         self.translations = i18n.translations(self.language)
-        if self.language != i18n.SOURCE:  # mkdocs.yml's own words (i18n.extract_config gives them to the catalogue)
-            translate = self.translations.gettext  # (not `_`: these are no literal messages)
-            config.site_description = translate(config.site_description) if config.site_description else None
-            config.copyright = translate(config.copyright) if config.copyright else None
-            for palette in config.theme.get("palette") or []:
-                if isinstance(palette, dict) and isinstance(palette.get("toggle"), dict):
-                    palette["toggle"]["name"] = translate(palette["toggle"]["name"])
+        # mkdocs.yml's own words, in this language (i18n.extract_config gives them to the catalogue; not `_`:
+        # these are no literal messages). Material prints them as they are: escaped here, the footer sanitised.
+        translate = self.translations.gettext
+        config.site_description = plain(translate(config.site_description)) if config.site_description else None
+        config.copyright = sanitise(translate(config.copyright)) if config.copyright else None
+        for palette in config.theme.get("palette") or []:
+            if isinstance(palette, dict) and isinstance(palette.get("toggle"), dict):
+                palette["toggle"]["name"] = plain(translate(palette["toggle"]["name"]))
         if not config.repo_url:  # a local build without ATLAS_REPO_URL: no "edit this page" links
             config.edit_uri = None
         tiles = ((config.extra or {}).get("atlas") or {}).get("tiles") or {}
@@ -304,15 +308,15 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     @event_priority(-100)  # last: the second process starts from the finished navigation
     def on_nav(self, nav, *, config, files):
-        """The navigation's titles from mkdocs.yml, in this build's language."""
-        if self.language != i18n.SOURCE:
-            translate = self.translations.gettext
-            stack = list(nav.items)
-            while stack:
-                item = stack.pop()
-                if getattr(item, "title", None):
-                    item.title = translate(item.title)
-                stack.extend(getattr(item, "children", None) or [])
+        """The navigation's titles from mkdocs.yml, in this build's language, escaped (Material prints them as
+        they are)."""
+        translate = self.translations.gettext
+        stack = list(nav.items)
+        while stack:
+            item = stack.pop()
+            if getattr(item, "title", None):
+                item.title = plain(translate(item.title))
+            stack.extend(getattr(item, "children", None) or [])
         if not self.serving:  # a full build converts and renders every other generated page in a second process
             if self.page_share is None:
                 self.page_share = PageShare()
@@ -459,6 +463,10 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     @event_priority(-100)  # after search wrote its index (of the rebuilt pages only): write the whole one
     def on_post_build(self, *, config):
+        for feed in FEEDS:  # after mkdocs-rss-plugin wrote them
+            path = Path(config.site_dir) / feed
+            if path.is_file():
+                path.write_text(clean_feed(path.read_text(encoding="utf-8")), encoding="utf-8")
         if self.page_share is not None:
             self.page_share.finish()
         self._close_search_pool()

@@ -297,6 +297,7 @@ class Project:
     docs_dir: Path
     pages: list[Path]  # hand-written pages (Markdown) in docs_dir
     assets: list[str]  # every file in docs_dir, relative to it
+    theme_files: set[str] = field(default_factory=set)  # every file of the theme's folder, by the path it publishes
     diagnostics: list[Diagnostic] = field(default_factory=list)
     expectations: list["Expectation"] = field(default_factory=list)
 
@@ -354,4 +355,8 @@ def load_project(root: Path, docs_dir: Path | None = None, theme_dir: Path | Non
         assets = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*")
                         if p.is_file() and not p.is_symlink())
     pages = [docs_dir / a for a in assets if a.endswith(".md")]
-    return Project(root, settings, vocabularies, files, docs_dir, pages, assets, diagnostics, expectations)
+    theme_files = set()
+    if theme_dir.is_dir() and not theme_dir.is_symlink():
+        theme_files = {p.relative_to(theme_dir).as_posix() for p in theme_dir.rglob("*") if p.is_file()}
+    return Project(root, settings, vocabularies, files, docs_dir, pages, assets, theme_files, diagnostics,
+                   expectations)

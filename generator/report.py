@@ -23,6 +23,8 @@ import os
 import posixpath
 import re
 import shutil
+import signal
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -234,13 +236,40 @@ def _fetcher_class():
     return RefuseEverything
 
 
+REPORT_SECONDS = 60  # one report takes well under a second; a hostile one must not stall the build
+
+
+class ReportFailed(Exception):
+    """A report that could not be printed, named by its file and city."""
+
+
+def _out_of_time(signum, frame):
+    raise TimeoutError(f"printing took longer than {REPORT_SECONDS} s")
+
+
 def print_pdf(document: str) -> bytes:
-    """One report's HTML as PDF bytes; WeasyPrint's warnings (such as a refused fetch) stay quiet."""
+    """One report's HTML as PDF bytes, within REPORT_SECONDS; WeasyPrint's warnings (a refused fetch) stay quiet.
+
+    The time limit is a timer signal, so this runs in a process's main thread (print_reports sees to it)."""
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = _fetcher_class()()
-    return weasyprint.HTML(string=document, base_url=None, url_fetcher=fetcher).write_pdf()
+    timed = threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGALRM, _out_of_time)
+        signal.setitimer(signal.ITIMER_REAL, REPORT_SECONDS)
+    try:
+        return weasyprint.HTML(string=document, base_url=None, url_fetcher=fetcher).write_pdf()
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _failed(slug: str, error: BaseException) -> ReportFailed:
+    what = "its text is nested too deeply" if isinstance(error, RecursionError) else f"{type(error).__name__}: {error}"
+    return ReportFailed(f"cities/{slug}.md: the report could not be printed ({what})"[:500])
 
 
 def _key(document: str, version: str) -> str:
@@ -263,12 +292,26 @@ def print_reports(documents: dict[str, str], site_dir: Path, cache_dir: Path, pr
     keys = {slug: _key(document, version) for slug, document in documents.items()}
     missing = [slug for slug in documents if not (cache_dir / f"{keys[slug]}.pdf").is_file()]
     workers = min(processes or os.cpu_count() or 1, len(missing))
-    if missing and len(missing) >= pool_from:
+    # In worker processes from `pool_from` reports on, and always outside the main thread (the preview's
+    # printer), where print_pdf's timer cannot run.
+    if missing and (len(missing) >= pool_from or threading.current_thread() is not threading.main_thread()):
         import weasyprint  # noqa: F401 - once here, not again in every worker
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            pdfs = list(pool.map(print_pdf, [documents[slug] for slug in missing]))
+            futures = {slug: pool.submit(print_pdf, documents[slug]) for slug in missing}
+            pdfs = []
+            for slug, future in futures.items():
+                try:
+                    pdfs.append(future.result())
+                except Exception as error:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise _failed(slug, error) from None
     else:
-        pdfs = [print_pdf(documents[slug]) for slug in missing]
+        pdfs = []
+        for slug in missing:
+            try:
+                pdfs.append(print_pdf(documents[slug]))
+            except Exception as error:
+                raise _failed(slug, error) from None
     for slug, pdf in zip(missing, pdfs):
         partial = cache_dir / f"{keys[slug]}.pdf.part"  # never a half-written PDF under the final name
         partial.write_bytes(pdf)

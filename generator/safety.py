@@ -8,6 +8,7 @@ net under it, and the CSP is the net under this one.
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -128,6 +129,32 @@ _CLEANER = nh3.Cleaner(
 def sanitise(html: str) -> str:
     """A page's HTML with everything outside the allowlist removed (text is kept, escaped)."""
     return _CLEANER.clean(html)
+
+
+# ---- the news feed -------------------------------------------------------------------
+# mkdocs-rss-plugin writes each post's description or excerpt as escaped HTML, which feed readers
+# render: it gets the pages' allowlist too. Characters XML 1.0 forbids would make strict readers drop
+# the whole feed; the validator refuses them, and here they are dropped as a last line of defence.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+FEED_HTML = re.compile(r"(<description>)([^<]*)(</description>)")
+FEED_TEXT = re.compile(r"(<(title|author)>)([^<]*)(</\2>)")
+
+
+def clean_feed(xml: str) -> str:
+    """An RSS feed whose descriptions are sanitised HTML, whose titles are plain text, and that is well-formed."""
+    xml = XML_FORBIDDEN.sub("", xml)
+
+    def description(match: re.Match) -> str:
+        return match.group(1) + html.escape(sanitise(html.unescape(match.group(2))), quote=False) + match.group(3)
+
+    def text(match: re.Match) -> str:
+        plain = html.unescape(TAGS_IN_TEXT.sub("", html.unescape(match.group(3))))
+        return match.group(1) + html.escape(plain, quote=False) + match.group(4)
+
+    return FEED_TEXT.sub(text, FEED_HTML.sub(description, xml))
+
+
+TAGS_IN_TEXT = re.compile(r"<[^>]*>")
 
 
 # ---- the Content-Security-Policy -----------------------------------------------------

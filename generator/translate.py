@@ -174,17 +174,14 @@ def page_language(page: str) -> tuple[str, str | None]:
 
 
 def front_matter(text: str) -> dict:
-    """The front matter of a hand-written page (MkDocs' own reading: YAML between --- lines)."""
-    import yaml
+    """The front matter of a hand-written page, read as data is (load.parse_source: aliases refused, positions
+    kept); nothing when it has none or it cannot be read (the validator says why)."""
+    from .load import parse_source
 
-    match = re.match(r"---\n(.*?)\n---\n", text.replace("\r\n", "\n"), re.DOTALL)
-    if not match:
+    if not text.startswith("---"):
         return {}
-    try:
-        value = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
-        return {}
-    return value if isinstance(value, dict) else {}
+    source, _ = parse_source(text.encode("utf-8", "replace"), Path("page.md"), "page.md", "page")
+    return source.data if source.readable and isinstance(source.data, dict) else {}
 
 
 def completeness(report: "Report", docs_dir: Path) -> list[LanguageReport]:
@@ -206,7 +203,8 @@ def completeness(report: "Report", docs_dir: Path) -> list[LanguageReport]:
         translated_pages = [p for p in pages if (docs_dir / f"{p[:-3]}.{language}.md").is_file()]
         result.parts.append(Part(N_("hand-written pages"), len(translated_pages), len(pages)))
         for page in translated_pages:
-            meta = front_matter((docs_dir / f"{page[:-3]}.{language}.md").read_text(encoding="utf-8"))
+            raw = (docs_dir / f"{page[:-3]}.{language}.md").read_bytes()  # the validator reports bad UTF-8
+            meta = front_matter(raw.decode("utf-8", "replace"))
             if meta.get("machine_assisted") is True:
                 result.machine_assisted.append(f"{docs_dir.name}/{page[:-3]}.{language}.md")
         translations = {(t.kind, t.slug): t for t in report.translations if t.language == language and t.readable}

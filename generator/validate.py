@@ -27,9 +27,9 @@ from . import body as markdown_body
 from . import geo, i18n, safety
 from .countries import country_name
 from .diagnostics import Diagnostic, Severity
-from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, SourceFile, fold, read_source, slugify
+from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, SourceFile, file_slug, fold, parse_source, read_source, slugify
 from .kinds import KINDS as REGISTRY
-from .kinds import NEWS_FOLDER, POST
+from .kinds import NEWS_FOLDER, PAGE, POST
 from .model import Country as CountryType
 from .model import MEMBERSHIP, Either, ListOf, Ref, nearest
 from .project import (VOCABULARIES, Project, Settings, Vocabulary, discover, display_name,  # noqa: F401 (re-exported)
@@ -526,13 +526,17 @@ def check_page(path: Path, page: str, display: str, context: Context, max_bytes:
         return [diagnostic(raw[: error.start].count(b"\n") + 1, 1, "not-utf8",
                            f"expected UTF-8 text, found byte 0x{raw[error.start]:02x}", "save the file as UTF-8")]
     first_line = 1
-    if text.startswith("---\n"):  # front matter: MkDocs reads it; the body starts after it
-        end = text.find("\n---\n", 3)
-        if end > 0:
-            first_line = text.count("\n", 0, end + 5) + 1
-            text = text[end + 5:]
-    where = Positions(text, first_line)
     found = []
+    if text.startswith("---\n"):  # front matter: MkDocs reads it; the body starts after it
+        source, found = parse_source(raw, path, display, "page")
+        if not source.readable:
+            return found
+        if not page.startswith(NEWS_FOLDER + "/"):  # a post's is checked as a post's (check_post)
+            checker = Checker(source, context)
+            PAGE.check(source.data, checker, ())
+            found += checker.finish()
+        first_line, text = source.body_line, source.body
+    where = Positions(text, first_line)
     for match in SNIPPET.finditer(text):
         if match.group(1) not in SNIPPETS:
             found.append(diagnostic(*where(match.start()), "unknown-snippet",
@@ -544,6 +548,73 @@ def check_page(path: Path, page: str, display: str, context: Context, max_bytes:
         if repeats[finding.code] <= MAX_REPEATS:
             found.append(diagnostic(*where(finding.offset), finding.code, finding.message, finding.hint))
     return found
+
+
+# ---- files published as they are (content/) --------------------------------------------
+# content/ is served from our domain with no CSP of its own: whatever opens there as a page, a script
+# or a style (HTML, SVG, JavaScript, CSS) runs as the atlas. So it holds pages (Markdown, checked above)
+# and pictures only, each in a format a browser never runs, and nothing at an address the theme or the
+# build uses. What runs belongs to the maintainers' theme/.
+IMAGE_SIGNATURES = {  # extension -> how such a file starts
+    ".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",), ".avif": (b"\x00\x00\x00",),
+}
+RESERVED_FOLDERS = ("assets/", "search/", "data/", "reports/", "embed/")  # the theme's and the build's
+RESERVED_FILES = {"404.html", "sitemap.xml", "sitemap.xml.gz", "feed_rss_created.xml", "feed_rss_updated.xml",
+                  "robots.txt", "CNAME", ".nojekyll"}
+IMAGES_HINT = ("pictures go in content/images/ as PNG, JPEG, GIF, WebP or AVIF; scripts, styles, SVG and HTML "
+               "belong in the maintainers' theme/ folder")
+
+
+def check_published_files(project: Project) -> Iterable[Diagnostic]:
+    for asset in project.assets:
+        if any(part.startswith(".") for part in asset.split("/")):
+            continue  # MkDocs publishes no hidden file
+        path = project.docs_dir / asset
+        display = display_name(path, project.root)
+        extension = Path(asset).suffix.lower()
+        if asset in project.theme_files or asset.startswith(RESERVED_FOLDERS) or asset in RESERVED_FILES:
+            yield Diagnostic(display, 1, 1, "reserved-path", f"this file would replace {asset}, which the "
+                             "theme or the build publishes at that address", hint="rename or move it; " + IMAGES_HINT)
+        elif extension == ".md":
+            continue
+        elif extension not in IMAGE_SIGNATURES:
+            yield Diagnostic(display, 1, 1, "unsafe-file", f"expected a page (.md) or a picture (PNG, JPEG, GIF, "
+                             f"WebP, AVIF), found a {extension or 'file without extension'} file, which a browser "
+                             "could run as part of the atlas", hint=IMAGES_HINT)
+        else:
+            with open(path, "rb") as file:
+                start = file.read(16)
+            if not start.startswith(IMAGE_SIGNATURES[extension]) or (extension == ".webp" and start[8:12] != b"WEBP"):
+                yield Diagnostic(display, 1, 1, "unsafe-file", f"expected a {extension[1:].upper()} picture, found "
+                                 "a file that is not one", hint="save the picture again in its format, or give it "
+                                 "the extension of its format")
+
+
+def page_address(page: str) -> tuple[str, str | None]:
+    """Where a hand-written page is published, and in which language: (address, language or None for all)."""
+    folder, _, name = page.rpartition("/")
+    stem, language = file_slug(name)
+    if f"{folder}/" == NEWS_FOLDER + "/":  # the blog publishes posts at /news/<file>/ (mkdocs.yml)
+        folder = NEWS_FOLDER.rsplit("/", 1)[0]
+    if stem in ("index", "README"):
+        return (f"{folder}/" if folder else ""), language
+    return (f"{folder}/" if folder else "") + f"{stem}/", language
+
+
+def check_page_addresses(project: Project) -> Iterable[Diagnostic]:
+    """Two hand-written files at one address: one would silently replace the other."""
+    seen: dict[tuple[str, str | None], Path] = {}
+    for path in project.pages:
+        page = path.relative_to(project.docs_dir).as_posix()
+        address = page_address(page)
+        if address in seen:
+            other = display_name(seen[address], project.root)
+            yield Diagnostic(display_name(path, project.root), 1, 1, "page-collision",
+                             f"this page and {other} would both be published at /{address[0]}",
+                             hint="rename one of them: each page needs an address of its own")
+        else:
+            seen[address] = path
 
 
 def check_generated_collisions(project: Project, context: Context) -> Iterable[Diagnostic]:
@@ -736,6 +807,8 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
     diagnostics.extend(check_duplicate_places(sources))
     diagnostics.extend(check_expectations(sources, project.expectations, context))
     diagnostics.extend(check_generated_collisions(project, context))
+    diagnostics.extend(check_published_files(project))
+    diagnostics.extend(check_page_addresses(project))
     posts: list[SourceFile] = []
     for path in project.pages:
         page = path.relative_to(project.docs_dir).as_posix()

@@ -1,6 +1,7 @@
 """Whatever a contributor types or imports, the atlas answers with messages, never an exception."""
 
 import json
+import re
 import string
 
 from hypothesis import HealthCheck, given, settings
@@ -70,3 +71,79 @@ def test_whatever_a_geojson_file_holds_import_answers_with_messages_never_an_exc
     else:
         assert all(reasons for _, _, reasons in outcome.failed)
 
+
+
+# ---- the other files a pull request can change -------------------------------------------
+
+MARKUP = ["<", ">", "<a href=\"%(url)s\">", "</a>", "<img src=x onerror=alert(1)", "<meta http-equiv=refresh ",
+          "<!--", "-->", "<!-->", "&lt;", "&amp;", "\"", "'", "%(url)s", "{entity.name}", "onclick=", "<b>", "</b>",
+          "Karte", " ", "é", "\\\""]
+
+
+@settings(max_examples=150, deadline=None)
+@given(msgstr=st.lists(st.sampled_from(MARKUP), max_size=8).map("".join),
+       msgid=st.sampled_from(["Map", "See <a href=\\\"%(url)s\\\">the list</a>", "Data &amp; code"]))
+def test_a_catalogue_translation_is_accepted_only_without_markup_the_english_lacks(tmp_path_factory, msgid, msgstr):
+    from generator.i18n import read_catalogue
+
+    from .site import active_content
+
+    path = tmp_path_factory.mktemp("po") / "atlas.po"
+    path.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "{msgid}"\n'
+                    f'msgstr "{msgstr}"\n', encoding="utf-8")
+    catalogue, problems = read_catalogue(path, "de", "atlas.po")
+    assert all(p.line >= 1 and p.code in ("bad-translation", "bad-catalogue") for p in problems)
+    if catalogue is not None and not problems:
+        printed = catalogue[msgid.replace('\\"', '"')].string.replace("%(url)s", "https://example.org/")
+        assert active_content(printed + "<p>the rest of the page</p>") == [], printed
+
+
+FRONT = ["title: About\n", "description: x\n", "hide: [toc]\n", "hide: 5\n", "search:\n  boost: 2\n",
+         "template: x.html\n", "a: &x [1]\nb: *x\n", "machine_assisted: true\n", "title: [\n", "\t", ": :\n"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(front=st.lists(st.sampled_from(FRONT), max_size=6).map("".join), post=st.booleans())
+def test_whatever_a_page_or_posts_front_matter_holds_validate_answers_with_messages(atlas, front, post):
+    relative = "content/news/posts/x.md" if post else "content/about.md"
+    atlas.write(relative, f"---\n{front}---\n\n# Page\n")
+    report = validate(atlas.root)
+    for d in report.diagnostics:
+        assert d.line >= 1 and d.column >= 1 and d.code and d.message
+    if "template" in front or "&x" in front or "hide: 5" in front:
+        assert report.errors
+
+
+FEED_TEXT = st.text(alphabet=string.printable + "\x0b\uffff\ufffe\ud7ff<>&\"'é", max_size=80)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=FEED_TEXT, description=FEED_TEXT)
+def test_the_feed_is_well_formed_and_its_descriptions_sanitised_whatever_a_post_says(title, description):
+    import html
+    import xml.etree.ElementTree as ET
+
+    from generator.safety import clean_feed
+
+    from .site import active_content
+
+    escape = lambda text: html.escape(text, quote=False).encode("utf-16", "surrogatepass").decode("utf-16")  # noqa: E731
+    feed = (f'<?xml version="1.0" encoding="UTF-8" ?><rss version="2.0"><channel><item><title>{escape(title)}'
+            f'</title><description>{escape(description)}</description></item></channel></rss>')
+    item = ET.fromstring(clean_feed(feed).encode("utf-8", "surrogatepass")).find("channel/item")
+    assert active_content(item.findtext("description") or "") == []
+    assert active_content(item.findtext("title") or "") == [] and not re.search("<[^>]*>", item.findtext("title") or "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.lists(st.one_of(st.text(max_size=12), st.integers(), st.floats(allow_nan=False)),
+                              min_size=1, max_size=3), max_size=5))
+def test_no_csv_cell_begins_with_a_formula_character_unless_it_is_a_number(rows):
+    import csv
+    import io
+
+    from generator import export
+
+    for row in list(csv.reader(io.StringIO(export.csv_text(["a"], rows), newline="")))[1:]:
+        for cell in row:
+            assert not cell.startswith(export.FORMULA_START) or export.NUMBER.fullmatch(cell), cell

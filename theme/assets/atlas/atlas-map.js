@@ -478,6 +478,10 @@
 
   /* ---- the explorer on /map/ ---------------------------------------------------- */
 
+  function within(value, low, high) {
+    return isFinite(value) ? Math.min(Math.max(value, low), high) : NaN;
+  }
+
   function hasPosition(state) {
     return !isNaN(state.z) && !isNaN(state.lat) && !isNaN(state.lng);
   }
@@ -490,9 +494,10 @@
       country: query.get("country") || "",
       topic: query.get("topic") || "",
       commitment: query.get("commitment") || "",
-      z: parseFloat(query.get("z")),
-      lat: parseFloat(query.get("lat")),
-      lng: parseFloat(query.get("lng")),
+      // The address is anyone's to write: a position is read only within the world and the map's zooms.
+      z: within(parseFloat(query.get("z")), 3, 18),
+      lat: within(parseFloat(query.get("lat")), -85, 85),
+      lng: within(parseFloat(query.get("lng")), -180, 180),
     };
     if (["featured", "all", "network"].indexOf(state.view) < 0) state.view = "all";
     FILTERS.forEach(function (name) {
