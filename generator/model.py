@@ -608,8 +608,9 @@ COMMITMENT_STATE = Record(
               required=True, example="declared"),
         Field("source", Url(), "The page that states it.", required=True, missing_code="missing-source",
               example="https://example.org/council-decision"),
-        Field("date", PartialDate(), "The day the source dates it: the council's decision, or the day the page "
-              "was last updated.", required=True, example="2019-06-27"),
+        Field("date", PartialDate(), "The day the state came about: the council's decision, or the day it was "
+              "carried out; only where neither is dated, the day the network recorded it. Never the day a page "
+              "was later updated.", required=True, example="2019-06-27"),
     ],
     label="a commitment's state (commitment, state, source and date)",
 )
