@@ -105,8 +105,8 @@ class Text(FieldType):
                         if not unreadable_character(value.rstrip("\n")) else
                         "remove line breaks, tabs and invisible characters (retype the text if unsure)")
                 checker.report(path, "control-character",
-                               f"expected one line of visible text, found {what}, U+{ord(value[index]):04X}, "
-                               f"at position {index + 1}", hint)
+                               f"expected one line of visible text, found the character U+{ord(value[index]):04X} "
+                               f"({what}) at position {index + 1}", hint)
             elif len(value) > self.max_length:
                 checker.report(path, "too-long", f"expected at most {self.max_length:,} characters, "
                                f"found {len(value):,}", "shorten it: the page's text below the front matter "

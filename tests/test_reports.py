@@ -286,4 +286,5 @@ def test_a_report_that_cannot_be_printed_stops_the_build_with_one_line_not_a_tra
     with pytest.raises(Abort):  # what `mkdocs build` turns into exit status 1, after logging the error alone
         mkdocs_build(load_config(str(featured / "mkdocs.yml"), site_dir=str(featured / "site"), strict=True))
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert errors == ["City reports (PDF) could not be printed: OSError: No space left on device"]
+    assert errors == ["City reports (PDF) could not be printed: ReportFailed: cities/testville.md: the report "
+                      "could not be printed (OSError: No space left on device)"]

@@ -427,7 +427,8 @@ def test_import_update_of_potsdam_merges_the_row_and_keeps_every_membership_date
     path = root / "cities/potsdam.md"
     original = path.read_text(encoding="utf-8")
     before = read_city(path)
-    assert len(before.data["sources"]) == 7 and "eurocities" not in str(before.data["networks"])
+    count = len(before.data["sources"])
+    assert count > 2 and "eurocities" not in str(before.data["networks"])
     old = before.data["coordinates"]
     source = write_csv(tmp_path / "potsdam.csv", [["Potsdam", "DE", "52.4", "13.07", "eurocities",
                                                    "https://example.org/potsdam-members"]])
@@ -441,7 +442,7 @@ def test_import_update_of_potsdam_merges_the_row_and_keeps_every_membership_date
     assert after.data["networks"] == before.data["networks"] + ["eurocities"]  # both since dates kept
     assert [m["since"] for m in after.data["networks"][:2]] == ["2019-06", "2021-06"]
     assert after.data["sources"] == before.data["sources"] + ["https://example.org/potsdam-members"]
-    assert all(s["title"] for s in after.data["sources"][:7])
+    assert all(s["title"] for s in after.data["sources"][:count])
     for name in ("name", "country", "featured", "subtitle", "population", "takeaways", "website", "last_verified"):
         assert after.data[name] == before.data[name], name
     assert after.body == before.body
