@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .model import (COMMITMENT, LAST_VERIFIED, MEMBERSHIP, SOURCES, WEBSITE, Boolean, Choice, Coordinates, Country, Date,
-                    Either, Field, Integer, ListOf, Number, OneOf, Record, Ref, Text, Url, Year)
+                    Either, Field, Integer, ListOf, Number, OneOf, PartialDate, Record, Ref, Text, Url, Year)
 
 Derived = tuple[str, str, Callable[[Any], Any]]  # a download's column: name, what it holds, value
 
@@ -171,6 +171,16 @@ NETWORK = Kind(
         Field("founded", Year(earliest=1800), "The year it was founded.", example=2021),
         Field("scope", Choice("scopes"), "Where its members are: from networks/scopes.yml.", required=True,
               example="european"),
+        Field("member_count", Record([
+            Field("count", Integer(maximum=100_000), "How many members the network's own page counts.",
+                  required=True, example=36),
+            Field("as_of", PartialDate(), "The date that page gives its count or list, if it gives one.",
+                  example="2023-11"),
+            Field("source", Url(), "The page that gives the count: the network's own, where it has one.",
+                  required=True, example="https://iash-eu.org/"),
+        ], label="the count of members the network itself gives"),
+              "The network's own count of its members, beside the count of members in the atlas.",
+              example={"count": 36, "source": "https://iash-eu.org/"}),
         Field("commitments", ListOf(COMMITMENT, key="slug"),
               "What the network asks its members to commit to, in its own words; each membership can then "
               "record where the city stands on each.",
