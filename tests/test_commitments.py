@@ -101,7 +101,9 @@ def test_the_network_page_tabulates_members_against_commitments(real_site):
     freiburg = table[table.index("Freiburg im Breisgau"):].split("</tr>", 1)[0]
     cells = freiburg.split("<td")[1:]
     assert len(cells) == len(headers) - 1
-    assert ">fulfilled <a href=\"https://seebruecke.org/mach-mit/deutschland/baden-wuerttemberg/freiburg/sicherer-hafen\">27 June 2019</a>" in cells[0]
+    # The council's own declaration (26 March 2019), as data-sources/claim-checks.md records it.
+    assert (">fulfilled <a href=\"https://fraktion.gruene-freiburg.de/2019/03/26/"
+            "freiburg-bekennt-sich-zur-seenotrettung-im-mittelmeer/\">26 March 2019</a>") in cells[0]
     assert ">not " in cells[2]
 
 
@@ -115,7 +117,7 @@ def test_the_network_page_and_the_home_page_count_readiness_for_additional_admis
 def test_a_city_page_states_its_commitments_with_their_sources(real_site):
     page = read_page(page_file(real_site, "cities/herrenberg/"))
     text = " ".join("".join(page.text).split())
-    assert "Commitments in Seebrücke Safe Harbours: Public declaration of solidarity: declared (7 May 2020)" in text
+    assert "Commitments in Seebrücke Safe Harbours: Public declaration of solidarity: declared (18 February 2020)" in text
     assert "https://seebruecke.org/mach-mit/deutschland/baden-wuerttemberg/herrenberg/sicherer-hafen" in page.links
 
 
@@ -130,7 +132,7 @@ def test_the_downloads_carry_the_commitments(real_site):
     data = json.loads((real_site / "data/atlas.json").read_text())
     herrenberg = next(c for c in data["cities"] if c["slug"] == "herrenberg")
     assert herrenberg["networks"][0]["commitments"][1] == {
-        "commitment": "additional-admission", "state": "declared", "date": "2020-05-07",
+        "commitment": "additional-admission", "state": "declared", "date": "2020-02-18",
         "source": "https://seebruecke.org/mach-mit/deutschland/baden-wuerttemberg/herrenberg/sicherer-hafen"}
     seebruecke = next(n for n in data["networks"] if n["slug"] == "seebruecke-safe-harbours")
     assert {"slug": "additional-admission", "name": "Admission in addition to the quota", "admission": True,
@@ -148,7 +150,7 @@ def test_municipalities_ready_for_additional_admission_are_a_layer_and_a_table_o
     assert [f["id"] for f in layer["features"]] == ["herrenberg", "krefeld"]
     rows = list(csv.DictReader(io.StringIO((real_site / "data/admission.csv").read_text())))
     assert [(r["slug"], r["network"], r["commitment"], r["state"], r["date"]) for r in rows] == [
-        ("herrenberg", "seebruecke-safe-harbours", "additional-admission", "declared", "2020-05-07"),
+        ("herrenberg", "seebruecke-safe-harbours", "additional-admission", "declared", "2020-02-18"),
         ("krefeld", "seebruecke-safe-harbours", "additional-admission", "declared", "2019-03-14")]
     data_page = read_page(page_file(real_site, "data/"))
     assert "admission.geojson" in data_page.links and "admission.csv" in data_page.links
