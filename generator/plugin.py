@@ -18,8 +18,8 @@ import gc
 import html
 import json
 import logging
+import os
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from email.utils import formatdate
@@ -31,7 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import background, i18n, report
+from . import assets, background, i18n, report
 from .build import BuildFailed, build
 from .diagnostics import format_text
 from .html_blocks import GeneratedHtml
@@ -41,8 +41,6 @@ from .project import VOCABULARIES
 from .kinds import NEWS_FOLDER
 from .render import Publishing, UnknownSnippet, render_post_footer, render_snippet
 from .safety import clean_feed, content_security_policy, sanitise
-from .page_share import PageShare
-from .search_pool import SearchPool
 from .translate import front_matter, page_language
 
 log = logging.getLogger("mkdocs.plugins.atlas")
@@ -102,8 +100,6 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     serving = False
     command: str | None = None
     preview: Preview | None = None
-    search_pool: SearchPool | None = None
-    page_share: PageShare | None = None
     printer: ThreadPoolExecutor | None = None  # make serve prints the reports in the background
 
     def on_startup(self, *, command, dirty):
@@ -127,6 +123,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         self.base_url = config.site_url or ""
         if self.language != i18n.SOURCE and config.site_url:
             config.site_url = f"{config.site_url.rstrip('/')}/{self.language}/"
+        # Inside the whole site (generator/sites.py), a language's pages use the theme's files at its root.
+        shared = self.language != i18n.SOURCE and os.environ.get(assets.SHARED) == "1" and bool(config.site_url)
+        self.shared_urls = assets.SharedUrls(config.site_url, self.base_url) if shared else None
         config.extra["alternate"] = [{"name": i18n.language_name(code), "lang": code,
                                       "link": self.language_root(code)} for code in i18n.LANGUAGES]
         self.translations = i18n.translations(self.language)
@@ -149,7 +148,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             raise PluginError(f"mkdocs.yml: extra.atlas.tiles: {error}") from None
         feed = config.plugins.get("rss")
         if feed is not None and not feed.config.image:  # the feed's picture: the link preview picture, absolute
-            feed.config.image = urljoin(config.site_url or "", "assets/atlas/og-image.png")
+            feed.config.image = urljoin((self.base_url if shared else config.site_url) or "",
+                                        "assets/atlas/og-image.png")
         config.markdown_extensions.append(GeneratedHtml())  # the templates' HTML skips Markdown's HTML parsing
         # City reports need WeasyPrint and Pango; without them the site is built, and says so. Whether they
         # are here is found out in the background (importing WeasyPrint takes half a second) while the
@@ -162,18 +162,17 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 self.reports_missing = (probe.result() if probe else
                                         "switched off in mkdocs.yml (plugins: atlas: reports: false)")
                 self.publishing = Publishing(site_url=config.site_url or None,
-                                             reports=self.reports_missing is None)
+                                             reports=self.reports_missing is None,
+                                             shared_reports=self.shared_urls is not None)
             return self.publishing
 
         custom_dir = config.theme.custom_dir
         theme_dir = Path(custom_dir) if custom_dir else None
         preview = self.preview
         try:
-            # A build renders the pages in a second process while MkDocs cleans the site's folder and lists the
-            # files (on_files waits for them); the preview needs them at once.
             self.result = build(self.root, docs_dir=Path(config.docs_dir), theme_dir=theme_dir,
                                 parsed=preview.parsed if preview else None, language=self.language,
-                                publishing=publishing, in_background=not self.serving)
+                                publishing=publishing)
         except BuildFailed as failure:
             if not (preview and preview.result):
                 if probe is not None:
@@ -218,22 +217,15 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     def on_build_error(self, *, error):
         gc.unfreeze()
-        if self.page_share is not None:
-            self.page_share.cancel()
-        self._close_search_pool()
         self._stop_reports()
         gc.enable()
 
-    def _close_search_pool(self):
-        if self.search_pool is not None:
-            self.search_pool.close()
-            self.search_pool = None
+
     def language_root(self, language: str) -> str:
         """The address of a language's home page: absolute when the site has one, so that it leaves this build."""
         prefix = "" if language == i18n.SOURCE else f"{language}/"
         return f"{self.base_url.rstrip('/')}/{prefix}" if self.base_url else f"/{prefix}"
 
-    @event_priority(-100)  # after the other plugins' (the blog's filters): the child's pages arrive last
     def on_env(self, env, *, config, files):
         env.globals["atlas_csp"] = self.csp
         env.globals["atlas_preview"] = self.preview is not None
@@ -251,13 +243,14 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             for file in pages:  # a page this build skips still names itself in the navigation and the sitemap
                 if file.page is not None and file.page.markdown is None and file.url in self.preview.pages:
                     file.page.title, file.page.meta = self.preview.pages[file.url]
-        if self.page_share is not None:  # the pages the second process converted (generator/page_share.py)
-            self.page_share.receive_pages(env, files)
         self._keep()
         return env
 
     def on_files(self, files: Files, config) -> Files:
         self._start_reports(config)
+        for file in list(files):  # the theme's files: once in the whole site, and none that no reader loads
+            if file.src_dir != config.docs_dir and not assets.published(file.dest_uri, self.shared_urls is not None):
+                files.remove(file)
         self.page_states = self.choose_pages(files, config)
         for output in self.result.outputs:
             inclusion = InclusionLevel.INCLUDED if output.in_nav else InclusionLevel.NOT_IN_NAV
@@ -306,7 +299,6 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             states[file.src_uri] = "machine-assisted" if meta.get("machine_assisted") is True else "translated"
         return states
 
-    @event_priority(-100)  # last: the second process starts from the finished navigation
     def on_nav(self, nav, *, config, files):
         """The navigation's titles from mkdocs.yml, in this build's language, escaped (Material prints them as
         they are)."""
@@ -317,18 +309,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             if getattr(item, "title", None):
                 item.title = plain(translate(item.title))
             stack.extend(getattr(item, "children", None) or [])
-        if not self.serving:  # a full build converts and renders every other generated page in a second process
-            if self.page_share is None:
-                self.page_share = PageShare()
-            self.page_share.start(config, files, nav, {output.path for output in self.result.outputs},
-                                  _search_plugin(config))
         return nav
+
     def on_pre_build(self, *, config):
-        # A full build indexes pages for search in a second process (generator/search_pool.py); the
-        # preview keeps Material's own index, whose entries it tracks page by page.
-        if not self.serving and threading.active_count() == 1:
-            self.search_pool = SearchPool()
-            self.search_pool.install(_search_plugin(config))
         self._prepare_feed(config)
 
     def _prepare_feed(self, config) -> None:
@@ -347,11 +330,6 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             stamp = formatdate(calendar.timegm(max(days).timetuple()))
             for built in (feed.feed_created, feed.feed_updated):
                 built.pubDate = built.buildDate = stamp
-
-    def on_pre_page(self, page, *, config, files):
-        if self.page_share is not None:  # a page the second process converts is not converted here too
-            self.page_share.stand_in(page)
-        return page
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.generated_by:
@@ -423,7 +401,10 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
         """The 404 page (a theme template, not a page): no link to the languages' home pages either."""
-        return _without_material_alternates(output_content) if template_name.endswith(".html") else output_content
+        if not template_name.endswith(".html"):
+            return output_content
+        output_content = _without_material_alternates(output_content)
+        return self.shared_urls(output_content) if self.shared_urls else output_content
 
     def _roots(self) -> dict[str, str]:
         """Each language's home address, escaped for an attribute: the same for every page of a build."""
@@ -436,9 +417,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def on_post_page(self, output: str, *, page, config) -> str:
         """Links to this page in every language (hreflang), in place of Material's to each home page."""
         # (Material's script would fetch a sitemap for each; the switcher's links are set by atlas-map.js.)
-        if self.page_share is not None:  # whether the next page is built here or by the second process
-            self.page_share.built(page)
         output = _without_material_alternates(output)
+        if self.shared_urls:
+            output = self.shared_urls(output)
         if not page.url.endswith("/") and page.url:  # 404.html: no page of its own in other languages
             return output
         roots = self._roots()
@@ -467,9 +448,6 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             path = Path(config.site_dir) / feed
             if path.is_file():
                 path.write_text(clean_feed(path.read_text(encoding="utf-8")), encoding="utf-8")
-        if self.page_share is not None:
-            self.page_share.finish()
-        self._close_search_pool()
         self._print_reports(Path(config.site_dir), config.site_url or "/")
         if not self.preview:
             # `mkdocs build` ends with the build: its objects stay frozen, or the collection Python runs as it
@@ -493,8 +471,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         is clean by now); the preview prints them after the edit is on screen (_print_reports)."""
         self.printing = None
         if not self.serving and not self.reports_missing:
-            self.printing = background.in_background(report.publish, self.result.atlas, config.site_url or "/",
-                                                     Path(config.site_dir), self.root / report.CACHE)
+            self.printing = background.in_background(
+                report.publish, self.result.atlas, config.site_url or "/", Path(config.site_dir),
+                self.root / report.CACHE, 2, self.language if self.shared_urls else None)
 
     def _stop_reports(self) -> None:
         if getattr(self, "printing", None) is not None:

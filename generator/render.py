@@ -32,6 +32,9 @@ class Publishing:
 
     site_url: str | None = None  # the public address (mkdocs.yml's site_url), for absolute links to embed
     reports: bool = False  # featured cities get a PDF report (WeasyPrint can print here)
+    # Inside the whole site, a language prints only the reports of the cities translated into it and
+    # links the others to English's (generator/report.py, own_report).
+    shared_reports: bool = False
 
 
 REPORTS_FOLDER = "reports"
@@ -40,6 +43,12 @@ REPORTS_FOLDER = "reports"
 def report_path(slug: str) -> str:
     """Where a featured city's PDF report lands in the site (generator/report.py prints it)."""
     return f"{REPORTS_FOLDER}/{slug}.pdf"
+
+
+def own_report(city: Any, language: str) -> bool:
+    """Whether a city's report in a language differs from the English one: only when its text is translated
+    (the report's labels are English; a report holds the city's own words, which a translation changes)."""
+    return language == i18n.SOURCE or (city.translation is not None and city.translation.status != "missing")
 
 
 EMBED_PAGE = "embed/map.md"  # the embeddable map, /embed/map/, with the address state of /map/
@@ -199,7 +208,7 @@ class Renderer:
         site_root = "../" * (depth + (self.language != i18n.SOURCE))  # English's, where the languages' folders are
         return self.env.get_template(template).render(
             atlas=self.atlas, link=link, href=href, root="../" * depth, topic_links=topic_links, embed=embed,
-            site=self.publishing, report_path=report_path,
+            site=self.publishing, report_path=report_path, own_report=lambda city: own_report(city, self.language),
             scope_name=lambda slug: self.gettext(self.atlas.scopes.name(slug)), english_url=english_url,
             site_root=site_root, language_name=i18n.language_name, **context)
 
@@ -461,15 +470,10 @@ def render_translations(r: Renderer, reports: list) -> Output:
 
 
 def render(atlas: Atlas, language: str = i18n.SOURCE, translations: list | None = None,
-           publishing: Publishing | None = None, entities: slice = slice(None), rest: bool = True) -> list[Output]:
-    """Every page and data file of the atlas, in one language (with the translations' report, if given).
-
-    In parts, for two processes: the entities' pages of the slice `entities`, then, with `rest`, the
-    other pages and the data files; the parts in order are the whole."""
+           publishing: Publishing | None = None) -> list[Output]:
+    """Every page and data file of the atlas, in one language (with the translations' report, if given)."""
     r = Renderer(atlas, language, publishing)
-    outputs = [render_entity_page(r, e) for e in [e for kind in KINDS for e in atlas.entities[kind].values()][entities]]
-    if not rest:
-        return outputs
+    outputs = [render_entity_page(r, e) for kind in KINDS for e in atlas.entities[kind].values()]
     outputs += [render_country_page(r, c) for c in atlas.countries.values()]
     outputs += [render_topic_page(r, t) for t in atlas.topics.values()]
     outputs += render_indexes(r)

@@ -36,7 +36,7 @@ import markdown
 
 from .geo import DATA as OUTLINES
 from .link import Atlas, Entity
-from .render import _environment, escape_html, page_url, report_path
+from .render import _environment, escape_html, own_report, page_url, report_path
 from .safety import is_local, sanitise
 
 LIBRARIES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
@@ -334,11 +334,15 @@ def _forget_unused(cache_dir: Path) -> None:
             entry.unlink(missing_ok=True)
 
 
-def featured_reports(atlas: Atlas, site_url: str) -> dict[str, str]:
-    """slug -> report HTML of every featured city."""
-    return {city.slug: report_html(atlas, city, site_url) for city in atlas.featured}
+def featured_reports(atlas: Atlas, site_url: str, language: str | None = None) -> dict[str, str]:
+    """slug -> report HTML of every featured city (with a language: only those whose report it prints itself,
+    the others' pages link to English's)."""
+    return {city.slug: report_html(atlas, city, site_url) for city in atlas.featured
+            if language is None or own_report(city, language)}
 
 
-def publish(atlas: Atlas, site_url: str, site_dir: Path, cache_dir: Path, pool_from: int = 2) -> Printed:
-    """Every featured city's report, made and printed (or taken from the cache) into site_dir/reports/."""
-    return print_reports(featured_reports(atlas, site_url), site_dir, cache_dir, pool_from=pool_from)
+def publish(atlas: Atlas, site_url: str, site_dir: Path, cache_dir: Path, pool_from: int = 2,
+            shared_with: str | None = None) -> Printed:
+    """Every featured city's report, made and printed (or taken from the cache) into site_dir/reports/;
+    `shared_with` a language inside the whole site: only those that differ from English's."""
+    return print_reports(featured_reports(atlas, site_url, shared_with), site_dir, cache_dir, pool_from=pool_from)

@@ -18,6 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .assets import SHARED
 from .i18n import LANGUAGES, SOURCE
 
 
@@ -30,6 +31,8 @@ def build_language(root: Path, language: str, target: Path, env: dict) -> tuple[
     started = time.perf_counter()
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file(root, language)),
                "-d", str(target)]
+    # Every language but English uses the theme's files at the site's root (generator/assets.py).
+    env = {**env, SHARED: "0" if language == SOURCE else "1"}
     result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root)
     return language, result.returncode, result.stderr, time.perf_counter() - started
 
@@ -47,7 +50,8 @@ def build_site(root: Path, site_dir: Path, languages: list[str] | None = None, j
     work = site_dir.with_name(site_dir.name + ".parts")
     shutil.rmtree(work, ignore_errors=True)
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
-    with ThreadPoolExecutor(max_workers=jobs or len(languages)) as pool:
+    # As many builds at a time as the machine has cores: each is one process (and its report printers).
+    with ThreadPoolExecutor(max_workers=jobs or min(len(languages), os.cpu_count() or 1)) as pool:
         results = list(pool.map(lambda lang: build_language(root, lang, work / lang, environment), languages))
     # The data's own warnings are the same in every language: English reports them, the others their own problems.
     messages = "".join(f"[{lang}] {line}\n" for lang, code, err, _ in results for line in err.splitlines()
@@ -70,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.sites", description=__doc__.split("\n")[0])
     parser.add_argument("site_dir", type=Path)
     parser.add_argument("--language", action="append", choices=LANGUAGES, help="only these (English always)")
-    parser.add_argument("--jobs", type=int, help="builds at a time (default: all at once)")
+    parser.add_argument("--jobs", type=int, help="builds at a time (default: as many as cores)")
     parser.add_argument("--root", type=Path, default=Path.cwd())
     args = parser.parse_args(argv)
     ok, messages = build_site(args.root.resolve(), args.site_dir.resolve(), args.language, args.jobs)

@@ -1,17 +1,17 @@
-"""A full build uses a second core: the site it writes must be the one a single process writes.
+"""How the whole site is built: each language in one process, as many at a time as there are cores,
+the theme's files and the untranslated cities' reports published once, at the site's root.
 
-The search index is built in a worker (generator/search_pool.py), every other generated page is
-rendered by a forked child (generator/page_share.py), and the reports are printed by another
-(generator/background.py). Built once with them and once without, the two sites are compared
-file by file, byte for byte.
+A build prints its reports in a forked child (generator/background.py) while MkDocs writes the
+pages; built once with it and once without, the two sites are the same, byte for byte.
 """
 
 from __future__ import annotations
 
 import gc
-import json
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -19,45 +19,19 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from .site import ROOT, copy_atlas, small_atlas
+from generator import sites
+
+from .site import ROOT, copy_atlas, page_file, read_page, resolve, small_atlas
 
 BUILD = """
-import json, logging, sys
+import sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from generator import background, page_share, search_pool
+from generator import background
 
 if sys.argv[3] == "serial":
     background.worth_a_worker = lambda: False
-used = {"search worker": [], "pages elsewhere": []}
-install, start = search_pool.SearchPool.install, page_share.PageShare.start
-def recording_install(self, plugin):
-    install(self, plugin)
-    used["search worker"].append(self.pool is not None)
-shares = []
-def recording_start(self, *args):
-    start(self, *args)
-    shares.append(self)
-search_pool.SearchPool.install = recording_install
-page_share.PageShare.start = recording_start
-if sys.argv[4:] == ["say-pages"]:  # a warning about every page's HTML, from where it is converted
-    from generator.plugin import AtlasPlugin
-    content = AtlasPlugin.on_page_content
-    def saying(self, html, page, config, files):
-        if html:  # (the parent runs the page events of a page the child converts on an empty page)
-            logging.getLogger("mkdocs.plugins.test").warning(f"converted {page.file.src_uri}")
-        return content(self, html, page, config, files)
-    AtlasPlugin.on_page_content = saying
-if sys.argv[4:] == ["child-fails"]:  # the second process falls over before it sends its pages
-    def falls_over(*args):
-        raise ValueError("the child fell over")
-    page_share._work = falls_over
-logging.basicConfig(format="%(levelname)s %(message)s", level=logging.WARNING)
-try:
-    build(load_config(sys.argv[1], site_dir=sys.argv[2], strict=True))
-finally:  # how many pages the second process rendered and wrote
-    used["pages elsewhere"] = [len(share.elsewhere) for share in shares]
-    print(json.dumps(used))
+build(load_config(sys.argv[1], site_dir=sys.argv[2], strict=True))
 """
 
 
@@ -65,45 +39,23 @@ def files(site: Path) -> dict[str, bytes]:
     return {str(path.relative_to(site)): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
 
 
-def build(atlas: Path, site: Path, mode: str, *more: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", BUILD, str(atlas / "mkdocs.yml"), str(site), mode, *more],
+def build(atlas: Path, site: Path, mode: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", BUILD, str(atlas / "mkdocs.yml"), str(site), mode],
                           capture_output=True, text=True, cwd=ROOT, env={"NO_MKDOCS_2_WARNING": "1",
                                                                         "PATH": "/usr/bin:/bin"})
 
 
-def test_the_site_built_on_two_cores_is_byte_for_byte_the_one_built_on_one(tmp_path):
+def test_the_site_built_with_the_reports_in_a_second_process_is_byte_for_byte_the_one_built_in_one(tmp_path):
     atlas = copy_atlas(tmp_path / "atlas")
-    sites, used = {}, {}
+    sites_built = {}
     for mode in ("parallel", "serial"):
-        site = tmp_path / mode
-        done = build(atlas, site, mode)
+        done = build(atlas, tmp_path / mode, mode)
         assert done.returncode == 0, done.stderr
-        used[mode] = json.loads(done.stdout)
-        sites[mode] = files(site)
-    # each mode really ran as named: the parallel build handed half of the generated pages to a child
-    assert used["serial"] == {"search worker": [False], "pages elsewhere": [0]}
-    assert used["parallel"]["search worker"] == [True] and used["parallel"]["pages elsewhere"][0] > 100
-    assert sites["parallel"].keys() == sites["serial"].keys()
-    different = [name for name in sites["serial"] if sites["parallel"][name] != sites["serial"][name]]
+        sites_built[mode] = files(tmp_path / mode)
+    assert sites_built["parallel"].keys() == sites_built["serial"].keys()
+    different = [name for name in sites_built["serial"] if sites_built["parallel"][name] != sites_built["serial"][name]]
     assert different == []
-    docs = json.loads(sites["parallel"]["search/search_index.json"])["docs"]
-    # every page, in the order MkDocs built them: more than one batch went through the worker
-    assert len({doc["location"].split("#")[0] for doc in docs}) > 200
-    assert any(doc["location"] == "cities/potsdam/" and doc["title"] == "Potsdam" for doc in docs)
-    assert any(name.startswith("reports/") and name.endswith(".pdf") for name in sites["parallel"])
-
-
-def test_what_the_second_process_warns_of_is_said_once_here_and_fails_a_strict_build(tmp_path):
-    atlas = copy_atlas(tmp_path / "atlas")
-    said, used = {}, {}
-    for mode in ("parallel", "serial"):
-        done = build(atlas, tmp_path / mode, mode, "say-pages")
-        assert done.returncode != 0  # strict: the warnings fail the build
-        said[mode] = [line for line in done.stderr.splitlines() if line.startswith("WARNING converted ")]
-        used[mode] = json.loads(done.stdout)["pages elsewhere"][0]
-    assert used["parallel"] > 100 and used["serial"] == 0
-    assert len(said["parallel"]) == len(set(said["parallel"])) > 300  # every page once, none twice
-    assert sorted(said["parallel"]) == sorted(said["serial"])
+    assert any(name.startswith("reports/") and name.endswith(".pdf") for name in sites_built["parallel"])
 
 
 def test_a_build_holds_the_garbage_collector_back_only_while_it_runs(tmp_path):
@@ -118,31 +70,55 @@ def test_a_build_holds_the_garbage_collector_back_only_while_it_runs(tmp_path):
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
-def test_the_pages_rendered_in_two_parts_are_the_pages_rendered_in_one(tmp_path):
-    from generator.build import build as atlas_build
+def test_the_languages_are_built_as_many_at_a_time_as_there_are_cores(tmp_path, monkeypatch):
+    running, most = [], []
+    lock = threading.Lock()
 
-    atlas = copy_atlas(tmp_path / "atlas")
-    assert atlas_build(atlas, in_background=True).outputs == atlas_build(atlas).outputs
+    def language(root, lang, target, env):
+        with lock:
+            running.append(lang)
+            most.append(len(running))
+        time.sleep(0.05)
+        with lock:
+            running.remove(lang)
+        target.mkdir(parents=True)
+        return lang, 0, "", 0.05
+
+    monkeypatch.setattr(sites, "build_language", language)
+    monkeypatch.setattr(sites.os, "cpu_count", lambda: 2)
+    ok, _ = sites.build_site(ROOT, tmp_path / "site")
+    assert ok and max(most) == 2 and len(most) == len(sites.LANGUAGES)
 
 
-def test_a_second_process_that_fails_fails_the_build_with_its_reason_and_does_not_hang(tmp_path):
-    atlas = copy_atlas(tmp_path / "atlas")
-    done = build(atlas, tmp_path / "site", "parallel", "child-fails")
-    assert done.returncode != 0
-    assert "ERROR converting and rendering pages in a second process failed: ValueError: the child fell over" \
-        in done.stderr
-    assert "Traceback" not in done.stderr.split("ERROR converting", 1)[0]  # said as one line, before MkDocs aborts
+# ---- this repository's site (English and German, as make site builds them) --------------------
+
+def test_the_themes_files_are_published_once_at_the_root_and_every_language_uses_them(real_site):
+    assert (real_site / "assets/atlas/atlas-map.js").is_file()
+    assert not (real_site / "de/assets").exists()
+    page = page_file(real_site, "de/cities/potsdam/")
+    html = page.read_text(encoding="utf-8")
+    assert 'src="../../../assets/atlas/atlas-map.js"' in html
+    assert '"search": "../../../assets/atlas/search-worker.js' in html
+    for asset in read_page(page).assets:  # each at the root, where English's pages find it too
+        target = resolve(real_site, page, asset)
+        assert target is not None and target[0].is_file(), asset
+    # 404.html is served for any address: absolute addresses, to the root's files
+    assert "/de/assets/" not in (real_site / "de/404.html").read_text(encoding="utf-8")
 
 
-def test_a_lock_of_the_pages_held_for_ever_is_an_error_not_a_hang(monkeypatch):
-    import multiprocessing
+def test_the_site_has_no_source_maps_and_no_word_splitters_for_languages_it_does_not_have(real_site):
+    published = {str(p.relative_to(real_site)) for p in real_site.rglob("*") if p.is_file()}
+    assert not [name for name in published if name.endswith(".map")]
+    lunr = sorted(name.rsplit("/", 1)[1] for name in published if "javascripts/lunr/" in name)
+    # (lunr has no Polish)
+    assert lunr == sorted(f"lunr.{code}.min.js" for code in ("de", "el", "es", "fr", "it", "multi", "stemmer.support"))
 
-    from generator import page_share
 
-    monkeypatch.setattr(page_share, "LOCK_SECONDS", 0.1)
-    share = page_share.PageShare()
-    share.claims, share.lock = multiprocessing.RawArray("i", [0, 10]), multiprocessing.Lock()
-    assert share.claim_here(0)  # the parent takes the first page
-    share.lock.acquire()  # as a child that died holding it
-    with pytest.raises(PluginError, match="stopped while it held the lock"):
-        share.claim_here(1)
+def test_a_language_prints_the_reports_of_its_translated_cities_and_links_the_others_to_englishs(real_site):
+    german = sorted(p.name for p in (real_site / "de/reports").glob("*.pdf"))
+    assert "potsdam.pdf" in german and "cologne.pdf" not in german  # Potsdam is translated, Cologne is not
+    for city, report in (("potsdam", "../../reports/potsdam.pdf"), ("cologne", "../../../reports/cologne.pdf")):
+        page = page_file(real_site, f"de/cities/{city}/")
+        assert f'href="{report}"' in page.read_text(encoding="utf-8")
+        target = resolve(real_site, page, report)
+        assert target is not None and target[0].is_file()

@@ -18,6 +18,11 @@
  */
 (function () {
   "use strict";
+  // The theme's files, beside this script: in every language's pages, the site root's assets/ (make site
+  // publishes them once), found from where this script was loaded, on this site's own host only.
+  var script = document.currentScript;
+  var ASSETS = script && script.src && new URL(script.src).origin === location.origin
+    ? new URL("../", script.src).href : null;
 
   // Read once: a document keeps its language (another language is another site, loaded anew).
   var parsedMessages = null, plurals = null;
@@ -83,8 +88,12 @@
   }
 
   // Leaflet for every map; markercluster for the maps of many cities, which cluster.
+  function assets(root) {
+    return ASSETS || root + "assets/";
+  }
+
   function libraries(root, clusters) {
-    var vendor = root + "assets/vendor/";
+    var vendor = assets(root) + "vendor/";
     var wanted = [addFile(vendor + "leaflet/leaflet.css"), addFile(vendor + "leaflet/leaflet.js")];
     if (clusters) {
       wanted.push(addFile(vendor + "leaflet.markercluster/MarkerCluster.css"),
@@ -296,7 +305,7 @@
     });
     var removed = false;
     map.on("unload", function () { removed = true; });
-    var basemap = getJSON(root + "assets/atlas/basemap.json").then(function (topology) {
+    var basemap = getJSON(assets(root) + "atlas/basemap.json").then(function (topology) {
       if (removed) return null; // the reader left the page before the basemap arrived
       return drawBasemap(map, topology, { overTiles: overTiles, focus: options.focus });
     });
@@ -908,7 +917,7 @@
     var kind = container.getAttribute("data-atlas-map");
     var data = kind === "network" ? "data/networks/" + container.getAttribute("data-network") + ".geojson"
       : kind === "city" ? null : "data/cities.geojson";
-    getJSON(root + "assets/atlas/basemap.json").catch(function () {});
+    getJSON(assets(root) + "atlas/basemap.json").catch(function () {});
     if (data) getJSON(root + data).catch(function () {});
     if (kind !== "city" && kind !== "explore" && kind !== "embed") networkNames(root).catch(function () {});
   }
