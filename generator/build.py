@@ -25,7 +25,7 @@ class BuildFailed(Exception):
 class Result:
     report: Report
     atlas: Atlas
-    rendering: Later  # the outputs (in a second process while MkDocs goes on, with `in_background`)
+    rendering: Later  # the outputs, rendered when first asked for
 
     @property
     def outputs(self) -> list[Output]:
@@ -39,11 +39,17 @@ def build(root: Path, today: dt.date | None = None, docs_dir: Path | None = None
 
     `publishing` may be a function, asked only once the data is linked, just before rendering:
     what it waits for (whether WeasyPrint can print here) is found out meanwhile. The pages are
-    rendered when `Result.outputs` is first asked for."""
-    report = validate(root, today=today, docs_dir=docs_dir, theme_dir=theme_dir, parsed=parsed)
-    if report.errors:
-        raise BuildFailed(report)
-    atlas = link(report)
+    rendered when `Result.outputs` is first asked for. The atlas that `preload` read, checked and
+    linked is used instead of reading it again, once, when it is the same atlas."""
+    global PRELOADED
+    preloaded, PRELOADED = PRELOADED, None  # localise changes the atlas: it serves one build
+    if preloaded is not None and today is None and parsed is None and preloaded.key == _key(root, docs_dir, theme_dir):
+        report, atlas = preloaded.report, preloaded.atlas
+    else:
+        report = validate(root, today=today, docs_dir=docs_dir, theme_dir=theme_dir, parsed=parsed)
+        if report.errors:
+            raise BuildFailed(report)
+        atlas = link(report)
     localise(atlas, report, language)
     if callable(publishing):
         publishing = publishing()
@@ -52,3 +58,30 @@ def build(root: Path, today: dt.date | None = None, docs_dir: Path | None = None
 
 def _render(atlas: Atlas, language: str, report: Report, docs_dir: Path, publishing: Publishing | None) -> list[Output]:
     return render(atlas, language, completeness(report, docs_dir), publishing)
+
+
+# ---- the whole site: read, checked and linked once (generator/sites.py) -------------------------
+
+@dataclass
+class Preloaded:
+    key: tuple
+    report: Report
+    atlas: Atlas
+
+
+PRELOADED: Preloaded | None = None
+
+
+def _key(root: Path, docs_dir: Path | None, theme_dir: Path | None) -> tuple:
+    return tuple(Path(p).resolve() if p is not None else None for p in (root, docs_dir, theme_dir))
+
+
+def preload(root: Path, docs_dir: Path | None = None, theme_dir: Path | None = None) -> BuildFailed | None:
+    """Reads, checks and links the atlas for the next `build` of this process, or of the processes forked
+    from it (each language of `make site`); the failure, with its report, if the data has errors."""
+    global PRELOADED
+    report = validate(root, docs_dir=docs_dir, theme_dir=theme_dir)
+    if report.errors:
+        return BuildFailed(report)
+    PRELOADED = Preloaded(_key(root, docs_dir, theme_dir), report, link(report))
+    return None

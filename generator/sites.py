@@ -1,8 +1,14 @@
-"""The whole site: one MkDocs build per language, in parallel processes, assembled into one folder.
+"""The whole site: the data read, checked and linked once, then one MkDocs build per language, assembled.
 
 English (mkdocs.yml) is the site's root; every other language (mkdocs.<language>.yml, which
-inherits mkdocs.yml) goes under /<language>/. Each build writes into a folder of its own; the
-site is put together only when every build succeeded, so a failure never leaves half a site.
+inherits mkdocs.yml) goes under /<language>/. The atlas is validated and linked here, once; each
+language is then built by `mkdocs build --strict` in a process forked from this one, which starts
+with the linked atlas (generator/build.py, `preload`) and MkDocs' modules already loaded. As many
+builds run at a time as the machine has cores. Each writes into a folder of its own; the site is
+put together only when every build succeeded, so a failure never leaves half a site.
+
+Where forking is not possible (no `fork`, or other threads running in this process), each
+language is a `python -m mkdocs build` of its own, which reads the data itself: the same site.
 
     python -m generator.sites SITE_DIR [--language de ...] [--jobs N]
 """
@@ -10,13 +16,18 @@ site is put together only when every build succeeded, so a failure never leaves 
 from __future__ import annotations
 
 import argparse
+import gc
+import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import yaml
 
 from .assets import SHARED
 from .i18n import LANGUAGES, SOURCE
@@ -26,15 +37,125 @@ def config_file(root: Path, language: str) -> Path:
     return root / ("mkdocs.yml" if language == SOURCE else f"mkdocs.{language}.yml")
 
 
-def build_language(root: Path, language: str, target: Path, env: dict) -> tuple[str, int, str, float]:
-    """One language's `mkdocs build --strict`, in its own process: (language, exit status, messages, seconds)."""
-    started = time.perf_counter()
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file(root, language)),
-               "-d", str(target)]
+def command(root: Path, language: str, target: Path) -> list[str]:
+    return ["build", "--strict", "-f", str(config_file(root, language)), "-d", str(target)]
+
+
+def language_env(env: dict, language: str) -> dict:
     # Every language but English uses the theme's files at the site's root (generator/assets.py).
-    env = {**env, SHARED: "0" if language == SOURCE else "1"}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root)
-    return language, result.returncode, result.stderr, time.perf_counter() - started
+    return {**env, SHARED: "0" if language == SOURCE else "1"}
+
+
+def build_language(root: Path, language: str, target: Path, env: dict) -> int:
+    """One language's `mkdocs build --strict`, in this (forked) process; its exit status."""
+    from mkdocs.__main__ import cli
+
+    os.environ.clear()
+    os.environ.update(language_env(env, language))
+    os.chdir(root)
+    try:
+        cli.main(args=command(root, language, target), prog_name="mkdocs", standalone_mode=True)
+    except SystemExit as exit:
+        return exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+    return 0
+
+
+def _child(root: Path, language: str, target: Path, env: dict, log: Path) -> None:
+    """A forked build: its messages into `log` (read by the parent), its exit status as the process's."""
+    with open(log, "wb") as messages, open(os.devnull, "wb") as nothing:
+        os.dup2(messages.fileno(), 2)
+        os.dup2(nothing.fileno(), 1)
+    sys.stderr = open(2, "w", closefd=False, encoding="utf-8", errors="replace", buffering=1)
+    code = build_language(root, language, target, env)
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _forked(root: Path, languages: list[str], work: Path, env: dict, workers: int) -> list[tuple[str, int, str, float]]:
+    """Every language in a forked child, `workers` at a time: (language, exit status, messages, seconds)."""
+    context = multiprocessing.get_context("fork")
+    pending, running, done = list(languages), {}, {}
+    gc.freeze()  # the loaded atlas stays shared with the children (a collection would copy its pages)
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                language = pending.pop(0)
+                log = work / f"{language}.log"
+                process = context.Process(target=_child, args=(root, language, work / language, env, log))
+                process.start()
+                running[process.sentinel] = (language, process, log, time.perf_counter())
+            for sentinel in multiprocessing.connection.wait(list(running)):
+                language, process, log, started = running.pop(sentinel)
+                process.join()
+                messages = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+                done[language] = (language, process.exitcode, messages, time.perf_counter() - started)
+    finally:
+        gc.unfreeze()
+    return [done[language] for language in languages]
+
+
+def _subprocesses(root: Path, languages: list[str], work: Path, env: dict,
+                  workers: int) -> list[tuple[str, int, str, float]]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(language: str) -> tuple[str, int, str, float]:
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "mkdocs", *command(root, language, work / language)],
+                                capture_output=True, text=True, env=language_env(env, language), cwd=root)
+        return language, result.returncode, result.stderr, time.perf_counter() - started
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, languages))
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+class _Tolerant(yaml.SafeLoader):
+    """mkdocs.yml as data, its tags (!ENV, !!python/name) read as nothing: only folders and names are wanted."""
+
+
+_Tolerant.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _folders(root: Path) -> tuple[Path, Path | None, list[str]]:
+    """mkdocs.yml's docs_dir, its theme's custom_dir and its plugins' names."""
+    try:
+        config = yaml.load(config_file(root, SOURCE).read_text(encoding="utf-8"), Loader=_Tolerant) or {}
+    except (OSError, yaml.YAMLError):
+        config = {}
+    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+    custom = theme.get("custom_dir")
+    plugins = config.get("plugins") or []
+    names = list(plugins) if isinstance(plugins, dict) else [p if isinstance(p, str) else next(iter(p), "")
+                                                             for p in plugins if isinstance(p, (str, dict))]
+    return (root / str(config.get("docs_dir") or "docs"), root / str(custom) if isinstance(custom, str) else None,
+            [name for name in names if isinstance(name, str)])
+
+
+def preload(root: Path, env: dict) -> str | None:
+    """Reads, checks and links the atlas once, for every language's build (generator/build.py, which uses it
+    when its configuration names the same folders), and imports MkDocs and the plugins that mkdocs.yml
+    names, which the forked builds then share; the report of the data's errors, if it has any (then nothing
+    is built)."""
+    import mkdocs.__main__  # noqa: F401
+    from mkdocs.plugins import get_plugins
+
+    from . import build
+    from .diagnostics import format_text
+
+    docs_dir, theme_dir, plugins = _folders(root)
+    installed = get_plugins()
+    for name in plugins:  # their classes only: an instance belongs to each build (the blog's has a folder of its own)
+        if name in installed:
+            installed[name].load()
+    failure = build.preload(root, docs_dir, theme_dir)
+    if failure is None:
+        return None
+    lines = [format_text(d) for d in failure.report.diagnostics]
+    return "\n".join(lines) + (f"\nthe atlas's data has {len(failure.report.errors)} error(s); fix them (run "
+                               "'atlas validate' for the same report) and build again\n")
 
 
 def build_site(root: Path, site_dir: Path, languages: list[str] | None = None, jobs: int | None = None,
@@ -49,10 +170,18 @@ def build_site(root: Path, site_dir: Path, languages: list[str] | None = None, j
                       f"{', '.join(str(config_file(root, lang).name) for lang in missing)}\n"
     work = site_dir.with_name(site_dir.name + ".parts")
     shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     # As many builds at a time as the machine has cores: each is one process (and its report printers).
-    with ThreadPoolExecutor(max_workers=jobs or min(len(languages), os.cpu_count() or 1)) as pool:
-        results = list(pool.map(lambda lang: build_language(root, lang, work / lang, environment), languages))
+    workers = jobs or min(len(languages), os.cpu_count() or 1)
+    if can_fork():
+        errors = preload(root, environment)
+        if errors:
+            shutil.rmtree(work, ignore_errors=True)
+            return False, errors + "site not written\n"
+        results = _forked(root, languages, work, environment, workers)
+    else:
+        results = _subprocesses(root, languages, work, environment, workers)
     # The data's own warnings are the same in every language: English reports them, the others their own problems.
     messages = "".join(f"[{lang}] {line}\n" for lang, code, err, _ in results for line in err.splitlines()
                        if line and (lang == SOURCE or code != 0 or not line.startswith("INFO")))

@@ -24,11 +24,12 @@ def build_site(root: Path, site: Path, env: dict | None = None) -> subprocess.Co
 
 def build_languages(root: Path, site: Path, env: dict | None = None,
                     languages: list[str] | None = None) -> subprocess.CompletedProcess:
-    """Every language (or these, and English), as `make site` builds them: one MkDocs process each, in parallel."""
-    from generator.sites import build_site as build_all
-
-    ok, messages = build_all(root, site, languages, env={"NO_MKDOCS_2_WARNING": "1", **(env or {})})
-    return subprocess.CompletedProcess(["make", "site"], 0 if ok else 1, "", messages)
+    """Every language (or these, and English), as `make site` builds them (generator/sites.py, in a process
+    of its own: it forks a build for each language from the atlas it read)."""
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    more = [part for language in languages or () for part in ("--language", language)]
+    return subprocess.run([sys.executable, "-m", "generator.sites", "--root", str(root), str(site), *more],
+                          capture_output=True, text=True, env=environment, cwd=ROOT)
 
 
 def build_in_process(root: Path, site: Path) -> bool:

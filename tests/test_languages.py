@@ -97,15 +97,14 @@ def test_the_volunteers_page_reports_each_language(real_site):
 
 
 def test_a_language_that_fails_to_build_leaves_no_site(tmp_path):
-    from generator.sites import build_site
-
-    from .site import small_atlas
+    from .site import build_languages, small_atlas
 
     atlas = small_atlas(tmp_path / "atlas")
     config = atlas / "mkdocs.it.yml"
     config.write_text(config.read_text().replace("language: it", "language: nl"))
-    ok, messages = build_site(atlas, tmp_path / "site", ["it"])
-    assert not ok and not (tmp_path / "site").exists()
+    result = build_languages(atlas, tmp_path / "site", None, ["it"])
+    messages = result.stderr
+    assert result.returncode == 1 and not (tmp_path / "site").exists()
     assert "theme.language: expected one of en, de, it, el, pl, fr, es, found 'nl'" in messages
     assert "the build failed for: it; site not written" in messages
 

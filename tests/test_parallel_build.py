@@ -10,8 +10,6 @@ from __future__ import annotations
 import gc
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -70,24 +68,74 @@ def test_a_build_holds_the_garbage_collector_back_only_while_it_runs(tmp_path):
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
-def test_the_languages_are_built_as_many_at_a_time_as_there_are_cores(tmp_path, monkeypatch):
-    running, most = [], []
-    lock = threading.Lock()
+LANGUAGES_AT_ONCE = """
+import sys, time
+from pathlib import Path
+from generator import sites
 
-    def language(root, lang, target, env):
-        with lock:
-            running.append(lang)
-            most.append(len(running))
-        time.sleep(0.05)
-        with lock:
-            running.remove(lang)
-        target.mkdir(parents=True)
-        return lang, 0, "", 0.05
+out = Path(sys.argv[1])
+def language(root, lang, target, env):  # in the forked child: when it ran
+    Path(target).mkdir(parents=True)
+    started = time.monotonic()
+    time.sleep(0.3)
+    (out / f"{lang}.times").write_text(f"{started} {time.monotonic()}")
+    return 0
+sites.build_language = language
+sites.preload = lambda root, env: None
+sites.os.cpu_count = lambda: 2
+ok, messages = sites.build_site(Path(sys.argv[2]), out / "site")
+sys.exit(0 if ok else 1)
+"""
 
-    monkeypatch.setattr(sites, "build_language", language)
-    monkeypatch.setattr(sites.os, "cpu_count", lambda: 2)
-    ok, _ = sites.build_site(ROOT, tmp_path / "site")
-    assert ok and max(most) == 2 and len(most) == len(sites.LANGUAGES)
+
+def test_the_languages_are_built_in_forked_processes_as_many_at_a_time_as_there_are_cores(tmp_path):
+    done = subprocess.run([sys.executable, "-c", LANGUAGES_AT_ONCE, str(tmp_path), str(ROOT)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    spans = [tuple(map(float, path.read_text().split())) for path in tmp_path.glob("*.times")]
+    assert len(spans) == len(sites.LANGUAGES)
+    at_once = max(sum(1 for start, end in spans if start <= moment < end) for moment, _ in spans)
+    assert at_once == 2
+
+
+READ_ONCE = """
+import sys
+from pathlib import Path
+from generator import build, sites
+
+calls = Path(sys.argv[1]) / "validations"
+validate = build.validate
+def counted(*args, **kwargs):  # each process that reads and checks the atlas says so
+    with calls.open("a") as file:
+        file.write("read\\n")
+    return validate(*args, **kwargs)
+build.validate = counted
+ok, messages = sites.build_site(Path(sys.argv[2]), Path(sys.argv[1]) / "site", ["de", "it"])
+sys.stderr.write(messages)
+sys.exit(0 if ok else 1)
+"""
+
+
+def test_the_atlas_is_read_checked_and_linked_once_for_every_language(tmp_path):
+    atlas = small_atlas(tmp_path / "atlas")
+    done = subprocess.run([sys.executable, "-c", READ_ONCE, str(tmp_path), str(atlas)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "validations").read_text().splitlines() == ["read"]
+    assert (tmp_path / "site/de/cities/testville/index.html").is_file()
+    assert (tmp_path / "site/it/cities/testville/index.html").is_file()
+
+
+def test_a_data_error_stops_every_language_before_it_builds_and_is_said_once(tmp_path):
+    from .site import build_languages
+
+    atlas = copy_atlas(tmp_path / "atlas")
+    (atlas / "cities/potsdam.md").write_text((ROOT / "cities/potsdam.md").read_text().replace(
+        "country: DE", "country: Germany"))
+    result = build_languages(atlas, tmp_path / "site")
+    assert result.returncode == 1 and not (tmp_path / "site").exists()
+    assert result.stderr.count("cities/potsdam.md:3:10: error[bad-country]") == 1
+    assert "site not written" in result.stderr and "Traceback" not in result.stderr
 
 
 # ---- this repository's site (English and German, as make site builds them) --------------------
