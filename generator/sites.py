@@ -145,6 +145,9 @@ def preload(root: Path, env: dict) -> str | None:
     from . import build
     from .diagnostics import format_text
 
+    from . import report
+
+    report.unavailable()  # imports WeasyPrint (half a second), once for every build and its report printers
     docs_dir, theme_dir, plugins = _folders(root)
     installed = get_plugins()
     for name in plugins:  # their classes only: an instance belongs to each build (the blog's has a folder of its own)
