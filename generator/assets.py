@@ -12,7 +12,6 @@ English beside it: it publishes the theme's files itself.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from . import i18n
@@ -36,20 +35,21 @@ def published(dest_uri: str, shared: bool) -> bool:
 
 
 class SharedUrls:
-    """Rewrites a page's addresses of the theme's files from this language's folder to the root's."""
+    """Rewrites a page's addresses of the theme's files from this language's folder to the root's.
+
+    MkDocs writes them as the page's way up to its language's root ("../../" on /de/cities/potsdam/,
+    nothing on /de/) or, on the 404 page, absolute; each is a quoted attribute value or a string of
+    Material's configuration. One more step up, or the root's own address, is English's copy."""
 
     def __init__(self, language_url: str, root_url: str):
         language_path, root_path = urlsplit(language_url).path or "/", urlsplit(root_url).path or "/"
-        self.absolute = {language_url: root_url, language_path: root_path}
-        # In an attribute (src, href, content) or the search worker's entry in Material's configuration;
-        # absolute addresses first, then relative ones ("../../assets/", or "assets/" on the home page).
-        prefixes = "|".join(re.escape(p) for p in sorted(self.absolute, key=len, reverse=True) if p)
-        self.pattern = re.compile(r'(\b(?:src|href|content)="|"search": ")(' + prefixes + r'|(?:\.\./)*)'
-                                  + re.escape(FOLDER))
+        self.absolute = [(f'"{old}{FOLDER}', f'"{new}{FOLDER}')
+                         for old, new in ((language_url, root_url), (language_path, root_path)) if old != new]
 
-    def __call__(self, output: str) -> str:
-        def root(match: re.Match) -> str:
-            prefix = match.group(2)
-            return match.group(1) + self.absolute.get(prefix, "../" + prefix) + FOLDER
-
-        return self.pattern.sub(root, output)
+    def __call__(self, output: str, url: str) -> str:
+        """`output` of the page at `url` (its address within the language: "cities/potsdam/", "")."""
+        up = "../" * url.count("/")
+        output = output.replace(f'"{up}{FOLDER}', f'"../{up}{FOLDER}')
+        for old, new in self.absolute:
+            output = output.replace(old, new)
+        return output

@@ -404,7 +404,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         if not template_name.endswith(".html"):
             return output_content
         output_content = _without_material_alternates(output_content)
-        return self.shared_urls(output_content) if self.shared_urls else output_content
+        return self.shared_urls(output_content, "") if self.shared_urls else output_content
 
     def _roots(self) -> dict[str, str]:
         """Each language's home address, escaped for an attribute: the same for every page of a build."""
@@ -419,7 +419,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         # (Material's script would fetch a sitemap for each; the switcher's links are set by atlas-map.js.)
         output = _without_material_alternates(output)
         if self.shared_urls:
-            output = self.shared_urls(output)
+            output = self.shared_urls(output, page.url)
         if not page.url.endswith("/") and page.url:  # 404.html: no page of its own in other languages
             return output
         roots = self._roots()
