@@ -28,8 +28,9 @@ $(READY): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
-# Every language, one MkDocs build each in parallel (generator/sites.py), built beside site/ and swapped
-# in only when all of them succeed: a failed build never leaves a broken, empty or half-translated site/.
+# Every language: the data read and checked once, one MkDocs build each, as many at a time as cores
+# (generator/sites.py), built beside site/ and swapped in only when all of them succeed: a failed build
+# never leaves a broken, empty or half-translated site/.
 site: $(READY)
 	@rm -rf .site-build
 	$(BIN)/python -m generator.sites .site-build || { rm -rf .site-build; exit 1; }

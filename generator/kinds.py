@@ -5,7 +5,7 @@ entity, its page template, the headings its text uses, and what its downloads ad
 fields. Loading, validation, linking, rendering, exports, `atlas new`, `atlas diff`,
 `atlas schema`, the field reference and the preview all iterate this registry; none of
 them names a kind. To add a field, add it to the kind's list here (and to the template if
-the page shows it); to add a kind, add one `Kind` to KINDS (see README, "Developers").
+the page shows it); to add a kind, add one `Kind` to KINDS (see DEVELOPING.md, "Developers").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """One registry of kinds: a field or a kind declared once reaches every stage.
 
-These tests do what README's "Developers" section tells a developer to do — add a field to
+These tests do what DEVELOPING.md's "Developers" section tells a developer to do — add a field to
 a kind's list, add a Kind to the registry (and, for a page, a template) — and check that
 validation, the schema, `atlas new`, the field reference, linking, pages, downloads and
 `atlas diff` all follow without another change.
