@@ -13,16 +13,13 @@ itself in every language (hreflang, and the language switcher).
 
 from __future__ import annotations
 
-import calendar
 import gc
 import html
 import json
 import logging
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from email.utils import formatdate
 from urllib.parse import urljoin
 
 from mkdocs.config import config_options as c
@@ -31,16 +28,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import assets, background, i18n, report
+from . import assets, background, feed, i18n, report
 from .build import BuildFailed, build
 from .diagnostics import format_text
 from .html_blocks import GeneratedHtml
 from .load import FOLDERS
 from .preview import Preview, digest, fingerprint
+from .printing import ReportPrinter
 from .project import VOCABULARIES
 from .kinds import NEWS_FOLDER
 from .render import Publishing, UnknownSnippet, render_post_footer, render_snippet
-from .safety import clean_feed, content_security_policy, sanitise
+from .safety import content_security_policy, sanitise
 from .translate import front_matter, page_language
 
 log = logging.getLogger("mkdocs.plugins.atlas")
@@ -67,7 +65,6 @@ def _without_material_alternates(output: str) -> str:
     return MATERIAL_ALTERNATE.sub("", output[:end]) + output[end:]
 
 
-FEEDS = ("feed_rss_created.xml", "feed_rss_updated.xml")  # mkdocs-rss-plugin's, in the site's folder
 
 
 class AtlasConfig(Config):
@@ -100,7 +97,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     serving = False
     command: str | None = None
     preview: Preview | None = None
-    printer: ThreadPoolExecutor | None = None  # make serve prints the reports in the background
+    printer: ReportPrinter | None = None  # kept from build to build: make serve prints in the background
 
     def on_startup(self, *, command, dirty):
         self.command = command  # only MkDocs' command line says (an API build leaves it None)
@@ -115,6 +112,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         # wait until its data is read and linked, which then lives until the build ends (_keep).
         gc.disable()
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
+        if self.printer is None:
+            self.printer = ReportPrinter(log, PREVIEW_LOG)
+        self.printer.cache = self.root / report.CACHE  # (MkDocs keeps a plugin from one config to the next)
         self.language = config.theme["language"]
         if self.language not in i18n.LANGUAGES:
             raise PluginError(f"{config.config_file_path}: theme.language: expected one of "
@@ -146,9 +146,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                                                live_reload=self.serving)
         except ValueError as error:
             raise PluginError(f"mkdocs.yml: extra.atlas.tiles: {error}") from None
-        feed = config.plugins.get("rss")
-        if feed is not None and not feed.config.image:  # the feed's picture: the link preview picture, absolute
-            feed.config.image = urljoin((self.base_url if shared else config.site_url) or "",
+        rss = config.plugins.get("rss")
+        if rss is not None and not rss.config.image:  # the feed's picture: the link preview picture, absolute
+            rss.config.image = urljoin((self.base_url if shared else config.site_url) or "",
                                         "assets/atlas/og-image.png")
         config.markdown_extensions.append(GeneratedHtml())  # the templates' HTML skips Markdown's HTML parsing
         # City reports need WeasyPrint and Pango; without them the site is built, and says so. Whether they
@@ -217,7 +217,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     def on_build_error(self, *, error):
         gc.unfreeze()
-        self._stop_reports()
+        if self.printer is not None:
+            self.printer.cancel()
         gc.enable()
 
 
@@ -312,24 +313,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         return nav
 
     def on_pre_build(self, *, config):
-        self._prepare_feed(config)
-
-    def _prepare_feed(self, config) -> None:
-        feed = config.plugins.get("rss")
-        if feed is None:
-            return
-        # The feed lists the posts of this build: mkdocs serve rebuilds in one process, and a build through
-        # MkDocs' API skips on_startup, where mkdocs-rss-plugin 1.19 starts its list.
-        feed.pages_to_filter = []
-        # Its dates are the newest post's (or, without posts, the day the data was last verified), not the
-        # time of the build: two builds of one tree are byte for byte the same, as the preview needs.
-        atlas = self.result.atlas
-        days = [post.date for post in atlas.posts[:1]] or [e.last_verified for kind in atlas.entities.values()
-                                                           for e in kind.values()]
-        if days:
-            stamp = formatdate(calendar.timegm(max(days).timetuple()))
-            for built in (feed.feed_created, feed.feed_updated):
-                built.pubDate = built.buildDate = stamp
+        if config.plugins.get("rss") is not None:
+            feed.prepare(config.plugins["rss"], self.result.atlas)
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.generated_by:
@@ -444,10 +429,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     @event_priority(-100)  # after search wrote its index (of the rebuilt pages only): write the whole one
     def on_post_build(self, *, config):
-        for feed in FEEDS:  # after mkdocs-rss-plugin wrote them
-            path = Path(config.site_dir) / feed
-            if path.is_file():
-                path.write_text(clean_feed(path.read_text(encoding="utf-8")), encoding="utf-8")
+        feed.clean(Path(config.site_dir))  # after mkdocs-rss-plugin wrote it
         self._print_reports(Path(config.site_dir), config.site_url or "/")
         if not self.preview:
             # `mkdocs build` ends with the build: its objects stay frozen, or the collection Python runs as it
@@ -467,58 +449,27 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         gc.enable()
 
     def _start_reports(self, config) -> None:
-        """A build prints the reports in a second process while MkDocs renders the pages (the site's folder
-        is clean by now); the preview prints them after the edit is on screen (_print_reports)."""
-        self.printing = None
+        """A build prints the reports beside its pages; the preview prints them after the edit is on screen."""
         if not self.serving and not self.reports_missing:
-            self.printing = background.in_background(
-                report.publish, self.result.atlas, config.site_url or "/", Path(config.site_dir),
-                self.root / report.CACHE, 2, self.language if self.shared_urls else None)
-
-    def _stop_reports(self) -> None:
-        if getattr(self, "printing", None) is not None:
-            self.printing.cancel()
-            self.printing = None
+            self.printer.start(self.result.atlas, config.site_url or "/", Path(config.site_dir),
+                               self.language if self.shared_urls else None)
 
     def _print_reports(self, site_dir: Path, site_url: str) -> None:
         if self.reports_missing:
             log.info(f"City reports (PDF) skipped: {self.reports_missing}.")
-            return
-        if not self.serving:
-            printing, self.printing = self.printing, None
-            self._printed(printing.result, log)
-            return
-        # The preview shows an edit first and prints its reports after, one build's at a time, in order.
-        if self.printer is None:
-            self.printer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="atlas-reports")
-        self.printer.submit(self._print, self.result.atlas, site_dir, site_url, PREVIEW_LOG, pool_from=1)
+        elif not self.serving:
+            self.printer.finish()
+        else:
+            self.printer.in_background(self.result.atlas, site_url, site_dir)
 
     def wait_for_reports(self) -> None:
         """Until the reports of every build so far are printed (the preview prints them in the background)."""
         if self.printer is not None:
-            self.printer.submit(lambda: None).result()  # one worker, in order: every earlier job is done
+            self.printer.wait()
 
     def on_shutdown(self) -> None:
         if self.printer is not None:
-            self.printer.shutdown(wait=True)
-            self.printer = None
-
-    def _print(self, atlas, site_dir: Path, site_url: str, logger: logging.Logger, pool_from: int = 2) -> None:
-        self._printed(lambda: report.publish(atlas, site_url, site_dir, self.root / report.CACHE, pool_from), logger)
-
-    def _printed(self, printing, logger: logging.Logger) -> None:
-        """Waits for the reports to be printed and says how it went (a failure fails a build, not the preview)."""
-        try:
-            printed = printing()
-        except Exception as error:  # WeasyPrint's or the disk's: one line, and the preview goes on
-            message = f"City reports (PDF) could not be printed: {type(error).__name__}: {error}"
-            if logger is log:
-                raise PluginError(message) from None  # the build fails, and make site keeps the previous site
-            logger.error(message)
-            return
-        if printed.printed or logger is log:
-            logger.info(f"City reports (PDF): {len(printed.printed)} printed, {len(printed.cached)} unchanged "
-                        f"from the cache, in {printed.seconds:.1f} s")
+            self.printer.shutdown()
 
     def on_serve(self, server, config, builder):
         theme = config.theme.custom_dir
