@@ -28,7 +28,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import assets, background, feed, i18n, report
+from . import assets, background, feed, handwritten, i18n, report
 from .build import BuildFailed, build
 from .diagnostics import format_text
 from .html_blocks import GeneratedHtml
@@ -39,7 +39,6 @@ from .project import VOCABULARIES
 from .kinds import NEWS_FOLDER
 from .render import Publishing, UnknownSnippet, render_post_footer, render_snippet
 from .safety import content_security_policy, sanitise
-from .translate import front_matter, page_language
 
 log = logging.getLogger("mkdocs.plugins.atlas")
 PREVIEW_LOG = logging.getLogger("atlas.preview")
@@ -252,7 +251,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         for file in list(files):  # the theme's files: once in the whole site, and none that no reader loads
             if file.src_dir != config.docs_dir and not assets.published(file.dest_uri, self.shared_urls is not None):
                 files.remove(file)
-        self.page_states = self.choose_pages(files, config)
+        self.page_states = handwritten.choose_pages(files, self.language)
         for output in self.result.outputs:
             inclusion = InclusionLevel.INCLUDED if output.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, output.path, content=output.content, inclusion=inclusion)
@@ -273,32 +272,6 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                                                                      and "atlas:" in file.content_string):
                     file.is_modified = _always  # type: ignore[method-assign]
         return files
-
-    def choose_pages(self, files: Files, config) -> dict[str, str]:
-        """This language's hand-written pages: about.de.md in place of about.md in German, and no page
-        of another language; returns each page's state (translated, machine-assisted, untranslated)."""
-        states: dict[str, str] = {}
-        chosen: dict[str, File] = {}
-        for file in list(files.documentation_pages()):
-            page, language = page_language(file.src_uri)
-            if language is None:
-                continue
-            files.remove(file)
-            if language == self.language:
-                chosen[page] = file
-        if self.language == i18n.SOURCE:
-            return states
-        for file in files.documentation_pages():
-            translation = chosen.get(file.src_uri)
-            if translation is None:
-                states[file.src_uri] = "untranslated"
-                continue
-            file.abs_src_path = translation.abs_src_path
-            file.content_string = translation.content_string
-            file.edit_uri = translation.edit_uri
-            meta = front_matter(file.content_string)
-            states[file.src_uri] = "machine-assisted" if meta.get("machine_assisted") is True else "translated"
-        return states
 
     def on_nav(self, nav, *, config, files):
         """The navigation's titles from mkdocs.yml, in this build's language, escaped (Material prints them as
@@ -329,7 +302,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             page.meta["authors"] = [html.escape(str(name), quote=True) for name in page.meta["authors"]]
         # A hand-written page's translation state, under its heading (not on posts, whose excerpts the
         # news list shows: the posts are written in English only).
-        notice = "" if post else self.page_notice(page)
+        state = getattr(self, "page_states", {}).get(page.file.src_uri)
+        notice = "" if post else handwritten.page_notice(state, page.url, self.translations.gettext)
         if notice:
             heading = re.search(r"^# .*$", markdown, re.MULTILINE)
             at = heading.end() + 1 if heading else 0
@@ -356,23 +330,6 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 raise PluginError(f"{config.docs_dir}/{page.file.src_uri}: body line {line}: {error}") from None
 
         return SNIPPET.sub(snippet, markdown)
-
-    def page_notice(self, page) -> str:
-        """A hand-written page's translation state, shown above its text (in the page's language)."""
-        state = getattr(self, "page_states", {}).get(page.file.src_uri)
-        english = "../" * page.url.count("/") + "../" + page.url
-        _ = self.translations.gettext
-        if state == "untranslated":
-            text = _("This page is not yet translated: it is shown in English. "
-                     "<a href=\"%(url)s\">Translate it</a>.") % {"url": "../" * page.url.count("/") + "contribute/#translate"}
-            css = "missing"
-        elif state == "machine-assisted":
-            text = _("This translation was made with the help of a machine and has not yet been reviewed. "
-                     "<a href=\"%(english)s\">Read the English version</a>.") % {"english": english}
-            css = "machine"
-        else:
-            return ""
-        return f'<p class="atlas-notice atlas-translation atlas-translation--{css}">{text}</p>\n\n'
 
     @event_priority(-100)  # after any other plugin has changed the page: nothing escapes the sanitiser
     def on_page_content(self, content: str, page, config, files) -> str:
