@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from .kinds import Kind
-from .model import Coordinates, Country, Either, Field, ListOf, Record, Ref
+from .model import Boolean, Coordinates, Country, Date, Either, Field, Integer, ListOf, Number, Record, Ref, Year
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,15 @@ class Column:
     name: str
     meaning: str
     value: Callable[[Any], Any]  # entity -> a plain value (lists stay lists: the CSV joins them)
+    type: str = "string"  # its Frictionless Table Schema type (datapackage.json)
+
+
+TYPES = {Integer: "integer", Number: "number", Year: "year", Date: "date", Boolean: "boolean"}
+
+
+def schema_type(kind: Any) -> str:
+    """A field type's Table Schema type: what a CSV cell of it holds (lists and the rest: text)."""
+    return TYPES.get(type(kind), "string")
 
 
 def _slugs(items) -> list[str]:
@@ -34,11 +43,12 @@ def field_columns(f: Field) -> list[Column]:
     name, kind = f.name, f.type
     inner = kind.item if isinstance(kind, ListOf) else kind
     if isinstance(kind, Coordinates):
-        return [Column("latitude", "WGS 84, decimal degrees", lambda e: round(e.coordinates[0], 5)),
-                Column("longitude", "WGS 84, decimal degrees", lambda e: round(e.coordinates[1], 5))]
+        return [Column("latitude", "WGS 84, decimal degrees", lambda e: round(e.coordinates[0], 5), "number"),
+                Column("longitude", "WGS 84, decimal degrees", lambda e: round(e.coordinates[1], 5), "number")]
     if isinstance(kind, Record):
         return [Column(name if sub.name == "value" else f"{name}_{sub.name}", sub.description,
-                       lambda e, key=sub.name: (getattr(e, name) or {}).get(key)) for sub in kind.fields]
+                       lambda e, key=sub.name: (getattr(e, name) or {}).get(key), schema_type(sub.type))
+                for sub in kind.fields]
     if isinstance(kind, Country):
         return [Column(name, "ISO 3166-1 alpha-2 code", lambda e: getattr(e, name).code)]
     if name == "sources":
@@ -49,7 +59,7 @@ def field_columns(f: Field) -> list[Column]:
         return [Column(name, f.description, lambda e: _slugs(getattr(e, name)))]
     if isinstance(inner, Record) and isinstance(kind, ListOf) and kind.key:  # a network's commitments: their ids
         return [Column(name, f.description, lambda e, key=kind.key: [_data(v)[key] for v in getattr(e, name)])]
-    return [Column(name, f.description, lambda e: getattr(e, name))]
+    return [Column(name, f.description, lambda e: getattr(e, name), schema_type(kind))]
 
 
 def _data(value: Any) -> Any:

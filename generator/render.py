@@ -423,7 +423,48 @@ def render_data(atlas: Atlas) -> list[Output]:
             outputs.append(Output(f"data/{kind.folder}/{entity.slug}.geojson", layer(members, features)))
     outputs.append(Output("data/atlas.json", atlas_json(atlas)))
     outputs += render_admission(atlas)
+    outputs.append(Output(DATAPACKAGE, datapackage()))
     return outputs
+
+
+DATAPACKAGE = "data/datapackage.json"
+LICENCES = [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
+             "path": "https://creativecommons.org/licenses/by/4.0/"}]
+ADMISSION_TYPES = {"latitude": "number", "longitude": "number"}
+
+
+def _table_resource(name: str, path: str, title: str, fields: list[dict]) -> dict:
+    return {"name": name, "path": path, "title": title, "profile": "tabular-data-resource", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "licenses": LICENCES,
+            "schema": {"fields": fields, "primaryKey": "slug"} if name != "admission" else {"fields": fields}}
+
+
+def datapackage() -> str:
+    """The downloads as a Frictionless Data Package: each file, its columns with their types and meanings
+    (from the kinds' fields, as the CSVs are written), and the licence, for tools that read and check them."""
+    resources = []
+    for kind in KINDS.values():
+        fields = [{"name": c.name, "type": c.type, "description": c.meaning} for c in table(kind)]
+        resources.append(_table_resource(kind.folder, f"{kind.folder}.csv", f"The atlas's {kind.folder}", fields))
+        if kind.location:
+            resources.append({"name": f"{kind.folder}-map", "path": f"{kind.folder}.geojson", "format": "geojson",
+                              "mediatype": "application/geo+json", "licenses": LICENCES,
+                              "title": f"The atlas's {kind.folder} as GeoJSON points (RFC 7946)"})
+    resources.append(_table_resource("admission", "admission.csv",
+                                     "Commitments to admission in addition to the quota",
+                                     [{"name": name, "type": ADMISSION_TYPES.get(name, "string"), "description": meaning}
+                                      for name, meaning in ADMISSION_COLUMNS]))
+    resources.append({"name": "admission-map", "path": "admission.geojson", "format": "geojson",
+                      "mediatype": "application/geo+json", "licenses": LICENCES,
+                      "title": "Municipalities ready for admission in addition to the quota, as GeoJSON points"})
+    resources.append({"name": "atlas", "path": "atlas.json", "format": "json", "mediatype": "application/json",
+                      "licenses": LICENCES, "title": "The whole linked atlas"})
+    package = {"profile": "data-package", "name": "moving-cities-atlas", "title": "Moving Cities Atlas",
+               "description": "Europe's solidarity cities, their local initiatives and the city networks they "
+                              "form, each record with its sources.",
+               "licenses": LICENCES, "contributors": [{"title": "Moving Cities Atlas contributors"}],
+               "resources": resources}
+    return json.dumps(package, ensure_ascii=False, indent=1) + "\n"
 
 
 ADMISSION_COLUMNS = [

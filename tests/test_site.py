@@ -164,6 +164,52 @@ def test_the_data_page_describes_every_download(site):
     assert "CC BY 4.0" in page.plain and "population_year" in page.plain
 
 
+def _fits(value: str, kind: str) -> bool:
+    """Whether a CSV cell holds a value of a Table Schema type (an empty cell is a missing value)."""
+    import datetime as dt
+
+    if value == "" or kind == "string":
+        return True
+    try:
+        if kind == "integer":
+            int(value)
+        elif kind == "number":
+            float(value)
+        elif kind == "year":
+            return value.isdigit() and len(value) == 4
+        elif kind == "date":
+            dt.date.fromisoformat(value)
+        elif kind == "boolean":
+            return value in ("true", "false")
+        return True
+    except ValueError:
+        return False
+
+
+def test_the_data_package_describes_every_download_as_it_is(site):
+    """datapackage.json, read as a data tool reads it: every file it names is there, with its licence; every
+    CSV has the columns its schema lists, in that order, and every cell is of its column's type."""
+    package = json.loads((site / "data/datapackage.json").read_text(encoding="utf-8"))
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    paths = {resource["path"] for resource in package["resources"]}
+    assert {"cities.csv", "initiatives.csv", "networks.csv", "admission.csv", "cities.geojson", "atlas.json"} <= paths
+    typed = set()
+    for resource in package["resources"]:
+        assert (site / "data" / resource["path"]).is_file() and resource["licenses"] == package["licenses"]
+        if resource.get("format") != "csv":
+            continue
+        fields = resource["schema"]["fields"]
+        rows = list(csv.reader(io.StringIO((site / "data" / resource["path"]).read_text(encoding="utf-8"))))
+        assert rows[0] == [field["name"] for field in fields], resource["path"]
+        for row in rows[1:]:
+            for value, field in zip(row, fields):
+                assert _fits(value, field["type"]), (resource["path"], field["name"], value)
+                typed.add((resource["name"], field["name"], field["type"]))
+    assert {("cities", "latitude", "number"), ("cities", "population", "integer"), ("cities", "featured", "boolean"),
+            ("cities", "population_year", "year"), ("initiatives", "since", "year")} <= typed
+    assert "datapackage.json" in read_page(page_file(site, "data/")).links
+
+
 def test_the_built_site_requests_nothing_from_other_hosts(site, pages):
     for path, page in pages.items():
         for asset in page.assets:
