@@ -20,6 +20,12 @@ class BuildFailed(Exception):
         super().__init__(f"{len(report.errors)} error(s) in the atlas's data")
         self.report = report
 
+    @property
+    def advice(self) -> str:
+        """What a build that refused the data says after the report of its diagnostics."""
+        return (f"the atlas's data has {len(self.report.errors)} error(s); fix them (run 'atlas validate' for "
+                "the same report) and build again")
+
 
 @dataclass
 class Result:

@@ -250,7 +250,7 @@ def extract_config(fileobj, keywords, comment_tags, options):
     """mkdocs.yml's words a reader sees: navigation titles, the description, the colour toggle, the footer."""
     import yaml
 
-    config = yaml.load(fileobj, Loader=_ConfigLoader)  # !ENV tags read as plain values
+    config = yaml.load(fileobj, Loader=ConfigLoader)  # its tags (!ENV) read as nothing
 
     def nav(items):
         for item in items or []:
@@ -287,8 +287,8 @@ def extract_registry(fileobj, keywords, comment_tags, options):
         yield 1, "gettext", kind.fallback, []
 
 
-class _ConfigLoader(__import__("yaml").SafeLoader):
-    pass
+class ConfigLoader(__import__("yaml").SafeLoader):
+    """mkdocs.yml as data: its tags (!ENV, !!python/name) read as nothing (generator/sites.py reads it too)."""
 
 
-_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)

@@ -178,8 +178,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                     probe.cancel()  # no page will ask
                 for diagnostic in failure.report.diagnostics:
                     log.error(format_text(diagnostic))
-                raise PluginError(f"the atlas's data has {len(failure.report.errors)} error(s); fix them (run "
-                                  "'atlas validate' for the same report) and build again") from None
+                raise PluginError(failure.advice) from None
             publishing()  # the preview goes on with its last good site, whose reports it keeps printing
             # The preview keeps the last good site and shows the errors in the browser until they are fixed.
             # (Reported outside MkDocs' logger, whose --strict count would end the preview.)

@@ -30,7 +30,7 @@ from pathlib import Path
 import yaml
 
 from .assets import SHARED
-from .i18n import LANGUAGES, SOURCE
+from .i18n import LANGUAGES, SOURCE, ConfigLoader
 
 
 def config_file(root: Path, language: str) -> Path:
@@ -112,17 +112,10 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-class _Tolerant(yaml.SafeLoader):
-    """mkdocs.yml as data, its tags (!ENV, !!python/name) read as nothing: only folders and names are wanted."""
-
-
-_Tolerant.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def _folders(root: Path) -> tuple[Path, Path | None, list[str]]:
     """mkdocs.yml's docs_dir, its theme's custom_dir and its plugins' names."""
     try:
-        config = yaml.load(config_file(root, SOURCE).read_text(encoding="utf-8"), Loader=_Tolerant) or {}
+        config = yaml.load(config_file(root, SOURCE).read_text(encoding="utf-8"), Loader=ConfigLoader) or {}
     except (OSError, yaml.YAMLError):
         config = {}
     theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
@@ -156,9 +149,7 @@ def preload(root: Path, env: dict) -> str | None:
     failure = build.preload(root, docs_dir, theme_dir)
     if failure is None:
         return None
-    lines = [format_text(d) for d in failure.report.diagnostics]
-    return "\n".join(lines) + (f"\nthe atlas's data has {len(failure.report.errors)} error(s); fix them (run "
-                               "'atlas validate' for the same report) and build again\n")
+    return "".join(f"{format_text(d)}\n" for d in failure.report.diagnostics) + failure.advice + "\n"
 
 
 def build_site(root: Path, site_dir: Path, languages: list[str] | None = None, jobs: int | None = None,
