@@ -225,6 +225,17 @@ POST = Record([
 ], label="a news post")
 
 
+# The second reading a machine-assisted translation had against the English, for facts added, lost or
+# changed: when, and how. Not a person's review: machine_assisted stays true until a person has read it.
+CHECKED = Field("checked", Record([
+    Field("date", Date(), "The day the translation was read against the English.", required=True,
+          example="2026-12-06"),
+    Field("method", Text(max_length=300), "How it was read, and by whom or what.", required=True,
+          example="second, independent machine-assisted reading against the English for facts added, "
+                  "lost or changed"),
+]), "The check of the translation against the English: when and how.")
+
+
 # A hand-written page's front matter (content/*.md), read by MkDocs and Material: only what our pages use,
 # each of a known type. Anything else (template:, a theme's switches) stays the maintainers', in mkdocs.yml.
 PAGE_HIDE = ("navigation", "toc", "footer", "path", "tags", "feedback")
@@ -237,6 +248,7 @@ PAGE = Record([
                             Field("exclude", Boolean(), "Leave the page out of search.")]),
           "How search treats the page."),
     Field("machine_assisted", Boolean(), "The page is a translation made with a machine and not yet reviewed."),
+    CHECKED,
 ], label="a page's front matter")
 
 

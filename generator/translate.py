@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import i18n
 from .i18n import N_
-from .kinds import KINDS
+from .kinds import CHECKED, KINDS
 from .load import FOLDERS, SourceFile, fold
 from .model import Boolean, Field, Record, Text
 
@@ -38,9 +38,10 @@ MACHINE_ASSISTED = Field("machine_assisted", Boolean(), "true while a machine-as
                          "reviewed by a person.", example=True, default=False)
 
 
+
 def translation_record(kind: str) -> Record:
     """What a translation of a kind may hold: its translatable fields, the revision, the review state."""
-    return Record([TRANSLATES, MACHINE_ASSISTED, *KINDS[kind].translatable], label=f"a translation of {kind}")
+    return Record([TRANSLATES, MACHINE_ASSISTED, CHECKED, *KINDS[kind].translatable], label=f"a translation of {kind}")
 
 
 def revision(data: dict, body: str, kind: str) -> str:
