@@ -3,17 +3,23 @@ notice above each that says how it stands (not yet translated, or machine-assist
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
+import yaml
 from mkdocs.structure.files import File, Files
 
 from . import i18n
+from .kinds import NEWS_FOLDER, POST_KIND, translatable
+from .load import parse_source
 from .translate import front_matter, page_language
 
 
-def choose_pages(files: Files, language: str) -> dict[str, str]:
+def choose_pages(files: Files, language: str, work_dir: Path) -> dict[str, str]:
     """This language's hand-written pages: about.de.md in place of about.md in German, and no page
-    of another language; returns each page's state (translated, machine-assisted, untranslated)."""
+    of another language; returns each page's state (translated, machine-assisted, untranslated).
+    A news post's translation gives its title, description and text; the rest (date, sources, what it is
+    about) is the English post's: the merged post is written into work_dir, where the blog reads it."""
     states: dict[str, str] = {}
     chosen: dict[str, File] = {}
     for file in list(files.documentation_pages()):
@@ -30,10 +36,17 @@ def choose_pages(files: Files, language: str) -> dict[str, str]:
         if translation is None:
             states[file.src_uri] = "untranslated"
             continue
+        english = file.content_string
         file.abs_src_path = translation.abs_src_path
         file.content_string = translation.content_string
+        if file.src_uri.startswith(NEWS_FOLDER + "/"):
+            merged = work_dir / file.src_uri
+            merged.parent.mkdir(parents=True, exist_ok=True)
+            merged.write_text(merged_post(english, translation.content_string), encoding="utf-8")
+            file.abs_src_path = str(merged)
+            file.content_string = merged.read_text(encoding="utf-8")
         file.edit_uri = translation.edit_uri
-        meta = front_matter(file.content_string)
+        meta = front_matter(translation.content_string)
         states[file.src_uri] = "machine-assisted" if meta.get("machine_assisted") is True else "translated"
     return states
 
@@ -54,3 +67,20 @@ def page_notice(state: str | None, url: str, gettext: Callable[[str], str]) -> s
     else:
         return ""
     return f'<p class="atlas-notice atlas-translation atlas-translation--{css}">{text}</p>\n\n'
+
+
+def merged_post(english: str, translation: str) -> str:
+    """A news post in a language: the English post's front matter with the translation's title and
+    description, and the translation's text (the English post as it is if either cannot be read: the
+    validator says why)."""
+    original, _ = parse_source(english.encode("utf-8"), Path("post.md"), "post.md", POST_KIND)
+    translated, _ = parse_source(translation.encode("utf-8"), Path("post.md"), "post.md", POST_KIND)
+    if not (original.readable and translated.readable and isinstance(original.data, dict)
+            and isinstance(translated.data, dict)):
+        return english
+    data = dict(original.data)
+    for field in translatable(POST_KIND):
+        if isinstance(translated.data.get(field.name), str):
+            data[field.name] = translated.data[field.name]
+    meta = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{meta}---\n\n{translated.body.lstrip()}"

@@ -210,12 +210,13 @@ BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS.values()}
 # against this record, with the same field types and rules, and linked to the entities they are about.
 NEWS_FOLDER = "news/posts"  # under content/: /news/<slug>/ on the site
 POST = Record([
-    Field("title", Text(max_length=200), "The post's headline.", required=True, example="Maintal becomes a Safe Harbour"),
+    Field("title", Text(max_length=200), "The post's headline.", required=True, example="Maintal becomes a Safe Harbour",
+          translatable=True),
     Field("date", Date(), "The day of the event or the report the post tells of: the news and the feed sort by it.",
           required=True,
           example=dt.date(2026, 11, 23)),
     Field("authors", ListOf(Text()), "Who wrote the post.", required=True, example=["Moving Cities Atlas editors"]),
-    Field("description", Text(), "One sentence for search engines and the feed.", example="..."),
+    Field("description", Text(), "One sentence for search engines and the feed.", example="...", translatable=True),
     Field("cities", ListOf(Ref("city")), "Slugs of the cities it is about.", example=["maintal"]),
     Field("networks", ListOf(Ref("network")), "Slugs of the networks it is about.",
           example=["seebruecke-safe-harbours"]),
@@ -223,6 +224,12 @@ POST = Record([
           example=["other-initiative"]),
     SOURCES,
 ], label="a news post")
+POST_KIND = "post"  # the name translations use for a news post (cities/x.de.md is a city's; posts/x.de.md a post's)
+
+
+def translatable(kind: str) -> list[Field]:
+    """The fields a translation of a kind (or of a news post) gives in its language."""
+    return [f for f in POST.fields if f.translatable] if kind == POST_KIND else KINDS[kind].translatable
 
 
 # The second reading a machine-assisted translation had against the English, for facts added, lost or

@@ -42,6 +42,7 @@ from .safety import content_security_policy, sanitise
 
 log = logging.getLogger("mkdocs.plugins.atlas")
 PREVIEW_LOG = logging.getLogger("atlas.preview")
+POSTS_WORK = Path(".cache") / "posts"  # in the atlas's folder (git-ignored): a language's news posts, as the blog reads them
 if not PREVIEW_LOG.handlers:
     _handler = logging.StreamHandler()
     _handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
@@ -250,7 +251,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         for file in list(files):  # the theme's files: once in the whole site, and none that no reader loads
             if file.src_dir != config.docs_dir and not assets.published(file.dest_uri, self.shared_urls is not None):
                 files.remove(file)
-        self.page_states = handwritten.choose_pages(files, self.language)
+        self.page_states = handwritten.choose_pages(files, self.language, self.root / POSTS_WORK / self.language)
         for output in self.result.outputs:
             inclusion = InclusionLevel.INCLUDED if output.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, output.path, content=output.content, inclusion=inclusion)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import i18n
 from .i18n import N_
-from .kinds import CHECKED, KINDS
+from .kinds import CHECKED, KINDS, NEWS_FOLDER, POST_KIND, translatable
 from .load import FOLDERS, SourceFile, fold
 from .model import Boolean, Field, Record, Text
 
@@ -41,12 +41,13 @@ MACHINE_ASSISTED = Field("machine_assisted", Boolean(), "true while a machine-as
 
 def translation_record(kind: str) -> Record:
     """What a translation of a kind may hold: its translatable fields, the revision, the review state."""
-    return Record([TRANSLATES, MACHINE_ASSISTED, CHECKED, *KINDS[kind].translatable], label=f"a translation of {kind}")
+    label = "a news post" if kind == POST_KIND else kind
+    return Record([TRANSLATES, MACHINE_ASSISTED, CHECKED, *translatable(kind)], label=f"a translation of {label}")
 
 
 def revision(data: dict, body: str, kind: str) -> str:
     """The English text's revision: a hash of its translatable fields and its text, as written."""
-    content = {f.name: data.get(f.name) for f in KINDS[kind].translatable}
+    content = {f.name: data.get(f.name) for f in translatable(kind)}
     content["body"] = body.strip()
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
@@ -72,7 +73,13 @@ def check_translation_fields(checker: "Checker") -> None:
     source = checker.source
     translation_record(source.kind).check(source.data, checker, ())
     original = checker.context.sources.get(f"{FOLDERS[source.kind]}/{source.slug}.md")
-    current = revision(original.data, original.body, source.kind) if original and original.readable else None
+    check_revision(checker, revision(original.data, original.body, source.kind)
+                   if original and original.readable else None)
+
+
+def check_revision(checker: "Checker", current: str | None) -> None:
+    """The translation names the revision of the English it translates (`current`, when it can be read)."""
+    source = checker.source
     # The hint gives the revision itself, for a contributor in the web editor who cannot run the command.
     hint = (f"add the line  translates: {current}  if this translates the English text as it is now "
             f"(or run: atlas translations --stamp {source.display})" if current else
@@ -174,6 +181,14 @@ def page_language(page: str) -> tuple[str, str | None]:
     return page, None
 
 
+def post_revision(path: Path) -> str | None:
+    """The revision of an English news post's title, description and text (None if it cannot be read)."""
+    from .load import parse_source
+
+    source, _ = parse_source(path.read_bytes(), path, path.name, POST_KIND)
+    return revision(source.data, source.body, POST_KIND) if source.readable else None
+
+
 def front_matter(text: str) -> dict:
     """The front matter of a hand-written page, read as data is (load.parse_source: aliases refused, positions
     kept); nothing when it has none or it cannot be read (the validator says why)."""
@@ -201,13 +216,19 @@ def completeness(report: "Report", docs_dir: Path) -> list[LanguageReport]:
         result.parts.append(Part(N_("UI strings"), len(done), len(messages)))
         if catalogue is not None and "machine-assisted" in (catalogue.header_comment or "").lower():
             result.machine_assisted.append(f"generator/locale/{language}/LC_MESSAGES/{i18n.DOMAIN}.po")
-        translated_pages = [p for p in pages if (docs_dir / f"{p[:-3]}.{language}.md").is_file()]
-        result.parts.append(Part(N_("hand-written pages"), len(translated_pages), len(pages)))
-        for page in translated_pages:
-            raw = (docs_dir / f"{page[:-3]}.{language}.md").read_bytes()  # the validator reports bad UTF-8
-            meta = front_matter(raw.decode("utf-8", "replace"))
-            if meta.get("machine_assisted") is True:
-                result.machine_assisted.append(f"{docs_dir.name}/{page[:-3]}.{language}.md")
+        posts = [p for p in pages if p.startswith(NEWS_FOLDER + "/")]
+        handwritten = [p for p in pages if p not in posts]
+        for name, chosen in ((N_("hand-written pages"), handwritten), (N_("news posts"), posts)):
+            translated_pages = [p for p in chosen if (docs_dir / f"{p[:-3]}.{language}.md").is_file()]
+            result.parts.append(Part(name, len(translated_pages), len(chosen)))
+            for page in translated_pages:
+                display = f"{docs_dir.name}/{page[:-3]}.{language}.md"
+                raw = (docs_dir / f"{page[:-3]}.{language}.md").read_bytes()  # the validator reports bad UTF-8
+                meta = front_matter(raw.decode("utf-8", "replace"))
+                if meta.get("machine_assisted") is True:
+                    result.machine_assisted.append(display)
+                if page in posts and meta.get("translates") != post_revision(docs_dir / page):
+                    result.outdated.append(display)
         translations = {(t.kind, t.slug): t for t in report.translations if t.language == language and t.readable}
         for name, wanted in ((N_("featured profiles"), lambda s: s.kind == "city" and s.data.get("featured") is True),
                              (N_("initiatives"), lambda s: s.kind == "initiative")):
@@ -257,8 +278,11 @@ def stamp(path: Path, root: Path) -> str:
 
     slug, language = file_slug(path.name)
     kind = next((name for name, folder in FOLDERS.items() if path.parent.name == folder), None)
+    if path.resolve().parent.as_posix().endswith("/" + NEWS_FOLDER):
+        kind = POST_KIND
     if language is None or kind is None:
-        raise ValueError(f"{path}: expected a translation such as cities/potsdam.de.md")
+        raise ValueError(f"{path}: expected a translation such as cities/potsdam.de.md "
+                         f"or content/{NEWS_FOLDER}/<slug>.de.md")
     original = path.parent / f"{slug}.md"
     source, problems = read_source(original, original.name, kind, 1 << 20)
     if not source.readable:

@@ -29,12 +29,13 @@ from .countries import country_name
 from .diagnostics import Diagnostic, Severity
 from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, SourceFile, file_slug, fold, parse_source, read_source, slugify
 from .kinds import KINDS as REGISTRY
-from .kinds import NEWS_FOLDER, PAGE, POST
+from .kinds import NEWS_FOLDER, PAGE, POST, POST_KIND
 from .model import Country as CountryType
 from .model import MEMBERSHIP, Either, ListOf, Ref, nearest
 from .project import (VOCABULARIES, Project, Settings, Vocabulary, discover, display_name,  # noqa: F401 (re-exported)
                       load_project, load_vocabularies, load_vocabulary)
 from .render import site_paths
+from . import translate
 from .translate import TRANSLATION_RULES
 
 MAX_REPEATS = 20  # diagnostics of one code in one file; a hostile file could have a million
@@ -505,6 +506,21 @@ def check_post(source: SourceFile, context: Context) -> list[Diagnostic]:
     return checker.finish()
 
 
+def check_post_translation(source: SourceFile, original: SourceFile | None, context: Context) -> list[Diagnostic]:
+    """A news post's translation (posts/<slug>.de.md): its translated title, description and text, the
+    revision of the English it translates, and an English post to translate."""
+    checker = Checker(source, context)
+    if original is None:
+        checker.report_at(1, 1, "translation-orphan", f"expected a translation of {NEWS_FOLDER}/{source.slug}.md, "
+                          "which does not exist or cannot be read",
+                          f"name the file after the English post it translates: {NEWS_FOLDER}/<slug>."
+                          f"{source.language}.md")
+    translate.translation_record(POST_KIND).check(source.data, checker, ())
+    translate.check_revision(checker, translate.revision(original.data, original.body, POST_KIND)
+                             if original is not None else None)
+    return checker.finish()
+
+
 # ---- hand-written pages --------------------------------------------------------------
 
 SNIPPET = re.compile(r"<!--\s*atlas:([^\s>]*)\s*-->")
@@ -810,6 +826,7 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
     diagnostics.extend(check_published_files(project))
     diagnostics.extend(check_page_addresses(project))
     posts: list[SourceFile] = []
+    post_translations: list[tuple[Path, SourceFile]] = []
     for path in project.pages:
         page = path.relative_to(project.docs_dir).as_posix()
         problems = check_page(path, page, display_name(path, root), context, settings.max_file_bytes)
@@ -818,9 +835,14 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
         if page.startswith(NEWS_FOLDER + "/") and not any(d.code in ("file-too-large", "not-utf8") for d in problems):
             post, unreadable = read_cached(path, display_name(path, root), "post", settings.max_file_bytes, parsed)
             diagnostics.extend(unreadable)
-            if post.readable:
+            if post.readable and post.language is not None:
+                post_translations.append((path, post))
+            elif post.readable:
                 diagnostics.extend(check_post(post, context))
                 posts.append(post)
+    originals = {p.path.name: p for p in posts}
+    for path, translation in post_translations:
+        diagnostics.extend(check_post_translation(translation, originals.get(f"{translation.slug}.md"), context))
 
     checked = len(sources) + len(translations) + len(project.pages) + 1 + len(VOCABULARIES)
     if only is not None:
