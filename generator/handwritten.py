@@ -37,14 +37,14 @@ def choose_pages(files: Files, language: str, work_dir: Path) -> dict[str, str]:
             states[file.src_uri] = "untranslated"
             continue
         english = file.content_string
+        file.content_string = translation.content_string  # (MkDocs forgets abs_src_path here: set it after)
         file.abs_src_path = translation.abs_src_path
-        file.content_string = translation.content_string
         if file.src_uri.startswith(NEWS_FOLDER + "/"):
             merged = work_dir / file.src_uri
             merged.parent.mkdir(parents=True, exist_ok=True)
             merged.write_text(merged_post(english, translation.content_string), encoding="utf-8")
-            file.abs_src_path = str(merged)
             file.content_string = merged.read_text(encoding="utf-8")
+            file.abs_src_path = str(merged)
         file.edit_uri = translation.edit_uri
         meta = front_matter(translation.content_string)
         states[file.src_uri] = "machine-assisted" if meta.get("machine_assisted") is True else "translated"

@@ -300,8 +300,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 page.meta[key] = plain(page.meta[key])
         if post and isinstance(page.meta.get("authors"), list):
             page.meta["authors"] = [html.escape(str(name), quote=True) for name in page.meta["authors"]]
-        # A hand-written page's translation state, under its heading (not on posts, whose excerpts the
-        # news list shows: the posts are written in English only).
+        # A hand-written page's translation state, under its heading (a post's follows its text: the news
+        # list shows the posts' excerpts).
         state = getattr(self, "page_states", {}).get(page.file.src_uri)
         notice = "" if post else handwritten.page_notice(state, page.url, self.translations.gettext)
         if notice:
@@ -312,10 +312,15 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             markdown = self._snippets(markdown, page, config)
         if post:  # a news post: what it is about, its authors and sources follow its text, out of its excerpt
             separator = "" if "<!-- more -->" in markdown else "\n\n<!-- more -->\n"
-            # The posts are written in English; in another language, the post says so (out of the excerpt too).
-            english = "" if self.language == i18n.SOURCE else (
-                '<p class="atlas-notice atlas-translation atlas-translation--missing">'
-                + html.escape(self.translations.gettext("This post is written in English.")) + "</p>\n\n")
+            # An untranslated post says, in another language, that it is in English; a machine-assisted one
+            # says so (both after the excerpt, which the news list shows).
+            if self.language == i18n.SOURCE or state == "translated":
+                english = ""
+            elif state == "machine-assisted":
+                english = handwritten.page_notice(state, page.url, self.translations.gettext)
+            else:
+                english = ('<p class="atlas-notice atlas-translation atlas-translation--missing">'
+                           + html.escape(self.translations.gettext("This post is written in English.")) + "</p>\n\n")
             markdown = (markdown.rstrip("\n") + separator + "\n" + english
                         + render_post_footer(self.result.atlas, post, self.language))
         return markdown

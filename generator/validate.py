@@ -510,11 +510,11 @@ def check_post_translation(source: SourceFile, original: SourceFile | None, cont
     """A news post's translation (posts/<slug>.de.md): its translated title, description and text, the
     revision of the English it translates, and an English post to translate."""
     checker = Checker(source, context)
+    folder = source.display.rpartition("/")[0]
     if original is None:
-        checker.report_at(1, 1, "translation-orphan", f"expected a translation of {NEWS_FOLDER}/{source.slug}.md, "
+        checker.report_at(1, 1, "translation-orphan", f"expected a translation of {folder}/{source.slug}.md, "
                           "which does not exist or cannot be read",
-                          f"name the file after the English post it translates: {NEWS_FOLDER}/<slug>."
-                          f"{source.language}.md")
+                          f"name the file after the English post it translates: {folder}/<slug>.{source.language}.md")
     translate.translation_record(POST_KIND).check(source.data, checker, ())
     translate.check_revision(checker, translate.revision(original.data, original.body, POST_KIND)
                              if original is not None else None)

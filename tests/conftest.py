@@ -167,6 +167,7 @@ def demo(tmp_path_factory):
     result = build_languages(atlas, base / "site", {"ATLAS_SITE_URL": server.url})
     assert result.returncode == 0, result.stderr
     server.data = json.loads((base / "site/data/atlas.json").read_text())
+    server.atlas, server.site = atlas, base / "site"
     yield server
     server.close()
 

@@ -172,7 +172,33 @@ def demo_atlas(target: Path, cities: int = 150, hostile: bool = True) -> Path:
     for config in ROOT.glob("mkdocs*.yml"):
         shutil.copy(config, atlas / config.name)
     write_translation(atlas)
+    write_posts(atlas)
     return atlas
+
+
+TRANSLATED_POST, ENGLISH_POST = "synthetic-welcome", "synthetic-network-grows"  # the demo's news posts
+
+
+def write_posts(atlas: Path) -> None:
+    """Two news posts about the demo's cities: TRANSLATED_POST with a German translation, stamped,
+    and ENGLISH_POST in English only."""
+    from generator.translate import stamp
+
+    posts = atlas / "content" / "news" / "posts"
+    posts.mkdir(parents=True, exist_ok=True)
+    for slug, title, day, city in ((TRANSLATED_POST, "Synthetic City 1 opens a welcome centre", 2, TRANSLATED_CITY),
+                                   (ENGLISH_POST, "A synthetic network grows", 9, "city-00002")):
+        (posts / f"{slug}.md").write_text(
+            f"---\ntitle: {title}\ndate: 2026-11-{day:02d}\nauthors: [Moving Cities Atlas editors]\n"
+            f"description: What happened, in one sentence.\ncities: [{city}]\nsources:\n"
+            f"  - title: The city's news\n    url: https://{city}.example.org/news\n---\n\n"
+            "The centre opened in November and advises newcomers in six languages.\n", encoding="utf-8")
+    translation = posts / f"{TRANSLATED_POST}.de.md"
+    translation.write_text("---\nmachine_assisted: true\ntitle: Synthetische Stadt 1 eröffnet ein Willkommenszentrum\n"
+                           "description: Was geschah, in einem Satz.\n---\n\n"
+                           "Das Zentrum öffnete im November und berät Neuankömmlinge in sechs Sprachen.\n",
+                           encoding="utf-8")
+    stamp(translation, atlas)
 
 
 def write_translation(atlas: Path) -> Path:

@@ -153,6 +153,70 @@ def test_a_language_the_atlas_does_not_publish_is_a_bad_file_name_with_a_hint(at
     assert "de, it, el, pl, fr, es" in problem.hint
 
 
+POST = """\
+---
+title: Testville opens a welcome centre
+date: 2026-11-02
+authors: [Moving Cities Atlas editors]
+description: The centre advises newcomers.
+cities: [testville]
+sources:
+  - title: Testville's news
+    url: https://testville.example.org/news/welcome-centre
+---
+
+The centre opened in November.
+"""
+
+GERMAN_POST = """\
+---
+translates: {revision}
+machine_assisted: true
+checked:
+  date: 2026-12-06
+  method: second machine-assisted reading against the English
+title: Testville eröffnet ein Willkommenszentrum
+description: Das Zentrum berät Neuankömmlinge.
+---
+
+Das Zentrum öffnete im November.
+"""
+
+
+def test_a_news_post_translation_gives_title_description_and_text_and_the_revision_it_translates(atlas):
+    atlas.write("content/news/posts/opening.md", POST)
+    current = english_revision(atlas, "content/news/posts/opening.md", "post")
+    atlas.write("content/news/posts/opening.de.md", GERMAN_POST.format(revision=current))
+    assert atlas.diagnostics() == []
+    # what the English post says (date, subjects, sources) is not repeated, and cannot be
+    atlas.write("content/news/posts/opening.de.md", GERMAN_POST.format(revision=current)
+                .replace("title: Testville", "date: 2026-11-03\ntitle: Testville"))
+    problem = only(atlas.diagnostics(), "unknown-field")
+    assert (problem.path, problem.line) == ("content/news/posts/opening.de.md", 7)
+    assert "title" in problem.hint and "description" in problem.hint
+    atlas.write("content/news/posts/opening.de.md", GERMAN_POST.format(revision="x").replace("translates: x\n", ""))
+    assert f"translates: {current}" in only(atlas.diagnostics(), "missing-field").hint
+    atlas.write("content/news/posts/closing.de.md", GERMAN_POST.format(revision=current))
+    assert "content/news/posts/closing.md" in only(atlas.diagnostics(), "translation-orphan").message
+
+
+def test_a_changed_english_post_makes_its_translation_outdated_until_it_is_stamped_again(atlas):
+    from generator.translate import stamp
+
+    english = atlas.write("content/news/posts/opening.md", POST)
+    translation = atlas.write("content/news/posts/opening.de.md", GERMAN_POST.format(
+        revision=english_revision(atlas, "content/news/posts/opening.md", "post")))
+    german = next(r for r in completeness(atlas.validate(), atlas.root / "content") if r.language == "de")
+    assert german.outdated == [] and "content/news/posts/opening.de.md" in german.machine_assisted
+    assert "news posts 1/1 (100 %)" in format_report([german])
+    english.write_text(POST.replace("opened in November", "opened on 2 November"), encoding="utf-8")
+    german = next(r for r in completeness(atlas.validate(), atlas.root / "content") if r.language == "de")
+    assert german.outdated == ["content/news/posts/opening.de.md"]
+    stamp(translation, atlas.root)
+    german = next(r for r in completeness(atlas.validate(), atlas.root / "content") if r.language == "de")
+    assert german.outdated == []
+
+
 # ---- the report ----------------------------------------------------------------------
 
 def test_a_change_to_the_english_text_makes_its_translation_outdated_until_it_is_stamped_again(atlas):
@@ -182,8 +246,12 @@ def test_atlas_translations_reports_every_language_with_counts_and_percentages()
             assert part in line
         assert "%)" in line
     german = next(line for line in lines if line.startswith("de ("))
-    featured = sum(1 for p in (ROOT / "cities").glob("*.md") if "\nfeatured: true" in p.read_text())
-    assert f"featured profiles 5/{featured} (" in german  # Potsdam, Berlin, Munich, Leipzig, Freiburg im Breisgau
+    featured = [p for p in (ROOT / "cities").glob("*.md") if "\nfeatured: true" in p.read_text()]
+    translated = sum(1 for p in featured if p.with_suffix(".de.md").is_file())
+    assert f"featured profiles {translated}/{len(featured)} (" in german
+    posts = [p for p in (ROOT / "content/news/posts").glob("*.md") if "." not in p.stem]
+    translated = sum(1 for p in posts if p.with_suffix(".de.md").is_file())
+    assert f"news posts {translated}/{len(posts)} (" in german
     markdown = subprocess.run([sys.executable, "-m", "generator", "translations", "--format", "markdown"],
                               cwd=ROOT, capture_output=True, text=True).stdout
     assert markdown.startswith("| language | UI strings | hand-written pages |")

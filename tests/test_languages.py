@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 
 import pytest
+import yaml
 
 from generator.i18n import LANGUAGES
 
 from .conftest import SITE_URL
-from .site import page_file, read_page
+from .site import ENGLISH_POST, TRANSLATED_CITY, TRANSLATED_POST, page_file, read_page
 
 pytestmark = pytest.mark.build
 
@@ -32,24 +34,36 @@ def test_a_german_page_is_german_from_its_lang_to_its_headings_and_numbers(real_
     assert page.canonical == f"{SITE_URL}de/cities/potsdam/"
 
 
-def test_an_untranslated_profile_shows_the_english_text_under_a_german_notice_that_links_to_how_to_translate(
-        real_site):
-    page = read_page(page_file(real_site, "de/cities/cologne/"))
+def test_an_untranslated_profile_shows_the_english_text_under_a_german_notice_that_links_to_how_to_translate(demo):
+    english = (demo.atlas / "cities/city-00002.md").read_text(encoding="utf-8")  # featured, not translated
+    subtitle = yaml.safe_load(english.split("---\n")[1])["subtitle"]
+    page = read_page(page_file(demo.site, "de/cities/city-00002/"))
     assert "Dieses Profil ist noch nicht übersetzt" in page.plain
-    assert "A city of a million that kept its welcome culture" in page.plain  # the English text, as it is
-    html = page_file(real_site, "de/cities/cologne/").read_text(encoding="utf-8")
-    assert '<p class="atlas-lead" lang="en">A city of a million that kept its welcome culture' in html  # marked as English
-    assert 'class="atlas-lead" lang' not in page_file(real_site, "de/cities/potsdam/").read_text(encoding="utf-8")
+    assert subtitle in page.plain  # the English text, as it is
+    html = page_file(demo.site, "de/cities/city-00002/").read_text(encoding="utf-8")
+    assert f'<p class="atlas-lead" lang="en">{escape(subtitle, quote=False)}' in html  # marked as English
+    assert 'class="atlas-lead" lang' not in page_file(demo.site, f"de/cities/{TRANSLATED_CITY}/").read_text(
+        encoding="utf-8")
     assert "../../contribute/#translate" in page.links
-    contribute = read_page(page_file(real_site, "de/contribute/"))
+    contribute = read_page(page_file(demo.site, "de/contribute/"))
     assert "translate" in contribute.ids
 
 
-def test_a_news_post_in_german_says_it_is_written_in_english_and_the_english_one_does_not(real_site):
-    german = read_page(page_file(real_site, "de/news/iash-founded-palermo/"))
-    assert "Dieser Beitrag ist auf Englisch geschrieben." in german.plain
-    assert "Quellen" in german.plain  # the post's footer, in German
-    english = read_page(page_file(real_site, "news/iash-founded-palermo/"))
+def test_a_news_post_in_german_is_its_translation_or_says_it_is_written_in_english(demo):
+    untranslated = read_page(page_file(demo.site, f"de/news/{ENGLISH_POST}/"))
+    assert "Dieser Beitrag ist auf Englisch geschrieben." in untranslated.plain
+    assert "Quellen" in untranslated.plain  # the post's footer, in German
+    translated = read_page(page_file(demo.site, f"de/news/{TRANSLATED_POST}/"))
+    assert "Synthetische Stadt 1 eröffnet ein Willkommenszentrum" in translated.meta["og:title"]
+    assert "berät Neuankömmlinge in sechs Sprachen" in translated.plain
+    assert "advises newcomers" not in translated.plain and "auf Englisch geschrieben" not in translated.plain
+    assert "maschinell unterstützt" in translated.plain  # machine-assisted, and the post says so
+    assert "2. November 2026" in translated.plain and "Quellen" in translated.plain  # the English post's date, sources
+    news = read_page(page_file(demo.site, "de/news/"))
+    assert "Synthetische Stadt 1 eröffnet ein Willkommenszentrum" in news.plain
+    feed = (demo.site / "de/feed_rss_created.xml").read_text(encoding="utf-8")
+    assert "Synthetische Stadt 1 eröffnet ein Willkommenszentrum" in feed
+    english = read_page(page_file(demo.site, f"news/{ENGLISH_POST}/"))
     assert "This post is written in English." not in english.plain
 
 

@@ -19,7 +19,7 @@ from mkdocs.exceptions import Abort, PluginError
 
 from generator import sites
 
-from .site import ROOT, copy_atlas, page_file, read_page, resolve, small_atlas
+from .site import ROOT, TRANSLATED_CITY, copy_atlas, page_file, read_page, resolve, small_atlas
 
 BUILD = """
 import sys
@@ -162,11 +162,12 @@ def test_the_site_has_no_source_maps_and_no_word_splitters_for_languages_it_does
     assert lunr == sorted(f"lunr.{code}.min.js" for code in ("de", "el", "es", "fr", "it", "multi", "stemmer.support"))
 
 
-def test_a_language_prints_the_reports_of_its_translated_cities_and_links_the_others_to_englishs(real_site):
-    german = sorted(p.name for p in (real_site / "de/reports").glob("*.pdf"))
-    assert "potsdam.pdf" in german and "cologne.pdf" not in german  # Potsdam is translated, Cologne is not
-    for city, report in (("potsdam", "../../reports/potsdam.pdf"), ("cologne", "../../../reports/cologne.pdf")):
-        page = page_file(real_site, f"de/cities/{city}/")
+def test_a_language_prints_the_reports_of_its_translated_cities_and_links_the_others_to_englishs(demo):
+    german = sorted(p.name for p in (demo.site / "de/reports").glob("*.pdf"))
+    assert f"{TRANSLATED_CITY}.pdf" in german and "city-00002.pdf" not in german  # translated, and not
+    for city, report in ((TRANSLATED_CITY, f"../../reports/{TRANSLATED_CITY}.pdf"),
+                         ("city-00002", "../../../reports/city-00002.pdf")):
+        page = page_file(demo.site, f"de/cities/{city}/")
         assert f'href="{report}"' in page.read_text(encoding="utf-8")
-        target = resolve(real_site, page, report)
+        target = resolve(demo.site, page, report)
         assert target is not None and target[0].is_file()
