@@ -20,7 +20,6 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as babel_date
-from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
@@ -142,18 +141,25 @@ def translations(language: str) -> gettext.NullTranslations:
 
 # ---- how a language writes dates, numbers and country names ------------------------
 
+def date_pattern(language: str) -> str:
+    """The pattern of a day's date in a language (CLDR's long date; English as Europe writes it, day first):
+    the atlas's pages and the news (Material's blog) write dates with it."""
+    return "d MMMM y" if language == SOURCE else "long"
+
+
 def format_date(value: dt.date, language: str) -> str:
     """14 June 2019, 14. Juni 2019, 14 giugno 2019."""
-    if language == SOURCE:
-        return f"{value.day} {value:%B %Y}"
-    return babel_date(value, "long", locale=language)
+    return babel_date(value, date_pattern(language), locale=language)
 
 
-def format_month(value: dt.date, language: str) -> str:
-    """June 2019, Juni 2019, czerwiec 2019."""
+def format_month(value: dt.date, language: str, in_sentence: bool = False) -> str:
+    """A month as the language writes it (CLDR's year-month pattern): alone, in the stand-alone form
+    (czerwiec 2019, Ιούνιος 2019, junio de 2019); in a sentence, after a word such as "since", in the
+    format form (od czerwca 2019, από Ιουνίου 2019), which is what CLDR's format context is for."""
     if language == SOURCE:
         return f"{value:%B %Y}"
-    return format_skeleton("yMMMM", value, locale=language)
+    pattern = Locale.parse(language).datetime_skeletons["yMMMM"].pattern
+    return babel_date(value, pattern.replace("LLLL", "MMMM") if in_sentence else pattern, locale=language)
 
 
 def format_number(value: int, language: str) -> str:

@@ -129,6 +129,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         config.extra["alternate"] = [{"name": i18n.language_name(code), "lang": code,
                                       "link": self.language_root(code)} for code in i18n.LANGUAGES]
         self.translations = i18n.translations(self.language)
+        blog = config.plugins.get("material/blog") or config.plugins.get("blog")
+        if blog is not None:  # the news writes dates as the atlas's pages do (not "December 30, 2022" in English)
+            blog.config.post_date_format = i18n.date_pattern(self.language)
         # mkdocs.yml's own words, in this language (i18n.extract_config gives them to the catalogue; not `_`:
         # these are no literal messages). Material prints them as they are: escaped here, the footer sanitised.
         translate = self.translations.gettext

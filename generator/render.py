@@ -100,6 +100,32 @@ def format_partial_date(value: Any, language: str = i18n.SOURCE) -> str:
     return text
 
 
+# A date in a sentence, by how precise it is (a day, a month, a year): each its own message, because
+# languages need a different word or case before each ("le 14 juin 2019", "en juin 2019", "en 2019").
+DATED = {
+    "since": (i18n.N_("since %(date)s"), i18n.N_("since %(month)s"), i18n.N_("since %(year)s")),
+    "published": (i18n.N_("published %(date)s"), i18n.N_("published in %(month)s"),
+                  i18n.N_("published in %(year)s")),
+    "read": (i18n.N_("read as of %(date)s"), i18n.N_("read as of %(month)s"), i18n.N_("read in %(year)s")),
+    "as_of": (i18n.N_("as of %(date)s"), i18n.N_("as of %(month)s"), i18n.N_("as of %(year)s")),
+}
+
+
+def dated(phrase: str, value: Any, language: str, gettext: Callable[[str], str]) -> str:
+    """A partial date in its phrase, in the language: since 14 June 2019, since June 2019, since 2019."""
+    day, month, year = DATED[phrase]
+    text = str(value)
+    try:
+        if len(text) == 10:
+            return gettext(day) % {"date": format_date(dt.date.fromisoformat(text), language)}
+        if len(text) == 7:
+            return gettext(month) % {"month": i18n.format_month(dt.date.fromisoformat(text + "-01"), language,
+                                                               in_sentence=True)}
+    except ValueError:
+        pass
+    return gettext(year) % {"year": text}
+
+
 def evidence_years(sources) -> tuple[int, int] | None:
     """The oldest and newest year in which the sources' content was published, if any says."""
     years = [int(str(s.published)[:4]) for s in sources if s.published and str(s.published)[:4].isdigit()]
@@ -147,6 +173,7 @@ def _environment(language: str = i18n.SOURCE) -> jinja2.Environment:
     translations = i18n.translations(language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(evidence_years=evidence_years, language=language,
+                       dated=lambda phrase, value: dated(phrase, value, language, translations.gettext),
                        kind_name=lambda kind: translations.gettext(getattr(kind, "name", kind)))
     env.filters.update(md=escape_markdown, date=lambda v: format_date(v, language),
                        number=lambda v: format_number(v, language),

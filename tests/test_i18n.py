@@ -96,6 +96,30 @@ def test_dates_numbers_and_countries_are_written_as_each_language_writes_them():
     assert i18n.territory_name("GR", "el") == "Ελλάδα"
 
 
+@pytest.mark.parametrize("language, phrase, value, expected", [
+    ("pl", "since", "2019-06", "od czerwca 2019"),  # genitive after "od" (CLDR's format form)
+    ("el", "since", "2019-06", "από Ιουνίου 2019"),
+    ("es", "since", "2019-06", "desde junio de 2019"),
+    ("fr", "published", "2019-06", "publié en juin 2019"),
+    ("fr", "published", "2019-06-14", "publié le 14 juin 2019"),
+    ("de", "since", "2019-06-14", "seit dem 14. Juni 2019"),
+    ("de", "since", "2019", "seit 2019"),
+    ("it", "as_of", "2019", "aggiornato al 2019"),
+    ("en", "since", "2019-06", "since June 2019"),
+    ("en", "read", "2026-12-06", "read as of 6 December 2026"),
+])
+def test_a_date_in_a_sentence_takes_the_words_and_the_case_the_sentence_needs(language, phrase, value, expected):
+    from generator.render import dated
+
+    assert dated(phrase, value, language, i18n.translations(language).gettext) == expected
+
+
+def test_a_month_on_its_own_takes_the_stand_alone_form():
+    assert i18n.format_month(dt.date(2019, 6, 1), "pl") == "czerwiec 2019"
+    assert i18n.format_month(dt.date(2019, 6, 1), "el") == "Ιούνιος 2019"
+    assert i18n.format_month(dt.date(2019, 6, 1), "pl", in_sentence=True) == "czerwca 2019"
+
+
 def test_the_map_gets_a_form_for_each_plural_category_of_polish():
     shown = i18n.map_messages("pl")["shown"]
     assert shown == {"one": "Pokazano %(count)s miasto", "few": "Pokazano %(count)s miasta",
