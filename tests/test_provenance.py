@@ -94,7 +94,7 @@ def test_a_page_shows_how_old_its_evidence_is(atlas):
     write(atlas, "cities/testville.md", text)
     page = next(o.content for o in build(atlas.root).outputs if o.path == "cities/testville.md")
     assert "Old page</a> <span class=\"atlas-source-dates\">(published in 2009)</span>" in page
-    assert "(published May 2024; read as of 1 November 2026)" in page
+    assert "(published in May 2024; read as of 1 November 2026)" in page
     assert "The evidence dates from 2009 to 2024." in page
 
 
