@@ -29,6 +29,13 @@ from .diagnostics import Diagnostic
 
 LANGUAGES = ("en", "de", "it", "el", "pl", "fr", "es")  # the order of the language switcher
 SOURCE = "en"
+# How search reads each language (Material's search plugin: lunr's languages, the pipeline's steps kept).
+# Words fold their marks on both sides of a search (theme/assets/atlas/search-worker.js); German, Italian,
+# Greek, French and Spanish are also stemmed, index and query alike, by lunr's stemmer for the language
+# ("Städte" finds "Stadt"). lunr has no Polish: Polish words are matched as written, and folded, with no
+# English step (English stop words and stemming would garble them). English keeps Material's default.
+SEARCH = {"en": (["en"], ["stopWordFilter"]), "pl": (["en"], [])}
+SEARCH_STEMMED = ("stopWordFilter", "stemmer")
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "atlas"
 # Markup and placeholders a translation must keep exactly: HTML tags and entities, %(name)s, {field},
@@ -298,3 +305,8 @@ class ConfigLoader(__import__("yaml").SafeLoader):
 
 
 ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def search_settings(language: str) -> tuple[list[str], list[str]]:
+    """The search's lunr languages and the pipeline's steps for a language."""
+    return SEARCH.get(language, ([language], list(SEARCH_STEMMED)))

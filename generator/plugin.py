@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import assets, background, feed, handwritten, i18n, report
@@ -106,7 +106,16 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         if self.preview:
             logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNotice())
 
-    def on_config(self, config):
+    @event_priority(100)  # before Material's search reads its settings (its on_config)
+    def _search_language(self, config):
+        """Search reads the page's language (mkdocs.yml's search.lang cannot say Greek: MkDocs' list of
+        lunr languages is older than Material's, which has it)."""
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None:
+            search.config.lang, search.config.pipeline = i18n.search_settings(config.theme["language"])
+        return config
+
+    def _configure(self, config):
         # The preview's collections of cycles wait until the edit is on screen (on_post_build): a full collection
         # over the kept state (parsed files, last site) cost about 0.1 s of an edit at 1,000 cities. A build's
         # wait until its data is read and linked, which then lives until the build ends (_keep).
@@ -204,6 +213,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             preview.mark = 0
         self._keep()
         return config
+
+    on_config = CombinedEvent(_search_language, _configure)
 
     def _keep(self) -> None:
         """A build's data and pages live until it ends: out of the garbage collector's way until then (gc.freeze;

@@ -108,3 +108,48 @@ def test_the_map_speaks_greek_with_greek_plurals(page, demo):
     featured = sum(1 for c in demo.data["cities"] if c["featured"])
     expected = f"Εμφανίζονται {featured} πόλεις: αναλυτικά προφίλ"
     assert eventually(count_text, page, expected) == expected
+
+
+# ---- search, in each language's own words ----------------------------------------------------------
+
+def search_results(page, url: str, words: str) -> list[str]:
+    """The pages a language's search lists for some words, best first, as site paths (the page stays
+    open: a second search reuses the index it loaded)."""
+    if page.url != url:
+        page.goto(url)
+    page.click("input.md-search__input")
+    page.fill("input.md-search__input", "")
+    expect(page.locator(".md-search-result__item")).to_have_count(0)
+    # The words filled in, then a key pressed: the search listens to key presses (a letter outside ASCII,
+    # typed, is inserted without one)
+    page.fill("input.md-search__input", words)
+    page.keyboard.press("End")
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(300)  # results of the last key press
+    return page.eval_on_selector_all(".md-search-result__item > a",
+                                     "links => links.map(a => new URL(a.href).pathname.slice(1))")
+
+
+@pytest.mark.parametrize("language, written, folded, first", [
+    ("de", "Städte", "Stadte", "de/cities/"),  # the page whose title it is comes first
+    ("de", "Geflüchtete", "Gefluchtete", "de/"),  # the home page says "Geflüchtete"
+    ("pl", "Źródła", "zrodla", None),  # every city page's sources heading
+    ("pl", "uchodźców", "uchodzcow", "pl/"),
+    ("el", "Χάρτης", "χαρτης", "el/map/"),
+    ("el", "Ελλάδα", "ελλαδα", "el/countries/gr/"),
+    ("fr", "réfugiés", "refugies", None),
+    ("it", "città", "citta", "it/cities/"),
+    ("es", "políticas", "politicas", None),
+])
+def test_search_finds_a_languages_own_words_with_and_without_their_marks(page, demo, language, written, folded,
+                                                                          first):
+    found = search_results(page, f"{demo.url}{language}/", written)
+    assert found and all(path.startswith(f"{language}/") for path in found), found
+    if first is not None:
+        assert found[0] == first, found[:3]
+    assert search_results(page, f"{demo.url}{language}/", folded)[:5] == found[:5]
+
+
+def test_german_search_finds_a_word_in_its_other_forms(page, demo):
+    # German is stemmed, index and query alike: "Stadt" finds the page titled "Städte"
+    assert "de/cities/" in search_results(page, f"{demo.url}de/", "Stadt")[:3]

@@ -1,16 +1,19 @@
-/* Material for MkDocs' search worker, with two changes a reader of the atlas expects:
+/* Material for MkDocs' search worker, with three changes a reader of the atlas expects:
  *
- * - Accents and other marks fold away on both sides of a search: "Seebrucke" finds "Seebrücke",
- *   "Tromso" finds "Tromsø", and the other way round. Results show the text as written: only the
- *   words lunr compares are folded. Words indexed fold in the steps of lunr's pipeline (Material
- *   keeps stopWordFilter for English; all three steps fold, whichever it keeps); words searched fold
- *   in the query message, before Material's worker reads it (it adds a wildcard to every word, and
- *   lunr runs no pipeline on those).
+ * - Accents and other marks fold away on both sides of a search, in every language and script:
+ *   "Seebrucke" finds "Seebrücke", "Fluchtlinge" and "Flüchtlinge" find "Flüchtlinge", "Θεσσαλονικη"
+ *   finds "Θεσσαλονίκη", "zrodla" finds "Źródła". Results show the text as written: only the words lunr
+ *   compares are folded. Words indexed fold before any step of lunr's pipeline runs (lunr.Pipeline's
+ *   run, whatever the language's steps); words searched fold in the query message, before Material's
+ *   worker reads it (it adds a wildcard to every word, and lunr runs no pipeline on those).
+ * - Where the language stems its words (generator/i18n.py, SEARCH: German, Italian, Greek, French,
+ *   Spanish), the words searched are stemmed by the same lunr stemmer as the index: "Städte" finds
+ *   "Stadt" and "Flüchtling" finds "Flüchtlinge".
  * - A page whose title is the words searched comes first: "Potsdam" finds the city of Potsdam before
  *   the initiatives whose titles and text name it more often.
  *
- * Material's worker loads lunr's languages (mkdocs.<language>.yml's search lang) from its own folder's
- * neighbour; this file points it there.
+ * Material's worker loads lunr's languages (the search's lang) from its own folder's neighbour; this
+ * file points it there.
  *
  * Material's worker comes first: its address is this file's ?worker=, set in theme/main.html, a path
  * next to this one and nothing else. It reads messages {type: 0, data: {config, docs}} (set up) and
@@ -22,7 +25,7 @@
   if (!/^\.\.\/javascripts\/workers\/search\.[0-9a-f]+\.min\.js$/.test(worker)) {
     throw new Error("search-worker.js: expected ?worker=../javascripts/workers/search.<hash>.min.js");
   }
-  var QUERY = 2, RESULT = 3;
+  var SETUP = 0, QUERY = 2, RESULT = 3;
   var SPECIAL = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i" };
 
   function fold(text) {
@@ -34,18 +37,40 @@
   // Words alone, folded and in lower case: "Seebrücke <mark>Safe</mark> Harbours" -> "seebrucke safe harbours".
   function words(text) {
     return fold(text.replace(/<[^>]*>/g, " ").replace(/&[#\w]+;/g, " ")).toLowerCase()
-      .replace(/[^a-z0-9]+/g, " ").trim();
+      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  }
+
+  // The words searched, as the index holds them: folded, and stemmed where the language stems.
+  var stemmer = null;
+  function asIndexed(query) {
+    var folded = fold(query);
+    if (!stemmer) return folded;
+    return folded.replace(/[\p{L}\p{N}]+/gu, function (word) {
+      var token = stemmer(new self.lunr.Token(word.toLowerCase(), {}));
+      var stem = token && token.toString();
+      return stem || word;
+    });
   }
 
   var searched = "";
+  var config = null;
   var listen = self.addEventListener;
   self.addEventListener = function (type, listener, options) {
     if (type !== "message") return listen.call(self, type, listener, options);
     return listen.call(self, type, function (event) {
       var message = event.data;
+      if (message && message.type === SETUP && message.data && message.data.config) {
+        config = message.data.config;
+        stemmer = null;
+      }
       if (message && message.type === QUERY && typeof message.data === "string") {
         searched = words(message.data);
-        event = { data: Object.assign({}, message, { data: fold(message.data) }) };
+        if (!stemmer && config && (config.pipeline || []).indexOf("stemmer") >= 0) {
+          var language = (config.lang || [])[0];
+          var support = language === "en" ? self.lunr : self.lunr[language];
+          stemmer = (support && support.stemmer) || null;
+        }
+        event = { data: Object.assign({}, message, { data: asIndexed(message.data) }) };
       }
       return listener.call(self, event);
     }, options);
@@ -77,15 +102,13 @@
     self.addEventListener = listen;
   }
 
-  ["trimmer", "stopWordFilter", "stemmer"].forEach(function (name) {
-    var original = self.lunr[name];
-    var folded = function (token, i, tokens) {
-      // A token while indexing; a plain word when Material matches the words searched to results.
-      if (typeof token === "string") return original(fold(token), i, tokens);
-      return original(token.update(function (text) { return fold(text); }), i, tokens);
-    };
-    folded.label = name;
-    self.lunr[name] = folded;
-    self.lunr.Pipeline.registeredFunctions[name] = folded;
-  });
+  // Every token folds before the language's steps (trimmer, stop words, stemmer), in the index and in
+  // the words Material matches to results alike.
+  var run = self.lunr.Pipeline.prototype.run;
+  self.lunr.Pipeline.prototype.run = function (tokens) {
+    for (var i = 0; i < tokens.length; i++) {
+      tokens[i].update(function (text) { return fold(text); });
+    }
+    return run.call(this, tokens);
+  };
 })();
