@@ -174,8 +174,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 self.reports_missing = (probe.result() if probe else
                                         "switched off in mkdocs.yml (plugins: atlas: reports: false)")
                 self.publishing = Publishing(site_url=config.site_url or None,
-                                             reports=self.reports_missing is None,
-                                             shared_reports=self.shared_urls is not None)
+                                             reports=self.reports_missing is None)
             return self.publishing
 
         custom_dir = config.theme.custom_dir
@@ -427,8 +426,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def _start_reports(self, config) -> None:
         """A build prints the reports beside its pages; the preview prints them after the edit is on screen."""
         if not self.serving and not self.reports_missing:
-            self.printer.start(self.result.atlas, config.site_url or "/", Path(config.site_dir),
-                               self.language if self.shared_urls else None)
+            self.printer.start(self.result.atlas, config.site_url or "/", Path(config.site_dir), self.language)
 
     def _print_reports(self, site_dir: Path, site_url: str) -> None:
         if self.reports_missing:
@@ -436,7 +434,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         elif not self.serving:
             self.printer.finish()
         else:
-            self.printer.in_background(self.result.atlas, site_url, site_dir)
+            self.printer.in_background(self.result.atlas, site_url, site_dir, self.language)
 
     def wait_for_reports(self) -> None:
         """Until the reports of every build so far are printed (the preview prints them in the background)."""
