@@ -322,7 +322,7 @@ INDEX_PAGES = ["countries/index.md", "topics/index.md", "data/index.md", "fields
 
 def site_paths(slugs: dict[str, set[str]], topics: list[str]) -> set[str]:
     """Every path `render` writes, from the slugs alone: what a link in a body may point at."""
-    paths = set(INDEX_PAGES) | {"data/atlas.json", *ADMISSION_FILES, FEED, EMBED_PAGE}
+    paths = set(INDEX_PAGES) | {"data/atlas.json", PLACE_NAMES, *ADMISSION_FILES, FEED, EMBED_PAGE}
     for kind in KINDS.values():
         paths |= {f"{kind.folder}/index.md", f"data/{kind.folder}.csv"}
         paths |= {f"{kind.folder}/{slug}.md" for slug in slugs[kind.name]}
@@ -448,6 +448,7 @@ def render_data(atlas: Atlas) -> list[Output]:
 
 
 DATAPACKAGE = "data/datapackage.json"
+PLACE_NAMES = "data/place-names.json"  # the basemap's names in the language (the map reads it)
 LICENCES = [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
              "path": "https://creativecommons.org/licenses/by/4.0/"}]
 ADMISSION_TYPES = {"latitude": "number", "longitude": "number"}
@@ -540,6 +541,7 @@ def render(atlas: Atlas, language: str = i18n.SOURCE, translations: list | None 
     outputs += render_indexes(r)
     outputs.append(render_embed_page(r))
     outputs += render_data(atlas)
+    outputs.append(Output(PLACE_NAMES, json.dumps(i18n.place_names(language), ensure_ascii=False, sort_keys=True)))
     if translations is not None:
         outputs.append(render_translations(r, translations))
     return outputs
