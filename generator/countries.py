@@ -16,6 +16,11 @@ def _codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries) | frozenset(EXTRA)
 
 
+def all_codes() -> frozenset[str]:
+    """Every country code the atlas knows (ISO 3166-1 alpha-2, and XK)."""
+    return _codes()
+
+
 def is_country_code(value: str) -> bool:
     return value in _codes()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -179,6 +180,28 @@ def format_number(value: int, language: str) -> str:
 def territory_name(code: str, language: str) -> str | None:
     """A country's name in a language, from the Unicode CLDR (Babel); None if it has none."""
     return Locale.parse(language).territories.get(code)
+
+
+SEAS = Path(__file__).parent / "data" / "seas.json"  # the seas the basemap names (scripts/vendor.py)
+
+
+def place_names(language: str) -> dict[str, str]:
+    """The basemap's names (countries and seas, as scripts/vendor.py wrote them into basemap.json) in a
+    language: countries from the CLDR (English's too: "Russia", not "Russian Federation"), seas from the
+    catalogue."""
+    from .countries import all_codes, country_name
+
+    translate = translations(language).gettext  # (not named gettext: the message extractor would read its argument)
+    names = {country_name(code): territory_name(code, language) or country_name(code) for code in sorted(all_codes())}
+    for sea in json.loads(SEAS.read_text(encoding="utf-8"))["seas"]:
+        names[sea["name"]] = translate(sea["name"])
+    return names
+
+
+def extract_seas(fileobj, keywords, comment_tags, options):
+    """The names of the seas on the basemap (generator/data/seas.json)."""
+    for sea in json.load(fileobj)["seas"]:
+        yield 1, "gettext", sea["name"], []
 
 
 def plural_examples(language: str) -> dict[str, int]:

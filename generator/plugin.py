@@ -174,8 +174,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 self.reports_missing = (probe.result() if probe else
                                         "switched off in mkdocs.yml (plugins: atlas: reports: false)")
                 self.publishing = Publishing(site_url=config.site_url or None,
-                                             reports=self.reports_missing is None,
-                                             shared_reports=self.shared_urls is not None)
+                                             reports=self.reports_missing is None)
             return self.publishing
 
         custom_dir = config.theme.custom_dir
@@ -236,9 +235,11 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
 
     def language_root(self, language: str) -> str:
-        """The address of a language's home page: absolute when the site has one, so that it leaves this build."""
+        """A language's home page, relative to this build's root (English's is the site's root, the others'
+        its folders): the switcher and hreflang links work wherever the site is served."""
+        up = "" if self.language == i18n.SOURCE else "../"
         prefix = "" if language == i18n.SOURCE else f"{language}/"
-        return f"{self.base_url.rstrip('/')}/{prefix}" if self.base_url else f"/{prefix}"
+        return "./" if language == self.language else up + prefix
 
     def on_env(self, env, *, config, files):
         env.globals["atlas_csp"] = self.csp
@@ -368,11 +369,11 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         return self.shared_urls(output_content, "") if self.shared_urls else output_content
 
     def _roots(self) -> dict[str, str]:
-        """Each language's home address, escaped for an attribute: the same for every page of a build."""
-        key = (self.base_url, self.language)
-        if getattr(self, "_roots_key", None) != key:
-            self._roots_key = key
-            self._roots_cache = {code: html.escape(self.language_root(code)) for code in i18n.LANGUAGES}
+        """Each language's home, relative to this build's root and escaped for an attribute."""
+        if getattr(self, "_roots_key", None) != self.language:
+            self._roots_key = self.language
+            self._roots_cache = {code: html.escape(self.language_root(code).removeprefix("./"))
+                                 for code in i18n.LANGUAGES}
         return self._roots_cache
 
     def on_post_page(self, output: str, *, page, config) -> str:
@@ -385,8 +386,10 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             return output
         roots = self._roots()
         url = html.escape(page.url)
-        links = [f'<link rel="alternate " hreflang="{code}" href="{roots[code]}{url}">' for code in i18n.LANGUAGES]
-        links.append(f'<link rel="alternate " hreflang="x-default" href="{roots[i18n.SOURCE]}{url}">')
+        up = "../" * page.url.count("/")  # from this page to its build's root
+        hrefs = {code: f"{up}{roots[code]}{url}" or "./" for code in i18n.LANGUAGES}
+        links = [f'<link rel="alternate " hreflang="{code}" href="{hrefs[code]}">' for code in i18n.LANGUAGES]
+        links.append(f'<link rel="alternate " hreflang="x-default" href="{hrefs[i18n.SOURCE]}">')
         # rel="alternate " (with a space: still the link type alternate): Material's script fetches a sitemap
         # for every element matching [rel=alternate], and there is none at each page's address.
         return output.replace("</head>", "  " + "\n  ".join(links) + "\n  </head>", 1)
@@ -427,8 +430,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def _start_reports(self, config) -> None:
         """A build prints the reports beside its pages; the preview prints them after the edit is on screen."""
         if not self.serving and not self.reports_missing:
-            self.printer.start(self.result.atlas, config.site_url or "/", Path(config.site_dir),
-                               self.language if self.shared_urls else None)
+            self.printer.start(self.result.atlas, config.site_url or "/", Path(config.site_dir), self.language)
 
     def _print_reports(self, site_dir: Path, site_url: str) -> None:
         if self.reports_missing:
@@ -436,7 +438,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         elif not self.serving:
             self.printer.finish()
         else:
-            self.printer.in_background(self.result.atlas, site_url, site_dir)
+            self.printer.in_background(self.result.atlas, site_url, site_dir, self.language)
 
     def wait_for_reports(self) -> None:
         """Until the reports of every build so far are printed (the preview prints them in the background)."""

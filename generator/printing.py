@@ -27,10 +27,10 @@ class ReportPrinter:
         self.printing: background.Later | None = None  # a build's, in its second process
         self.printer: ThreadPoolExecutor | None = None  # the preview's, in order
 
-    def start(self, atlas: Atlas, site_url: str, site_dir: Path, shared_with: str | None) -> None:
+    def start(self, atlas: Atlas, site_url: str, site_dir: Path, language: str) -> None:
         """A build's reports, printed beside its pages (the site's folder is clean by now)."""
         self.printing = background.in_background(report.publish, atlas, site_url, site_dir, self.cache, 2,
-                                                 shared_with)
+                                                 language)
 
     def cancel(self) -> None:
         if self.printing is not None:
@@ -43,11 +43,11 @@ class ReportPrinter:
         if printing is not None:
             self._printed(printing.result, self.log)
 
-    def in_background(self, atlas: Atlas, site_url: str, site_dir: Path) -> None:
+    def in_background(self, atlas: Atlas, site_url: str, site_dir: Path, language: str) -> None:
         """The preview's reports, after the edit is on screen."""
         if self.printer is None:
             self.printer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="atlas-reports")
-        self.printer.submit(self._printed, lambda: report.publish(atlas, site_url, site_dir, self.cache, 1),
+        self.printer.submit(self._printed, lambda: report.publish(atlas, site_url, site_dir, self.cache, 1, language),
                             self.preview_log)
 
     def wait(self) -> None:

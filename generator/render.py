@@ -31,10 +31,7 @@ class Publishing:
     """What the pages need to know of where and how the site is published."""
 
     site_url: str | None = None  # the public address (mkdocs.yml's site_url), for absolute links to embed
-    reports: bool = False  # featured cities get a PDF report (WeasyPrint can print here)
-    # Inside the whole site, a language prints only the reports of the cities translated into it and
-    # links the others to English's (generator/report.py, own_report).
-    shared_reports: bool = False
+    reports: bool = False  # featured cities get a PDF report (WeasyPrint can print here), in each language
 
 
 REPORTS_FOLDER = "reports"
@@ -43,12 +40,6 @@ REPORTS_FOLDER = "reports"
 def report_path(slug: str) -> str:
     """Where a featured city's PDF report lands in the site (generator/report.py prints it)."""
     return f"{REPORTS_FOLDER}/{slug}.pdf"
-
-
-def own_report(city: Any, language: str) -> bool:
-    """Whether a city's report in a language differs from the English one: only when its text is translated
-    (the report's labels are English; a report holds the city's own words, which a translation changes)."""
-    return language == i18n.SOURCE or (city.translation is not None and city.translation.status != "missing")
 
 
 EMBED_PAGE = "embed/map.md"  # the embeddable map, /embed/map/, with the address state of /map/
@@ -108,6 +99,8 @@ DATED = {
                   i18n.N_("published in %(year)s")),
     "read": (i18n.N_("read as of %(date)s"), i18n.N_("read as of %(month)s"), i18n.N_("read in %(year)s")),
     "as_of": (i18n.N_("as of %(date)s"), i18n.N_("as of %(month)s"), i18n.N_("as of %(year)s")),
+    "member_since": (i18n.N_("member since %(date)s"), i18n.N_("member since %(month)s"),
+                     i18n.N_("member since %(year)s")),
 }
 
 
@@ -164,7 +157,7 @@ JINJA_OPTIONS = dict(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline
 
 
 @functools.lru_cache(maxsize=None)  # compiled templates are reused across builds (mkdocs serve)
-def _environment(language: str = i18n.SOURCE) -> jinja2.Environment:
+def templates(language: str = i18n.SOURCE) -> jinja2.Environment:
     """The templates in one language: every string of ours through gettext (`_`, `ngettext`, `{% trans %}`)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
                              undefined=jinja2.StrictUndefined, auto_reload=False,
@@ -188,7 +181,7 @@ class Renderer:
         self.atlas = atlas
         self.language = language
         self.publishing = publishing or Publishing()
-        self.env = _environment(language)
+        self.env = templates(language)
         self.gettext = i18n.translations(language).gettext
 
     def embed_code(self, query: str, title: str, here_url: str) -> tuple[str, str]:
@@ -235,7 +228,7 @@ class Renderer:
         site_root = "../" * (depth + (self.language != i18n.SOURCE))  # English's, where the languages' folders are
         return self.env.get_template(template).render(
             atlas=self.atlas, link=link, href=href, root="../" * depth, topic_links=topic_links, embed=embed,
-            site=self.publishing, report_path=report_path, own_report=lambda city: own_report(city, self.language),
+            site=self.publishing, report_path=report_path,
             scope_name=lambda slug: self.gettext(self.atlas.scopes.name(slug)), english_url=english_url,
             site_root=site_root, language_name=i18n.language_name, **context)
 
@@ -329,7 +322,7 @@ INDEX_PAGES = ["countries/index.md", "topics/index.md", "data/index.md", "fields
 
 def site_paths(slugs: dict[str, set[str]], topics: list[str]) -> set[str]:
     """Every path `render` writes, from the slugs alone: what a link in a body may point at."""
-    paths = set(INDEX_PAGES) | {"data/atlas.json", *ADMISSION_FILES, FEED, EMBED_PAGE}
+    paths = set(INDEX_PAGES) | {"data/atlas.json", PLACE_NAMES, *ADMISSION_FILES, FEED, EMBED_PAGE}
     for kind in KINDS.values():
         paths |= {f"{kind.folder}/index.md", f"data/{kind.folder}.csv"}
         paths |= {f"{kind.folder}/{slug}.md" for slug in slugs[kind.name]}
@@ -455,6 +448,7 @@ def render_data(atlas: Atlas) -> list[Output]:
 
 
 DATAPACKAGE = "data/datapackage.json"
+PLACE_NAMES = "data/place-names.json"  # the basemap's names in the language (the map reads it)
 LICENCES = [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
              "path": "https://creativecommons.org/licenses/by/4.0/"}]
 ADMISSION_TYPES = {"latitude": "number", "longitude": "number"}
@@ -547,6 +541,7 @@ def render(atlas: Atlas, language: str = i18n.SOURCE, translations: list | None 
     outputs += render_indexes(r)
     outputs.append(render_embed_page(r))
     outputs += render_data(atlas)
+    outputs.append(Output(PLACE_NAMES, json.dumps(i18n.place_names(language), ensure_ascii=False, sort_keys=True)))
     if translations is not None:
         outputs.append(render_translations(r, translations))
     return outputs

@@ -30,13 +30,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 import markdown
 
+from . import i18n
 from .geo import DATA as OUTLINES
 from .link import Atlas, Entity
-from .render import _environment, escape_html, own_report, page_url, report_path
+from .render import templates, escape_html, page_url, report_path
 from .safety import is_local, sanitise
 
 LIBRARIES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
@@ -80,16 +82,35 @@ def _absolute_links(body_html: str, city_path: str, site_url: str) -> str:
     return _HREF.sub(absolute, body_html)
 
 
-def report_html(atlas: Atlas, city: Entity, site_url: str) -> str:
-    """The report of one city as a standalone HTML document: data escaped, its text sanitised."""
+def report_html(atlas: Atlas, city: Entity, site_url: str, language: str = i18n.SOURCE) -> str:
+    """The report of one city as a standalone HTML document, in a language (the atlas as linked in it):
+    data escaped, its text sanitised; a profile not yet translated is the English text, marked so."""
     site_url = site_url.rstrip("/") + "/"
     city_path = f"{city.kind.folder}/{city.slug}.md"
     body = sanitise(markdown.markdown(city.body or "", extensions=["tables", "attr_list", "admonition"]))
     body = _absolute_links(body, city_path, site_url)
-    return _environment().get_template("report.html.j2").render(
+    untranslated = language != i18n.SOURCE and city.translation is not None and city.translation.status == "missing"
+    return templates(language).get_template("report.html.j2").render(
         atlas=atlas, city=city, body=body, site_url=site_url, url=site_url + page_url(city_path),
         map=locator_svg(city), stylesheet=STYLESHEET.read_text(encoding="utf-8"),
+        page_footer=page_footer_css(i18n.translations(language).gettext),
+        untranslated=untranslated, english=' lang="en"' if untranslated else "",
         host=urlsplit(site_url).netloc or site_url)
+
+
+def css_string(text: str) -> str:
+    """Text as a CSS string inside a <style> element: quotes, backslashes and angle brackets escaped."""
+    escaped = "".join(f"\\{ord(c):X} " if c in '"\\<>' or ord(c) < 32 or ord(c) == 127 else c for c in text)
+    return f'"{escaped}"'
+
+
+def page_footer_css(gettext: Callable[[str], str]) -> str:
+    """The words at the foot of each page ("Page 1 of 3"), in the report's language."""
+    pieces = re.split(r"(%\(pages?\)s)", gettext(i18n.N_("Page %(page)s of %(pages)s")))
+    content = " ".join({"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}.get(p) or css_string(p)
+                       for p in pieces if p)
+    return ("@page { @bottom-left { content: %s; } @bottom-right { content: %s; } }"
+            % (css_string(gettext(i18n.N_("Moving Cities Atlas · City report"))), content))
 
 
 # ---- the locator map: the city in its country, as SVG ----------------------------------
@@ -334,15 +355,13 @@ def _forget_unused(cache_dir: Path) -> None:
             entry.unlink(missing_ok=True)
 
 
-def featured_reports(atlas: Atlas, site_url: str, language: str | None = None) -> dict[str, str]:
-    """slug -> report HTML of every featured city (with a language: only those whose report it prints itself,
-    the others' pages link to English's)."""
-    return {city.slug: report_html(atlas, city, site_url) for city in atlas.featured
-            if language is None or own_report(city, language)}
+def featured_reports(atlas: Atlas, site_url: str, language: str = i18n.SOURCE) -> dict[str, str]:
+    """slug -> report HTML of every featured city, in a language."""
+    return {city.slug: report_html(atlas, city, site_url, language) for city in atlas.featured}
 
 
 def publish(atlas: Atlas, site_url: str, site_dir: Path, cache_dir: Path, pool_from: int = 2,
-            shared_with: str | None = None) -> Printed:
-    """Every featured city's report, made and printed (or taken from the cache) into site_dir/reports/;
-    `shared_with` a language inside the whole site: only those that differ from English's."""
-    return print_reports(featured_reports(atlas, site_url, shared_with), site_dir, cache_dir, pool_from=pool_from)
+            language: str = i18n.SOURCE) -> Printed:
+    """Every featured city's report in a language, made and printed (or taken from the cache: a report is
+    printed once for its content) into site_dir/reports/."""
+    return print_reports(featured_reports(atlas, site_url, language), site_dir, cache_dir, pool_from=pool_from)

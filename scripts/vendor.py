@@ -40,7 +40,7 @@ BASEMAP_EXTENT = (-32.0, 24.0, 60.0, 72.0)
 NEAR = (-35.0, 15.0, 75.0, 80.0)
 WORLD_WINDOW = (-100.0, -40.0, 150.0, 85.0)
 SEAM = 0.2  # degrees by which that coarse land overlaps Europe's, so that no hairline shows between them
-SEAS = ROOT / "vendor" / "seas.json"
+SEAS = ROOT / "generator" / "data" / "seas.json"  # the seas' names are translated: generator/i18n.py
 # The link previews' picture: its size, what it shows (west, east, south; north follows from the size)
 # and its colours (sea, land): the primary teal of mkdocs.yml's palette and the maps' land.
 OG_SIZE = (1200, 630)
@@ -435,7 +435,7 @@ def label_zoom(square_degrees: float) -> int | None:
 
 def labels(countries: list[dict], world: list[dict], land: list, window) -> list[list]:
     """[name, lon, lat, from_zoom, kind]: each country at Natural Earth's label point (or its largest
-    part's centre), each sea of vendor/seas.json."""
+    part's centre), each sea of generator/data/seas.json."""
     from generator.countries import country_name
 
     west, south, east, north = window
@@ -462,7 +462,7 @@ def labels(countries: list[dict], world: list[dict], land: list, window) -> list
     for sea in json.loads(SEAS.read_text(encoding="utf-8"))["seas"]:
         at = tuple(sea["at"])
         assert not any(encloses(p[0], at) and not any(encloses(h, at) for h in p[1:]) for p in land), \
-            f"vendor/seas.json: {sea['name']} is written on land at {at}"
+            f"generator/data/seas.json: {sea['name']} is written on land at {at}"
         out.append([sea["name"], at[0], at[1], sea["from_zoom"], "sea"])
     return sorted(out, key=lambda label: (label[3], label[4], label[0]))
 

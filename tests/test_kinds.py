@@ -108,9 +108,9 @@ def reports(monkeypatch, tmp_path):
         '{% with title="Reports", description="Reports" %}{% include "_meta.md.j2" %}{% endwith %}\n\n# Reports\n')
     monkeypatch.setattr(render, "TEMPLATES", templates)
     monkeypatch.setitem(kinds.KINDS, "report", REPORT)
-    render._environment.cache_clear()
+    render.templates.cache_clear()
     yield
-    render._environment.cache_clear()
+    render.templates.cache_clear()
 
 
 def test_a_kind_added_to_the_registry_is_read_checked_linked_rendered_exported_and_diffed(atlas, reports, capsys):

@@ -153,3 +153,45 @@ def test_search_finds_a_languages_own_words_with_and_without_their_marks(page, d
 def test_german_search_finds_a_word_in_its_other_forms(page, demo):
     # German is stemmed, index and query alike: "Stadt" finds the page titled "Städte"
     assert "de/cities/" in search_results(page, f"{demo.url}de/", "Stadt")[:3]
+
+
+def test_the_switcher_stays_on_the_address_the_site_is_served_at(page, real):
+    # This repository's site is built for its public address (ATLAS_SITE_URL) and served here on localhost:
+    # the switcher and the hreflang links lead to the same page in the other language, here.
+    page.goto(real.url + "cities/potsdam/")
+    switch_language(page, "Deutsch")
+    expect(page).to_have_url(real.url + "de/cities/potsdam/")
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    switch_language(page, "English")
+    expect(page).to_have_url(real.url + "cities/potsdam/")
+
+
+def test_a_missing_address_in_a_languages_folder_answers_in_that_language(browser, real):
+    from .browser import check, open_page
+
+    # As on GitHub Pages, the server answers every missing address with the site's one 404.html (English)
+    page = open_page(browser, expected_statuses=(404,))
+    page.goto(real.url + "de/cities/no-such-city/")
+    expect(page.locator("h1")).to_have_text("Seite nicht gefunden")
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    assert page.url == real.url + "de/cities/no-such-city/"
+    page.get_by_role("link", name="Die Karte", exact=True).click()
+    expect(page).to_have_url(real.url + "de/map/")
+    page.goto(real.url + "cities/no-such-city/")  # outside a language's folder: English
+    expect(page.locator("h1")).to_have_text("Page not found")
+    check(page)
+
+
+@pytest.mark.parametrize("language, country, sea", [("de", "Deutschland", "Ostsee"), ("el", "Γερμανία", "Βαλτική Θάλασσα"),
+                                                    ("en", "Germany", "Baltic Sea")])
+def test_the_basemap_names_countries_and_seas_in_the_readers_language(page, demo, language, country, sea):
+    prefix = "" if language == "en" else f"{language}/"
+    page.goto(f"{demo.url}{prefix}map/?lat=54.5&lng=14&z=5")
+    wait_for_map(page)
+    labels = page.locator(".atlas-label")
+    expect(labels.filter(has_text=country)).to_have_count(1)
+    expect(labels.filter(has_text=sea)).to_have_count(1)
+    texts = " ".join(labels.all_text_contents())
+    if language != "en":
+        assert "Germany" not in texts and "Baltic Sea" not in texts, texts
+    assert "Russian Federation" not in texts  # the CLDR's name, in English too

@@ -1,5 +1,5 @@
 """How the whole site is built: each language in one process, as many at a time as there are cores,
-the theme's files and the untranslated cities' reports published once, at the site's root.
+the theme's files published once, at the site's root, and each language's reports in its own words.
 
 A build prints its reports in a forked child (generator/background.py) while MkDocs writes the
 pages; built once with it and once without, the two sites are the same, byte for byte.
@@ -162,12 +162,16 @@ def test_the_site_has_no_source_maps_and_no_word_splitters_for_languages_it_does
     assert lunr == sorted(f"lunr.{code}.min.js" for code in ("de", "el", "es", "fr", "it", "multi", "stemmer.support"))
 
 
-def test_a_language_prints_the_reports_of_its_translated_cities_and_links_the_others_to_englishs(demo):
+def test_each_language_prints_every_featured_citys_report_in_its_own_words(demo):
+    from .test_reports import flat, pdf_text
+
     german = sorted(p.name for p in (demo.site / "de/reports").glob("*.pdf"))
-    assert f"{TRANSLATED_CITY}.pdf" in german and "city-00002.pdf" not in german  # translated, and not
-    for city, report in ((TRANSLATED_CITY, f"../../reports/{TRANSLATED_CITY}.pdf"),
-                         ("city-00002", "../../../reports/city-00002.pdf")):
+    assert german == sorted(p.name for p in (demo.site / "reports").glob("*.pdf"))
+    assert f"{TRANSLATED_CITY}.pdf" in german and "city-00002.pdf" in german  # translated, and not
+    for city in (TRANSLATED_CITY, "city-00002"):
         page = page_file(demo.site, f"de/cities/{city}/")
-        assert f'href="{report}"' in page.read_text(encoding="utf-8")
-        target = resolve(demo.site, page, report)
-        assert target is not None and target[0].is_file()
+        assert f'href="../../reports/{city}.pdf"' in page.read_text(encoding="utf-8")
+    translated = flat(pdf_text(demo.site / f"de/reports/{TRANSLATED_CITY}.pdf"))
+    assert "Stadtbericht" in translated and "Synthetischer Text für den Test." in translated
+    untranslated = flat(pdf_text(demo.site / "de/reports/city-00002.pdf"))
+    assert "Stadtbericht" in untranslated and "Dieses Profil ist noch nicht übersetzt" in untranslated

@@ -123,7 +123,7 @@ def test_the_report_holds_the_title_takeaways_profile_sections_initiatives_netwo
                      *city.kind.headings, "Testville declared itself a safe harbour in 2019.",
                      "Initiatives", "Test Welcome, since 2016", "Access to social rights",
                      "Networks", "Test Network", "member since June 2019",
-                     "Sources", "Testville's council decision on the safe harbour (published March 2021)",
+                     "Sources", "Testville's council decision on the safe harbour (published in March 2021)",
                      "https://example.org/council-decision", "The welcome office's annual report",
                      "https://atlas.example.net/cities/testville/", "Page 1 of"):
         assert expected in text, f"{expected!r} is not in the report: {text}"
@@ -131,6 +131,44 @@ def test_the_report_holds_the_title_takeaways_profile_sections_initiatives_netwo
     positions = [text.index(part) for part in ("Testville", "Key takeaways", *city.kind.headings, "Initiatives",
                                                "Sources")]
     assert positions == sorted(positions)
+
+
+def test_a_report_in_another_language_has_its_words_numbers_and_dates_and_the_translation_where_there_is_one(
+        featured):
+    result = build(featured, language="pl")  # Testville has no Polish translation: its text stays English
+    city = result.atlas.entities["city"]["testville"]
+    document = report.report_html(result.atlas, city, SITE_URL, "pl")
+    text = flat(pdf_text(report.print_pdf(document)))
+    for expected in ("Moving Cities Atlas · Raport o mieście", "Niemcy", "123 456 (2022)", "Najważniejsze wnioski",
+                     "Liczba mieszkańców", "członek od czerwca 2019", "Źródła", "z marca 2021", "Strona 1 z",
+                     "Ten profil nie jest jeszcze przetłumaczony: jego tekst jest po angielsku.",
+                     "Welcoming is a decision the council takes again every year."):
+        assert expected in text, f"{expected!r} is not in the report: {text}"
+    assert '<html lang="pl">' in document and '<section class="profile" lang="en">' in document
+    for english in ("City report", "Key takeaways", "Population", "Page 1 of", "since", "published"):
+        assert english not in text, english
+
+    (featured / "cities/testville.de.md").write_text(
+        "---\nmachine_assisted: true\nsubtitle: Die Teststadt, die ihren Hafen für alle geöffnet hat.\n---\n\n"
+        "## Was die Stadt besonders macht\n\nTestville hat sich 2019 zum sicheren Hafen erklärt.\n", encoding="utf-8")
+    from generator.translate import stamp
+    stamp(featured / "cities/testville.de.md", featured)
+    result = build(featured, language="de")
+    city = result.atlas.entities["city"]["testville"]
+    document = report.report_html(result.atlas, city, SITE_URL, "de")
+    text = flat(pdf_text(report.print_pdf(document)))
+    for expected in ("Stadtbericht", "Die Teststadt, die ihren Hafen für alle geöffnet hat.",
+                     "Testville hat sich 2019 zum sicheren Hafen erklärt.", "Deutschland", "123.456 (2022)",
+                     "Mitglied seit Juni 2019", "Seite 1 von"):
+        assert expected in text, f"{expected!r} is not in the report: {text}"
+    assert "noch nicht übersetzt" not in text and ' lang="en"' not in document
+
+
+def test_words_from_a_catalogue_cannot_break_out_of_the_reports_stylesheet():
+    css = report.page_footer_css(lambda message: 'Seite"; } </style><script>x</script> \\ %(page)s'
+                                 if message.startswith("Page") else message)
+    assert "</style>" not in css and "<script>" not in css and 'Seite"' not in css
+    assert 'content: "Seite\\22 ; } \\3C /style\\3E ' in css and "counter(page)" in css  # one string, then the counter
 
 
 def test_a_link_in_the_text_points_at_the_published_page_and_the_map_is_svg_with_the_city(featured):

@@ -228,24 +228,26 @@
     draw(merged(arcs, topology.objects.rivers), "atlas-river", false);
     draw(merged(arcs, topology.objects.borders), "atlas-border", false);
     draw(merged(arcs, topology.objects.coast), "atlas-coast", false);
-    if (!options.overTiles) drawLabels(map, topology.labels || []);
+    if (!options.overTiles) drawLabels(map, topology.labels || [], options.names || {});
     return { focus: focus };
   }
 
   // Names are drawn under the cities (a name never hides a city), only from the zoom at which there
   // is room for them and never over one another (the bigger country first); screen readers skip
   // them: the list under the map says it all.
-  function drawLabels(map, labels) {
+  function drawLabels(map, labels, names) {
     var shown = L.layerGroup().addTo(map);
     var all = labels.map(function (label) {
-      var text = element("span", null, label[0]);
+      var name = Object.prototype.hasOwnProperty.call(names, label[0]) && typeof names[label[0]] === "string"
+        ? names[label[0]] : label[0];
+      var text = element("span", null, name);
       text.setAttribute("aria-hidden", "true");
       var icon = L.divIcon({ className: "atlas-label atlas-label--" + label[4], html: text, iconSize: null });
       var latlng = L.latLng(label[2], label[1]);
       return {
         from: label[3],
         latlng: latlng,
-        half: [label[0].length * (label[4] === "sea" ? 2.9 : 3.7) + 2, 7], // of the name's box, in pixels
+        half: [name.length * (label[4] === "sea" ? 2.9 : 3.7) + 2, 7], // of the name's box, in pixels
         marker: L.marker(latlng, { icon: icon, pane: "atlas-labels", interactive: false, keyboard: false }),
       };
     });
@@ -305,9 +307,11 @@
     });
     var removed = false;
     map.on("unload", function () { removed = true; });
-    var basemap = getJSON(assets(root) + "atlas/basemap.json").then(function (topology) {
+    // The basemap's names in the page's language (countries from the CLDR, seas from the catalogue).
+    var names = getJSON(root + "data/place-names.json").catch(function () { return {}; });
+    var basemap = Promise.all([getJSON(assets(root) + "atlas/basemap.json"), names]).then(function (loaded) {
       if (removed) return null; // the reader left the page before the basemap arrived
-      return drawBasemap(map, topology, { overTiles: overTiles, focus: options.focus });
+      return drawBasemap(map, loaded[0], { overTiles: overTiles, focus: options.focus, names: loaded[1] });
     });
     live.push(map);
     return { map: map, basemap: basemap };
@@ -918,6 +922,7 @@
     var data = kind === "network" ? "data/networks/" + container.getAttribute("data-network") + ".geojson"
       : kind === "city" ? null : "data/cities.geojson";
     getJSON(assets(root) + "atlas/basemap.json").catch(function () {});
+    getJSON(root + "data/place-names.json").catch(function () {});
     if (data) getJSON(root + data).catch(function () {});
     if (kind !== "city" && kind !== "explore" && kind !== "embed") networkNames(root).catch(function () {});
   }
@@ -961,6 +966,34 @@
       });
       if (same) link.href = same.href + window.location.search + window.location.hash;
     });
+  }
+
+  /* ---- a missing address, answered in its language ---------------------------------- */
+
+  // GitHub Pages answers every missing address with the site's one /404.html, in English. At an address
+  // in a language's folder (/de/...), the page shows that language's own 404 page, fetched from this site,
+  // at the same address. (That page is in its language already: it does nothing, so nothing loops.)
+  function missingPageInItsLanguage() {
+    if (!ASSETS || !document.getElementById("atlas-missing")) return;
+    var root = new URL("../", ASSETS);
+    if (location.pathname.indexOf(root.pathname) !== 0) return;
+    var asked = location.pathname.slice(root.pathname.length).split("/")[0];
+    var languages = Array.prototype.map.call(document.querySelectorAll("a.md-select__link[hreflang]"),
+      function (link) { return link.getAttribute("hreflang"); });
+    if (!asked || asked === document.documentElement.lang || languages.indexOf(asked) < 0) return;
+    fetch(new URL(asked + "/404.html", root).href, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (text) {
+      if (!text || text.indexOf('id="atlas-missing"') < 0) return;
+      document.open();
+      document.write(text);
+      document.close();
+    }).catch(function () { /* the English page stays */ });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", missingPageInItsLanguage);
+  } else {
+    missingPageInItsLanguage();
   }
 
   function onPage() {
