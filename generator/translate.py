@@ -115,6 +115,12 @@ def localise(atlas: "Atlas", report: "Report", language: str) -> None:
     for country in atlas.countries.values():
         country.name = i18n.territory_name(country.code, language) or country.name
     atlas.countries = dict(sorted(atlas.countries.items(), key=lambda item: fold(item[1].name)))
+    for kind in KINDS:  # a place's name in the language, where its file gives one (a city's names:)
+        for entity in atlas.entities[kind].values():
+            names = getattr(entity, "names", None)
+            if isinstance(names, dict) and isinstance(names.get(language), str):
+                entity.names = {**names, i18n.SOURCE: entity.name}
+                entity.name = names[language]
     for country in atlas.countries.values():  # the cities within a country keep featured first, then by name
         country.cities.sort(key=lambda c: (not c.featured, fold(c.name)))
     for topic in atlas.topics.values():

@@ -241,6 +241,20 @@ def test_a_changed_english_post_makes_its_translation_outdated_until_it_is_stamp
     assert german.outdated == []
 
 
+def test_a_citys_names_in_other_languages_are_known_languages_each_once_with_their_source(atlas):
+    from .conftest import CITY
+
+    atlas.write("cities/testville.md", CITY.replace("name: Testville\n", "name: Testville\nnames:\n  de: Teststadt\n"
+                                                    "  local: Teststadt\n  source: https://www.geonames.org/1\n"))
+    assert atlas.diagnostics() == []
+    atlas.write("cities/testville.md", CITY.replace("name: Testville\n", "name: Testville\nnames:\n  de: Teststadt\n"
+                                                    "  ru: Тестград\n"))
+    problems = {d.code: d for d in atlas.diagnostics()}
+    assert set(problems) == {"unknown-field", "missing-field"}
+    assert problems["unknown-field"].line == 5 and "el" in problems["unknown-field"].hint
+    assert "source" in problems["missing-field"].message
+
+
 # ---- the report ----------------------------------------------------------------------
 
 def test_a_change_to_the_english_text_makes_its_translation_outdated_until_it_is_stamped_again(atlas):

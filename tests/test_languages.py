@@ -135,3 +135,38 @@ def test_a_translated_initiative_title_is_used_wherever_the_german_site_names_it
     assert title in [f["properties"]["title"] for f in layer["features"]]  # the German map's popups
     english = read_page(page_file(real_site, "initiatives/potsdam-declaration/"))
     assert english.meta["og:title"] == "Potsdam Declaration of the Cities of Safe Harbours"
+
+
+def test_a_city_is_named_in_the_readers_language_where_its_file_gives_the_name(real_site):
+    import yaml
+
+    from .site import ROOT
+
+    named = {}
+    for path in sorted((ROOT / "cities").glob("*.md")):
+        if "." not in path.stem:
+            data = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+            if (data.get("names") or {}).get("de") not in (None, data["name"]):
+                named[path.stem] = data
+    slug, city = next(iter(named.items()))  # the atlas names some cities in German
+    german, english = city["names"]["de"], city["name"]
+    page = read_page(page_file(real_site, f"de/cities/{slug}/"))
+    html = page_file(real_site, f"de/cities/{slug}/").read_text(encoding="utf-8")
+    assert heading(html) == german and german in page.meta["og:title"]
+    assert f'<span lang="en">{escape(english, quote=False)}</span> (English)' in html  # its other names, found by search
+    assert city["names"]["source"] in page.links
+    country = read_page(page_file(real_site, f"de/countries/{city['country'].lower()}/"))
+    assert german in country.plain
+    layer = json.loads((real_site / "de/data/cities.geojson").read_text(encoding="utf-8"))
+    assert german in {f["properties"]["name"] for f in layer["features"]}
+    assert f"{slug},{german}," in (real_site / "de/data/cities.csv").read_text(encoding="utf-8-sig")
+    # In English, the English name, and the German among its other names
+    page = read_page(page_file(real_site, f"cities/{slug}/"))
+    assert heading(page_file(real_site, f"cities/{slug}/").read_text(encoding="utf-8")) == english
+    assert german in page.plain
+
+
+def heading(html: str) -> str:
+    from html import unescape
+
+    return unescape(re.search(r"<h1[^>]*>([^<]*)", html).group(1)).strip()
