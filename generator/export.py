@@ -98,7 +98,8 @@ def table(kind: Kind, url: Callable[[Any], str]) -> list[Column]:
         if f.export:
             columns += field_columns(f)
     columns += [Column(name, meaning, value) for name, meaning, value in kind.derived]
-    return columns + [Column("url", "its page, relative to the site", url)]
+    return columns + [Column("url", "its page: its whole address where the site has one, else relative to the site",
+                             url)]
 
 
 def map_properties(kind: Kind, url: Callable[[Any], str]) -> list[Column]:

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import posixpath
 import re
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -430,8 +431,17 @@ def _layer_order(kind: Kind, entities: Iterable[Entity]) -> list[Entity]:
     return sorted(entities, key=lambda e: (getattr(e, place.name).name, e.title.casefold()))
 
 
-def render_csv(columns: list[export.Column], rows: Iterable[Entity]) -> str:
-    return export.csv_text([c.name for c in columns], ([c.value(row) for c in columns] for row in rows))
+def render_csv(columns: list[export.Column], rows: Iterable[Entity], site_url: str | None = None) -> str:
+    """A download as a spreadsheet opens it: UTF-8 with a byte-order mark (Excel reads "Gdańsk" right only
+    then) and each page's whole address where the site has one."""
+    absolute = columns
+    if site_url:
+        absolute = [dataclasses.replace(c, value=lambda e, c=c: site_url.rstrip("/") + "/" + c.value(e))
+                    if c.name == "url" else c for c in columns]
+    return BOM + export.csv_text([c.name for c in absolute], ([c.value(row) for c in absolute] for row in rows))
+
+
+BOM = "\ufeff"
 
 
 def atlas_json(atlas: Atlas) -> str:
@@ -445,19 +455,20 @@ def atlas_json(atlas: Atlas) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def render_data(atlas: Atlas) -> list[Output]:
+def render_data(atlas: Atlas, site_url: str | None = None) -> list[Output]:
+    """The downloads and the map's layers (`site_url`: the language's public address, for the CSV files)."""
     outputs: list[Output] = []
     features: dict[int, dict] = {}
     for kind in KINDS.values():
         entities = atlas.entities[kind.name].values()
         if kind.location:
             outputs.append(Output(f"data/{kind.folder}.geojson", layer(_layer_order(kind, entities), features)))
-        outputs.append(Output(f"data/{kind.folder}.csv", render_csv(table(kind), entities)))
+        outputs.append(Output(f"data/{kind.folder}.csv", render_csv(table(kind), entities, site_url)))
         for entity in entities if kind.member_layer else ():
             members = getattr(entity, kind.member_layer)
             outputs.append(Output(f"data/{kind.folder}/{entity.slug}.geojson", layer(members, features)))
     outputs.append(Output("data/atlas.json", atlas_json(atlas)))
-    outputs += render_admission(atlas)
+    outputs += render_admission(atlas, site_url)
     outputs.append(Output(DATAPACKAGE, datapackage()))
     return outputs
 
@@ -510,19 +521,19 @@ ADMISSION_COLUMNS = [
     ("commitment", i18n.N_("the slug of the commitment, as the network declares it")),
     ("state", i18n.N_("declared (decided, not yet done) or fulfilled (decided and done)")),
     ("source", i18n.N_("the page that states it")), ("date", i18n.N_("when that page stated it")),
-    ("url", i18n.N_("the city's page, relative to the site")),
+    ("url", i18n.N_("the city's page (its whole address where the site has one)")),
 ]
 ADMISSION_FILES = ("data/admission.geojson", "data/admission.csv")
 
 
-def render_admission(atlas: Atlas) -> list[Output]:
+def render_admission(atlas: Atlas, site_url: str | None = None) -> list[Output]:
     """The municipalities that declared readiness to take in more people than they must (a network's
     commitment with admission: true, declared or fulfilled): what relocation matching schemes need."""
     states = atlas.admission
     rows = [[s.city.slug, s.city.name, s.city.country.code, round(s.city.coordinates[0], 5),
              round(s.city.coordinates[1], 5), s.commitment.network.slug, s.commitment.slug, s.state, s.source,
-             s.date, _url(s.city)] for s in states]
-    table = export.csv_text([name for name, _ in ADMISSION_COLUMNS], rows)
+             s.date, (site_url.rstrip("/") + "/" if site_url else "") + _url(s.city)] for s in states]
+    table = BOM + export.csv_text([name for name, _ in ADMISSION_COLUMNS], rows)
     features = []
     for city in atlas.admission_cities:
         latitude, longitude = city.coordinates
@@ -555,7 +566,7 @@ def render(atlas: Atlas, language: str = i18n.SOURCE, translations: list | None 
     outputs += [render_topic_page(r, t) for t in atlas.topics.values()]
     outputs += render_indexes(r)
     outputs.append(render_embed_page(r))
-    outputs += render_data(atlas)
+    outputs += render_data(atlas, publishing.site_url if publishing else None)
     outputs.append(Output(PLACE_NAMES, json.dumps(i18n.place_names(language), ensure_ascii=False, sort_keys=True)))
     if translations is not None:
         outputs.append(render_translations(r, translations))

@@ -122,11 +122,11 @@ def test_a_city_page_states_its_commitments_with_their_sources(real_site):
 
 
 def test_the_downloads_carry_the_commitments(real_site):
-    cities = {row["slug"]: row for row in csv.DictReader(io.StringIO((real_site / "data/cities.csv").read_text()))}
+    cities = {row["slug"]: row for row in csv.DictReader(io.StringIO((real_site / "data/cities.csv").read_text(encoding="utf-8-sig")))}
     assert cities["herrenberg"]["commitments"] == ("seebruecke-safe-harbours/solidarity=declared; "
                                                    "seebruecke-safe-harbours/additional-admission=declared")
     assert cities["potsdam"]["commitments"] == ""
-    networks = {row["slug"]: row for row in csv.DictReader(io.StringIO((real_site / "data/networks.csv").read_text()))}
+    networks = {row["slug"]: row for row in csv.DictReader(io.StringIO((real_site / "data/networks.csv").read_text(encoding="utf-8-sig")))}
     assert networks["seebruecke-safe-harbours"]["commitments"].split("; ")[:3] == [
         "solidarity", "sea-rescue", "additional-admission"]
     data = json.loads((real_site / "data/atlas.json").read_text())
@@ -148,7 +148,7 @@ def test_municipalities_ready_for_additional_admission_are_a_layer_and_a_table_o
     assert layer.is_valid
     # Freiburg's and Erfurt's records say "not decided": they are not in it.
     assert [f["id"] for f in layer["features"]] == ["herrenberg", "krefeld"]
-    rows = list(csv.DictReader(io.StringIO((real_site / "data/admission.csv").read_text())))
+    rows = list(csv.DictReader(io.StringIO((real_site / "data/admission.csv").read_text(encoding="utf-8-sig"))))
     assert [(r["slug"], r["network"], r["commitment"], r["state"], r["date"]) for r in rows] == [
         ("herrenberg", "seebruecke-safe-harbours", "additional-admission", "declared", "2020-02-18"),
         ("krefeld", "seebruecke-safe-harbours", "additional-admission", "declared", "2019-03-14")]

@@ -62,7 +62,7 @@ def test_a_field_added_to_a_kind_reaches_every_stage_and_the_import(atlas, mayor
     assert result.atlas.cities["testville"].mayor == "Jane Doe"
     outputs = {o.path: o.content for o in result.outputs}
     assert "<tr><td><code class=\"atlas-field\">mayor</code></td>" in outputs["fields.md"]
-    rows = list(csv.DictReader(io.StringIO(outputs["data/cities.csv"])))
+    rows = list(csv.DictReader(io.StringIO(outputs["data/cities.csv"].removeprefix("\ufeff"))))
     assert rows[0]["mayor"] == "Jane Doe"
     assert json.loads(outputs["data/atlas.json"])["cities"][0]["mayor"] == "Jane Doe"
     assert json.loads(outputs["data/cities.geojson"])["features"][0]["properties"]["mayor"] == "Jane Doe"
@@ -136,7 +136,7 @@ def test_a_kind_added_to_the_registry_is_read_checked_linked_rendered_exported_a
     outputs = {o.path: o.content for o in result.outputs}
     assert "On [Testville](../cities/testville.md)." in outputs["reports/annual-report-2025.md"]
     assert "reports/index.md" in outputs
-    assert next(csv.DictReader(io.StringIO(outputs["data/reports.csv"])))["city"] == "testville"
+    assert next(csv.DictReader(io.StringIO(outputs["data/reports.csv"].removeprefix("\ufeff"))))["city"] == "testville"
     assert json.loads(outputs["data/atlas.json"])["reports"][0]["title"] == "Annual report 2025"
     assert "<td><code class=\"atlas-field\">title</code></td><td>yes</td>" in outputs["fields.md"]
 

@@ -143,10 +143,23 @@ def test_each_geojson_layer_is_valid_with_one_feature_per_entity_in_lon_lat_orde
 def test_csv_rows_match_the_files(site, data):
     for name, kind, field in (("cities", "city", "name"), ("initiatives", "initiative", "title"),
                               ("networks", "network", "name")):
-        rows = list(csv.DictReader(io.StringIO((site / f"data/{name}.csv").read_text(encoding="utf-8"))))
+        rows = list(csv.DictReader(io.StringIO((site / f"data/{name}.csv").read_text(encoding="utf-8-sig"))))
         assert {r["slug"]: r[field] for r in rows} == {s: d[field] for s, d in data[kind].items()}
-    rows = {r["slug"]: r for r in csv.DictReader(io.StringIO((site / "data/cities.csv").read_text()))}
+    rows = {r["slug"]: r for r in csv.DictReader(io.StringIO((site / "data/cities.csv").read_text(encoding="utf-8-sig")))}
     assert float(rows["potsdam"]["latitude"]) == data["city"]["potsdam"]["coordinates"][0]
+
+
+def test_the_spreadsheets_open_with_their_letters_and_whole_addresses(real_site):
+    from .conftest import SITE_URL
+
+    for language, prefix in (("en", ""), ("de", "de/")):
+        for name in ("cities", "initiatives", "networks", "admission"):
+            raw = (real_site / f"{prefix}data/{name}.csv").read_bytes()
+            assert raw.startswith(b"\xef\xbb\xbf"), name  # UTF-8 with its mark: Excel reads "Gdańsk" as written
+            rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+            assert rows and all(row["url"].startswith(f"{SITE_URL}{prefix}") for row in rows), (language, name)
+    cities = (real_site / "data/cities.csv").read_bytes().decode("utf-8-sig")
+    assert "Gdańsk" in cities and f"{SITE_URL}cities/gdansk/" in cities
 
 
 def test_atlas_json_holds_the_whole_graph(site, data):
@@ -199,7 +212,7 @@ def test_the_data_package_describes_every_download_as_it_is(site):
         if resource.get("format") != "csv":
             continue
         fields = resource["schema"]["fields"]
-        rows = list(csv.reader(io.StringIO((site / "data" / resource["path"]).read_text(encoding="utf-8"))))
+        rows = list(csv.reader(io.StringIO((site / "data" / resource["path"]).read_text(encoding="utf-8-sig"))))
         assert rows[0] == [field["name"] for field in fields], resource["path"]
         for row in rows[1:]:
             for value, field in zip(row, fields):
@@ -218,11 +231,12 @@ def test_the_built_site_requests_nothing_from_other_hosts(site, pages):
 
 def test_a_failing_data_file_stops_the_build_with_its_diagnostic_and_writes_nothing(tmp_path):
     atlas = copy_atlas(tmp_path / "atlas")
-    (atlas / "cities/potsdam.md").write_text((ROOT / "cities/potsdam.md").read_text().replace(
-        "country: DE", "country: Germany"))
+    text = (ROOT / "cities/potsdam.md").read_text().replace("country: DE", "country: Germany")
+    (atlas / "cities/potsdam.md").write_text(text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("country:"))
     result = build_site(atlas, tmp_path / "out")
     assert result.returncode == 1
-    assert "cities/potsdam.md:3:10: error[bad-country]" in result.stderr
+    assert f"cities/potsdam.md:{line}:10: error[bad-country]" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
