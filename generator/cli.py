@@ -25,6 +25,7 @@ exit status: 0 when clean, 1 when there are errors (or warnings with --strict), 
 
 EPILOG_NEW = """examples:
   atlas new city "Hallstatt" --country AT
+  atlas new city "Potsdam" --country DE --featured     a full profile, with its sections
   atlas new initiative "Welcome Centre" --city potsdam
   atlas new network "From the Sea to the City"
 The file is named after NAME (cities/hallstatt.md); an existing file is never overwritten."""
@@ -108,6 +109,11 @@ def cmd_new(args: argparse.Namespace) -> int:
                 return 2
             value = value.upper()
         given[option] = value
+    if args.featured:
+        if "featured" not in fields:
+            print(f"atlas: error: --featured is for cities (a featured city has a full profile)", file=sys.stderr)
+            return 2
+        given["featured"] = "true"
     target = root / FOLDERS[args.kind] / f"{slug}.md"
     if target.exists():
         print(f"atlas: error: {target.relative_to(root)} already exists; edit it instead", file=sys.stderr)
@@ -228,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("name", metavar="NAME", help="the name, e.g. \"Hallstatt\"")
     new.add_argument("--country", metavar="CC", help="a city's ISO country code, e.g. DE")
     new.add_argument("--city", metavar="SLUG", help="an initiative's city, e.g. potsdam")
+    new.add_argument("--featured", action="store_true",
+                     help="a featured city: a full profile, with its sections (needs sources for each)")
     new.set_defaults(run=cmd_new)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the entity files",

@@ -40,10 +40,14 @@ def render_template(kind: str, name: str, given: dict[str, str]) -> str:
             lines += ["# " + line for line in _example_lines(f)]
     lines.append("---")
     lines.append("")
-    if entry.headings:
+    # A kind with a profile (a featured city) has its sections only when featured: under empty headings a
+    # page would show the headings alone.
+    headings = entry.headings if not entry.profile or given.get("featured") == "true" else ()
+    if headings:
         lines.append("<!-- Write the text in Markdown under these headings, in your own words. -->")
     else:
-        lines.append(f"<!-- Write {entry.body}, in your own words. -->")
-    for heading in entry.headings:
+        what = entry.body or f"what your sources say about the {entry.name}, if you like (or nothing)"
+        lines.append(f"<!-- Write {what}, in your own words. -->")
+    for heading in headings:
         lines += ["", f"## {heading}", ""]
     return "\n".join(lines) + "\n"

@@ -394,6 +394,27 @@ def check_featured_profile(checker: Checker) -> None:
                           "atlas new writes them; a profile's other headings go one level down (###)")
 
 
+SECTION = re.compile(r"^(#{1,6}) +(.+?)[ #]*$", re.MULTILINE)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def check_empty_sections(checker: Checker) -> None:
+    """A heading with nothing under it before the next heading of its level (or the end) is a section
+    left empty: the page would show the heading alone (e.g. a profile's headings in a city that is not
+    featured). Translations are checked the same way."""
+    body = checker.source.body
+    headings = list(SECTION.finditer(body))
+    for index, heading in enumerate(headings):
+        level = len(heading.group(1))
+        end = next((h.start() for h in headings[index + 1:] if len(h.group(1)) <= level), len(body))
+        between = HTML_COMMENT.sub("", body[heading.end():end])
+        if not SECTION.sub("", between).strip():
+            line = checker.source.body_line + body.count("\n", 0, heading.start())
+            checker.report_at(line, 1, "empty-section", f"expected text under the heading '{heading.group(2)}', "
+                              "found none before the next heading", "write the section from your sources, or "
+                              "delete the heading (a city that is not featured needs no profile sections)")
+
+
 def check_freshness(checker: Checker) -> None:
     value = checker.source.data.get("last_verified")
     if not isinstance(value, dt.date):
@@ -439,6 +460,7 @@ FILE_RULES: list[Callable[[Checker], None]] = [
     check_fields,
     check_city_location,
     check_body,
+    check_empty_sections,
     check_featured_profile,
     check_freshness,
     check_reserved_slug,
@@ -770,7 +792,7 @@ def make_context(root: Path, settings: Settings, vocabularies: dict[str, Vocabul
 def check_source(source: SourceFile, context: Context) -> list[Diagnostic]:
     """Every rule on one readable file (a translation: the rules of a translation, and the same on its text)."""
     checker = Checker(source, context)
-    for rule in (FILE_RULES if source.language is None else [*TRANSLATION_RULES, check_body]):
+    for rule in (FILE_RULES if source.language is None else [*TRANSLATION_RULES, check_body, check_empty_sections]):
         rule(checker)
     return checker.finish()
 

@@ -1,6 +1,7 @@
 """The `atlas` command as a contributor and CI use it."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -91,12 +92,31 @@ def test_new_city_writes_a_template_that_fails_until_filled_in(atlas, capsys):
     assert atlas.diagnostics("cities/rottenburg-am-neckar.md") == []
 
 
+def test_only_a_featured_city_gets_the_profile_sections_and_an_empty_section_is_an_error(atlas, capsys):
+    assert run(atlas, "new", "city", "Hallstatt", "--country", "AT", capsys=capsys)[0] == 0
+    plain = (atlas.root / "cities/hallstatt.md").read_text()
+    assert "## " not in plain and "featured: true" not in plain  # no empty profile sections to show
+    assert run(atlas, "new", "city", "Potsdam", "--country", "DE", "--featured", capsys=capsys)[0] == 0
+    featured = (atlas.root / "cities/potsdam.md").read_text()
+    assert "featured: true" in featured and "## What is unique about the city" in featured
+    codes = atlas.codes("cities/potsdam.md")
+    assert "empty-section" in codes  # until each section is written
+    path = atlas.root / "cities/hallstatt.md"
+    path.write_text(plain + "\n## What is unique about the city\n\n## Focus of local migration policy\n\nHousing.\n")
+    problem = next(d for d in atlas.diagnostics("cities/hallstatt.md") if d.code == "empty-section")
+    assert "What is unique about the city" in problem.message
+    assert path.read_text().splitlines()[problem.line - 1] == "## What is unique about the city"
+    code, _, err = run(atlas, "new", "initiative", "Welcome", "--city", "testville", "--featured", capsys=capsys)
+    assert code == 2 and "--featured is for cities" in err
+
+
 def test_new_initiative_and_network_templates_validate_once_filled_in(atlas, capsys):
     assert run(atlas, "new", "initiative", "Welcome: Centre", "--city", "testville", capsys=capsys)[0] == 0
     assert run(atlas, "new", "network", "Safe Harbours", capsys=capsys)[0] == 0
     initiative = atlas.root / "initiatives/welcome-centre.md"
     text = initiative.read_text()
     assert 'title: "Welcome: Centre"' in text and "## What is inspiring" in text
+    text = re.sub(r"^(## .+\n)", r"\1\nWhat the source says.\n", text, flags=re.MULTILINE)  # each section written
     initiative.write_text(text.replace("topics:\n", "topics: [political-participation]\n", 1)
                               .replace("  - title:\n    url:\n", "  - https://example.org\n")
                               .replace("last_verified:\n", f"last_verified: {RECENT}\n", 1))
