@@ -62,10 +62,27 @@ def test_the_basemap_draws_russia_as_land_and_labels_countries_and_seas(page, de
     assert not any("atlas-land" in c for c in layers_at(page, 43.3, 34.0))  # the Black Sea
     assert any("atlas-land" in c for c in layers_at(page, 39.9, 32.9))  # Ankara: the land around Europe's too
     labels = page.eval_on_selector_all(".atlas-label", "labels => labels.map(l => l.textContent)")
-    assert {"Germany", "Russian Federation", "Ukraine"} <= set(labels)
+    assert {"Germany", "Russia", "Ukraine"} <= set(labels)  # the CLDR's names (not "Russian Federation")
     assert {"Baltic Sea", "Black Sea"} <= set(labels)
     for layer in ("atlas-border", "atlas-coast", "atlas-lake", "atlas-river"):
         assert page.locator(f"path.{layer}").count() >= 1, layer
+
+
+def test_the_map_page_shows_no_markup_as_text_and_tells_a_reader_without_scripts_where_the_list_is(browser, page,
+                                                                                                     real):
+    open_map(page, real)
+    text = page.inner_text("article")
+    assert "<p>" not in text and "<a href" not in text and "&lt;" not in text
+    expect(page.locator("p.atlas-nojs")).to_be_hidden()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        bare = context.new_page()
+        bare.goto(real.url + "map/")
+        notice = bare.locator("p.atlas-nojs")
+        expect(notice).to_be_visible()
+        expect(notice.get_by_role("link", name="by country")).to_have_attribute("href", "../cities/")
+    finally:
+        context.close()
 
 
 def test_crimea_is_drawn_as_part_of_ukraine(page, real):

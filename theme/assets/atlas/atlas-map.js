@@ -932,6 +932,8 @@
     live = [];
     var current = ++generation;
     copyButtons();
+    // What the page says to a reader without scripts: this one has them.
+    Array.prototype.forEach.call(document.querySelectorAll("p.atlas-nojs"), function (notice) { notice.hidden = true; });
     var containers = Array.prototype.slice.call(document.querySelectorAll("[data-atlas-map]"));
     if (!containers.length) return; // no map: no Leaflet
     var clusters = containers.some(function (c) { return c.getAttribute("data-atlas-map") !== "city"; });
