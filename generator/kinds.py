@@ -83,7 +83,7 @@ CITY = Kind(
     name="city",
     folder="cities",
     record=Record([
-        Field("name", Text(max_length=200), "The city's name as it is usually written in English.", required=True,
+        Field("name", Text(max_length=200, paired=True), "The city's name as it is usually written in English.", required=True,
               example="Potsdam", on_map=True),
         Field("names", Record([
             *(Field(code, Text(max_length=200), f"The name in {language}.") for code, language in (
@@ -147,7 +147,7 @@ INITIATIVE = Kind(
     name="initiative",
     folder="initiatives",
     record=Record([
-        Field("title", Text(max_length=200), "The initiative's name.", required=True, example="Welcome Centre", on_map=True,
+        Field("title", Text(max_length=200, paired=True), "The initiative's name.", required=True, example="Welcome Centre", on_map=True,
               translatable=True),
         Field("city", Ref("city"), "The slug of the city where it happens.", required=True, example="potsdam",
               on_map=True, backref="initiatives"),
@@ -177,7 +177,7 @@ NETWORK = Kind(
     name="network",
     folder="networks",
     record=Record([
-        Field("name", Text(max_length=200), "The network's full name.", required=True,
+        Field("name", Text(max_length=200, paired=True), "The network's full name.", required=True,
               example="International Alliance of Safe Harbours"),
         Field("short_name", Text(max_length=200), "A short name or acronym.", example="IASH"),
         Field("founded", Year(earliest=1800), "The year it was founded.", example=2021),
@@ -222,7 +222,7 @@ BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS.values()}
 # against this record, with the same field types and rules, and linked to the entities they are about.
 NEWS_FOLDER = "news/posts"  # under content/: /news/<slug>/ on the site
 POST = Record([
-    Field("title", Text(max_length=200), "The post's headline.", required=True, example="Maintal becomes a Safe Harbour",
+    Field("title", Text(max_length=200, paired=True), "The post's headline.", required=True, example="Maintal becomes a Safe Harbour",
           translatable=True),
     Field("date", Date(), "The day of the event or the report the post tells of: the news and the feed sort by it.",
           required=True,

@@ -185,6 +185,39 @@ def _check_tabs(front: str, first_line: int, reader: _Reader) -> bool:
     return found
 
 
+ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]")
+
+
+def _likely_mistake(front: str, first_line: int, error_line: int) -> tuple[str, str, int, int] | None:
+    """Where YAML's error most likely comes from, in plain words: (message, hint, line, column); None when
+    nothing better than YAML's own message is found. YAML notices a mistake late, often lines below it."""
+    lines = front.split("\n")
+    for number, text in enumerate(lines, start=first_line):  # a space YAML does not count as one
+        odd = ODD_SPACE.search(text)
+        if odd and not text.lstrip().startswith("#"):
+            before = text[:odd.start()]
+            if before.strip() == "" or before.rstrip().endswith(":") or before.rstrip().endswith("-"):
+                return (f"expected a normal space, found the character U+{ord(odd.group()):04X} (a non-breaking "
+                        "or other special space), which YAML does not read as a space",
+                        "retype the space after the colon (copying from a web page or a word processor brings "
+                        "these in)", number, odd.start() + 1)
+    # The line with content before the error: a field without its colon ("title Potsdam"), which YAML
+    # reads as text going on into the next line, and stops at the next line's colon.
+    for number in range(error_line - 1, first_line - 1, -1):
+        text = lines[number - first_line] if number - first_line < len(lines) else ""
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        item = stripped.removeprefix("- ").strip()
+        words = item.split(None, 1)
+        if ": " not in item and not item.endswith(":") and len(words) == 2 and re.fullmatch(r"[a-z_]+", words[0]):
+            return (f"expected a field and its value, such as '{words[0]}: ...', found {item[:60]!r} without a "
+                    "colon", f"write a colon and a space after the field's name: {words[0]}: {words[1][:40]}",
+                    number, len(text) - len(text.lstrip()) + 1)
+        break
+    return None
+
+
 def _check_anchors(front: str, reader: _Reader) -> bool:
     """Refuse anchors and aliases before composing: an alias bomb expands exponentially."""
     for event in yaml.parse(front, Loader=_Loader):
@@ -256,6 +289,9 @@ def parse_source(raw: bytes, path: Path, display: str, kind: str) -> tuple[Sourc
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
         problem = error.problem or error.context or "invalid YAML"
+        found = _likely_mistake(front, first_line, line)
+        if found:
+            return fail("yaml-syntax", *found)
         return fail("yaml-syntax", f"YAML syntax error: {problem}",
                     "check the indentation and that text containing ': ' or '#' is in quotes",
                     line, column)

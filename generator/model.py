@@ -91,9 +91,27 @@ def unreadable_character(text: str) -> tuple[int, str] | None:
     return None
 
 
+PAIRS = (("(", ")"), ("[", "]"), ("«", "»"), ("‹", "›"))
+QUOTES = "“”„"  # “English”, „German“: an even number, whichever way they pair
+
+
+def unpaired(text: str) -> str | None:
+    """A bracket or quotation mark without its partner in a name, if any."""
+    for opening, closing in PAIRS:
+        if text.count(opening) != text.count(closing):
+            return opening if text.count(opening) > text.count(closing) else closing
+    quotes = [c for c in text if c in QUOTES]
+    if len(quotes) % 2:
+        return quotes[0]
+    if text.count('"') % 2:
+        return '"'
+    return None
+
+
 @dataclass
 class Text(FieldType):
     max_length: int = 1_000  # a sentence; names and titles are shorter still
+    paired: bool = False  # a name or a title: its quotation marks and brackets come in pairs
     label = "text"
 
     def check(self, value, checker, path):
@@ -107,6 +125,9 @@ class Text(FieldType):
                 checker.report(path, "control-character",
                                f"expected one line of visible text, found the character U+{ord(value[index]):04X} "
                                f"({what}) at position {index + 1}", hint)
+            elif self.paired and unpaired(value):
+                checker.report(path, "unpaired-mark", f"expected quotation marks and brackets in pairs, found "
+                               f"{unpaired(value)!r} without its partner", "close it, or remove it")
             elif len(value) > self.max_length:
                 checker.report(path, "too-long", f"expected at most {self.max_length:,} characters, "
                                f"found {len(value):,}", "shorten it: the page's text below the front matter "
@@ -141,6 +162,10 @@ class Integer(FieldType):
     def check(self, value, checker, path):
         if isinstance(value, str) and value.replace(",", "").replace(".", "").replace(" ", "").isdigit():
             self.wrong_type(value, checker, path, "write the number without separators, e.g. 184754")
+        elif isinstance(value, float) and value > 0 and round(value * 1000) == value * 1000 and value < 1000:
+            # 1.780 is read as the decimal 1.78: a number of thousands written with a point or a comma
+            self.wrong_type(value, checker, path, f"if this is {round(value * 1000):,} written with a thousands "
+                            f"separator (as 1.780 for 1780), write it without one: {round(value * 1000)}")
         elif not isinstance(value, int) or isinstance(value, bool):
             self.wrong_type(value, checker, path)
         elif not self.minimum <= value <= self.maximum:
@@ -203,6 +228,14 @@ class Date(FieldType):
         if date is None:
             if value is None or value == "":
                 return self.wrong_type(value, checker, path)
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+                try:
+                    dt.date.fromisoformat(value.strip())
+                except ValueError:
+                    pass
+                else:  # '2026-12-01': the date itself is right, its quotes make it text
+                    return checker.report(path, "bad-date", f"expected a date, found the text {value!r} in quotes",
+                                          f"remove the quotes: a date is written bare, e.g. {value.strip()}")
             return checker.report(path, "bad-date", f"expected an ISO date like 2026-10-01, found {describe(value)}",
                                   "write year-month-day with dashes, e.g. 2026-10-01")
         if date > checker.today:
@@ -477,14 +510,19 @@ class Record(FieldType):
         for name in value:
             if name not in known:
                 guess = nearest(name.lower(), known)
-                hint = f"did you mean '{guess}'?" if guess else f"known fields: {', '.join(known)}"
-                where = f" in '{path[-1]}'" if path else ""
-                checker.report(path + (name,), "unknown-field", f"unknown field '{name}'{where}", hint, key=True)
+                lists = [f.name for f in self.fields if name in _item_fields(f.type)]
+                if lists:  # a list item's field written without its indentation: it landed one level up
+                    hint = (f"'{name}' belongs to an item of '{lists[0]}': indent it to line up with the item's "
+                            "first field on the line above (after '- ')")
+                else:
+                    hint = f"did you mean '{guess}'?" if guess else f"known fields: {', '.join(known)}"
+                checker.report(path + (name,), "unknown-field", f"unknown field '{name}'{_where(path, ' in')}", hint,
+                               key=True)
         for f in self.fields:
             if f.name in value:
                 f.type.check(value[f.name], checker, path + (f.name,))
             elif f.required:
-                where = f"'{path[-1]}' needs" if path else "this file needs"
+                where = f"{_where(path)} needs".strip() if path else "this file needs"
                 checker.report(path, f.missing_code, f"required field '{f.name}' is missing: {where} {f.type.label}",
                                f"add a line such as  {f.name}: {f.example_yaml()}")
 
@@ -497,6 +535,23 @@ class Record(FieldType):
                                     **({"examples": [f.example]} if f.example is not None else {})}
                            for f in self.fields},
         }
+
+
+def _where(path: tuple, before: str = "") -> str:
+    """Where in a file's fields: 'population', or item 2 of 'sources' (not '1')."""
+    if not path:
+        return ""
+    if isinstance(path[-1], int):
+        return f"{before} item {path[-1] + 1} of '{path[-2]}'" if len(path) > 1 else f"{before} item {path[-1] + 1}"
+    return f"{before} '{path[-1]}'"
+
+
+def _item_fields(kind: FieldType) -> set[str]:
+    """The field names of a list's items, for a list of groups."""
+    item = kind.item if isinstance(kind, ListOf) else None
+    if isinstance(item, Either):
+        item = item.long
+    return set(item.field_names()) if isinstance(item, Record) else set()
 
 
 @dataclass

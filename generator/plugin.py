@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import assets, background, feed, handwritten, i18n, report
 from .build import BuildFailed, build
-from .diagnostics import format_text
+from .diagnostics import Severity, format_text
 from .html_blocks import GeneratedHtml
 from .load import FOLDERS
 from .preview import Preview, digest, fingerprint
@@ -188,14 +188,15 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             if not (preview and preview.result):
                 if probe is not None:
                     probe.cancel()  # no page will ask
-                for diagnostic in failure.report.diagnostics:
-                    log.error(format_text(diagnostic))
+                for diagnostic in failure.report.diagnostics:  # warnings stay warnings (at info: --strict)
+                    (log.error if diagnostic.severity is Severity.ERROR else log.info)(format_text(diagnostic))
                 raise PluginError(failure.advice) from None
             publishing()  # the preview goes on with its last good site, whose reports it keeps printing
             # The preview keeps the last good site and shows the errors in the browser until they are fixed.
             # (Reported outside MkDocs' logger, whose --strict count would end the preview.)
             for diagnostic in failure.report.diagnostics:
-                PREVIEW_LOG.error(format_text(diagnostic))
+                (PREVIEW_LOG.error if diagnostic.severity is Severity.ERROR else PREVIEW_LOG.warning)(
+                    format_text(diagnostic))
             PREVIEW_LOG.error(f"the preview shows the last good site, with these {len(failure.report.errors)} "
                               "error(s) listed over every page, until they are fixed")
             preview.errors = [format_text(d) for d in failure.report.errors]

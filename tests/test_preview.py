@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -111,9 +113,24 @@ def test_an_edit_rebuilds_only_the_pages_it_changes(session):
 
 def test_an_error_keeps_the_last_good_site_and_lists_the_error_for_the_browser(session):
     atlas, site = session.atlas, session.site_dir
+    text = (atlas / "cities/city-00005.md").read_text(encoding="utf-8")  # another file's standing warning
+    (atlas / "cities/city-00005.md").write_text(re.sub(r"last_verified: .*", "last_verified: 2019-01-01", text),
+                                                encoding="utf-8")
+    session.build()
     good = tree(site)
+    printed: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = printed.append  # type: ignore[method-assign]
+    logging.getLogger("atlas.preview").addHandler(handler)
     edit(atlas / "cities/city-00002.md", "country: ", "country: Atlantis\nx_country: ")
-    session.build()  # no exception: the preview goes on
+    try:
+        session.build()  # no exception: the preview goes on
+    finally:
+        logging.getLogger("atlas.preview").removeHandler(handler)
+    # The terminal keeps warnings as warnings: the other file's is not labelled ERROR
+    levels = {record.getMessage().split(":", 1)[0]: record.levelname for record in printed
+              if record.getMessage().startswith("cities/")}
+    assert levels == {"cities/city-00002.md": "ERROR", "cities/city-00005.md": "WARNING"}, levels
     assert gc.isenabled()
     errors = json.loads((site / "atlas-preview.json").read_text())["errors"]
     assert errors and all(e.startswith("cities/city-00002.md:") for e in errors)

@@ -49,6 +49,66 @@ def test_a_yaml_syntax_error_names_its_line_and_column(atlas):
     assert "YAML syntax error" in d.message
 
 
+def lines_of(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def test_a_field_without_its_colon_is_reported_on_its_own_line_not_where_yaml_gives_up(atlas):
+    # title without its colon, then a comment and the next field: YAML notices only at the next colon
+    text = CITY.replace("name: Testville\n", "name Testville\n# the country\n")
+    path = atlas.write("cities/testville.md", text)
+    d = only(atlas.diagnostics(), "yaml-syntax")
+    assert lines_of(path.read_text())[d.line - 1] == "name Testville"
+    assert "name: Testville" in d.hint and "without a colon" in d.message
+    text = CITY.replace("  - https://example.org/testville\n",
+                        "  - title Testville's page\n    url: https://example.org/testville\n")
+    path = atlas.write("cities/testville.md", text)
+    d = only(atlas.diagnostics(), "yaml-syntax")
+    assert lines_of(path.read_text())[d.line - 1].strip().startswith("- title ")
+
+
+def test_a_non_breaking_space_after_a_colon_is_named_where_it_is(atlas):
+    path = atlas.write("cities/testville.md", CITY.replace("country: DE", "country:\u00a0DE"))
+    d = only(atlas.diagnostics(), "yaml-syntax")
+    assert lines_of(path.read_text())[d.line - 1].startswith("country:") and d.column == 9
+    assert "U+00A0" in d.message and "space" in d.hint
+
+
+def test_a_date_in_quotes_is_told_to_lose_its_quotes(atlas):
+    atlas.write("cities/testville.md", CITY.replace(f"last_verified: {RECENT}", f"last_verified: '{RECENT}'"))
+    d = only(atlas.diagnostics(), "bad-date")
+    assert "in quotes" in d.message and d.hint == f"remove the quotes: a date is written bare, e.g. {RECENT}"
+
+
+def test_a_list_items_field_without_its_indentation_is_told_where_it_belongs(atlas):
+    broken = CITY.replace("sources:\n  - https://example.org/testville\n",
+                          "sources:\n- title: Testville's page\nurl: https://example.org/testville\n")
+    atlas.write("cities/testville.md", broken)
+    found = {d.code: d for d in atlas.diagnostics()}
+    assert "item 1 of 'sources' needs" in found["missing-field"].message  # not "'0' needs"
+    assert "belongs to an item of 'sources'" in found["unknown-field"].hint
+
+
+def test_a_population_with_a_thousands_separator_gets_a_hint(atlas):
+    atlas.write("cities/testville.md", CITY.replace("networks:", "population:\n  value: 1.780\n  year: 2021\n"
+                                                    "  source: https://www.statistik.at/\nnetworks:"))
+    d = only(atlas.diagnostics(), "wrong-type")
+    assert "1780" in d.hint and "thousands separator" in d.hint
+
+
+@pytest.mark.parametrize("name", ["“Testville", "Testville (Mitte", "Testville »Nord", 'Test"ville'])
+def test_a_name_with_an_unpaired_quotation_mark_or_bracket_is_an_error(atlas, name):
+    atlas.write("cities/testville.md", CITY.replace("name: Testville", f"name: '{name}'"))
+    d = only(atlas.diagnostics(), "unpaired-mark")
+    assert d.line == 2
+
+
+@pytest.mark.parametrize("name", ["„Testville“", "Testville (Mitte)", "«Testville»", "“Testville”"])
+def test_a_name_with_its_marks_in_pairs_is_fine(atlas, name):
+    atlas.write("cities/testville.md", CITY.replace("name: Testville", f"name: '{name}'"))
+    assert [d for d in atlas.diagnostics() if d.code == "unpaired-mark"] == []
+
+
 def test_tab_indentation_is_an_error_on_the_line_with_the_tab(atlas):
     atlas.write("cities/tabbed.md", "---\nname: Tabbed\nsources:\n\t- https://example.org\n---\n")
     d = only(atlas.diagnostics(), "tab-indent")
