@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import geojson
 import pytest
@@ -94,7 +95,9 @@ def test_the_network_page_tabulates_members_against_commitments(real_site):
     table = html[html.index('<div class="atlas-table atlas-commitments"'):]
     table = table[:table.index("</table>")]
     assert 'role="region"' in table and 'tabindex="0"' in table  # scrolls by keyboard on a phone
-    assert "<caption" in table
+    # named by its title, above the box it scrolls in (a caption inside was as narrow as a phone's column)
+    assert 'aria-labelledby="commitments-caption"' in table and "<caption" not in table
+    assert '<p class="atlas-table__title" id="commitments-caption">Where the ' in html
     headers = [h.split(">", 1)[1].split("<", 1)[0] for h in table.split('<th scope="col"')[1:]]
     assert headers[:4] == ["Member", "Public declaration of solidarity", "Active support for sea rescue",
                            "Admission in addition to the quota"]
@@ -102,9 +105,13 @@ def test_the_network_page_tabulates_members_against_commitments(real_site):
     cells = freiburg.split("<td")[1:]
     assert len(cells) == len(headers) - 1
     # The council's own declaration (26 March 2019), as data-sources/claim-checks.md records it.
-    assert (">fulfilled <a href=\"https://fraktion.gruene-freiburg.de/2019/03/26/"
-            "freiburg-bekennt-sich-zur-seenotrettung-im-mittelmeer/\">26 March 2019</a>") in cells[0]
-    assert ">not " in cells[2]
+    # the state in a word, then the date of its source: "not" never reads as part of a date
+    assert ("><strong>fulfilled</strong><br><a href=\"https://fraktion.gruene-freiburg.de/2019/03/26/"
+            "freiburg-bekennt-sich-zur-seenotrettung-im-mittelmeer/\">as of 26 March 2019</a>") in cells[0]
+    assert "><strong>not</strong><br><a " in cells[2]
+    figures = " ".join("".join(read_page(page_file(real_site, "networks/seebruecke-safe-harbours/")).text).split())
+    assert re.search(r"Public declaration of solidarity: declared by \d+ members?, fulfilled by \d+ members?", figures)
+    assert " 0 " not in figures.split("Commitments", 1)[1].split("Where the", 1)[0]  # no "0 fulfilled"
 
 
 def test_the_network_page_and_the_home_page_count_readiness_for_additional_admission(real_site):
