@@ -290,7 +290,7 @@ def render_indexes(r: Renderer) -> list[Output]:
     return outputs + [
         Output("countries/index.md", r.page("countries.md.j2", "countries/index.md"), in_nav=True),
         Output("topics/index.md", r.page("topics.md.j2", "topics/index.md"), in_nav=True),
-        Output("data/index.md", r.page("data.md.j2", "data/index.md", kinds=list(KINDS.values()),
+        Output("data.md", r.page("data.md.j2", "data.md", kinds=list(KINDS.values()),
                                        tables={f"{k.folder}.csv": (k, table(k)) for k in KINDS.values()},
                                        layers=[k for k in KINDS.values() if k.location],
                                        properties={k.name: [c.name for c in map_columns(k)] for k in KINDS.values()},
@@ -333,7 +333,7 @@ def render_field_reference(r: Renderer) -> Output:
 
 
 FEED = "feed_rss_created.xml"  # the news feed, written by mkdocs-rss-plugin (mkdocs.yml)
-INDEX_PAGES = ["countries/index.md", "topics/index.md", "data/index.md", "fields.md", "translations.md"]
+INDEX_PAGES = ["countries/index.md", "topics/index.md", "data.md", "fields.md", "translations.md"]
 
 
 def site_paths(slugs: dict[str, set[str]], topics: list[str]) -> set[str]:

@@ -66,7 +66,7 @@ def test_a_field_added_to_a_kind_reaches_every_stage_and_the_import(atlas, mayor
     assert rows[0]["mayor"] == "Jane Doe"
     assert json.loads(outputs["data/atlas.json"])["cities"][0]["mayor"] == "Jane Doe"
     assert json.loads(outputs["data/cities.geojson"])["features"][0]["properties"]["mayor"] == "Jane Doe"
-    assert "`mayor`" in outputs["data/index.md"]
+    assert "`mayor`" in outputs["data.md"]
 
     git(atlas.root, "add", "-A")
     git(atlas.root, "commit", "-qm", "mayor")
