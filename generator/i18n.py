@@ -250,6 +250,10 @@ MAP_MESSAGES: dict[str, str | tuple[str, str]] = {
     "noMatchMany": N_("No city matches: %(filters)s. Choose another filter, remove one or press Show all."),
     "noMatchShort": N_("No city matches these filters."),
     "filters": N_("Filters"),
+    "findCity": N_("Find a city"),
+    "findGo": N_("Show"),
+    "findNone": N_("No city called “%(name)s” is in the atlas."),
+    "findShown": N_("%(name)s is shown on the map, with its card open."),
     "filtersOn": N_plural("Filters (%(count)s on)", "Filters (%(count)s on)"),
     "listFeatured": N_("(featured)"),
     "dataError": N_("The map's data could not be loaded (%(error)s). The cities are listed by country on the "

@@ -33,15 +33,16 @@ GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir", "role", "a
 ATTRIBUTES = {
     "a": {"href", "data-atlas-open"},  # data-atlas-open: the embedded map's link back to /map/
     "img": {"src", "alt", "width", "height", "loading"},
+    "table": {"aria-labelledby"},  # named by the title above its scrolling box
     "td": {"align", "colspan", "rowspan"},
     "th": {"align", "colspan", "rowspan", "scope"},
     "ol": {"start", "reversed", "type"},
     "time": {"datetime"},
-    "details": {"open"},
+    "details": {"open", "data-search-exclude"},  # the embed code: not a search result (Material's search skips it)
     # A city's mini-map reads its point from the page: data-lat, data-lng, data-country, data-name, data-featured.
     "div": {"data-atlas-map", "data-city", "data-network", "data-root", "data-atlas-list",
             "data-lat", "data-lng", "data-country", "data-name", "data-featured",
-            "tabindex"},  # a table's scrolling box, reached by the keyboard on phones
+            "tabindex", "aria-labelledby"},  # a table's scrolling box, reached by the keyboard on phones
     "ul": {"data-atlas-list"},
     "p": {"data-atlas-count"},
     "form": {"data-atlas-controls"},
@@ -79,9 +80,11 @@ VALUES = {  # attributes whose value is one of a few, or has a fixed shape
     "loading": re.compile(r"lazy|eager"),
     "name": re.compile(r"[a-z][a-z0-9-]*"),  # never Material's __palette and friends
     "scope": re.compile(r"row|col|rowgroup|colgroup"),
+    "aria-labelledby": re.compile(r"[a-z][a-z0-9-]*"),  # an element of the page names it (one id)
     "tabindex": re.compile(r"0|-1"),  # into the tab order where it is, or out of it: never ahead of the page
 }
-EMPTY = frozenset({"data-atlas-list", "data-atlas-count", "data-atlas-controls", "data-featured", "checked", "selected",
+EMPTY = frozenset({"data-atlas-list", "data-atlas-count", "data-atlas-controls", "data-featured", "data-search-exclude",
+                   "checked", "selected",
                    "disabled", "open", "reversed", "readonly", "data-atlas-open", "data-atlas-copy"})
 
 

@@ -197,6 +197,71 @@ def test_on_a_phone_the_filters_fold_behind_one_button_and_the_map_is_in_the_fir
     expect(phone.get_by_role("button", name="Filters (1 on)")).to_be_visible()
     italian = [c for c in demo.data["cities"] if c["country"] == "IT"]
     assert count_text(phone).startswith(f"{len(italian)} cities shown")
+    # the sheet folds away after a choice: the map and its count show again, the map to the screen's foot
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(phone.locator("select[name=country]")).to_be_hidden()
+    box = phone.locator(".atlas-map").bounding_box()
+    assert box["y"] < 844 / 2 and box["y"] + box["height"] <= 844
+
+
+def test_on_a_desktop_the_map_fills_the_window_below_the_header_with_the_filters_beside_it(browser, demo):
+    page = open_page(browser, viewport={"width": 1366, "height": 900})
+    open_map(page, demo)
+    map_box = page.locator(".atlas-map").bounding_box()
+    form_box = page.locator("form.atlas-controls").bounding_box()
+    assert map_box["y"] < 260 and map_box["y"] + map_box["height"] <= 900  # the map, whole, in the first screen
+    assert map_box["height"] >= 600
+    assert form_box["x"] + form_box["width"] <= map_box["x"]  # the filters: a panel beside it
+    expect(page.locator("select[name=country]")).to_be_visible()
+    check(page)
+    page.context.close()
+
+
+def find_city(page, name: str) -> None:
+    page.get_by_label("Find a city").fill(name)
+    page.keyboard.press("Enter")
+
+
+def test_find_a_city_flies_to_it_and_opens_its_card_by_keyboard(page, demo):
+    open_map(page, demo, "?country=IT")
+    city = next(c for c in demo.data["cities"] if c["country"] != "IT" and not c["featured"]
+                and c["name"].startswith("Synthetic City"))
+    box = page.get_by_role("combobox", name="Find a city")  # a text box with its list of names
+    box.focus()
+    page.keyboard.type(city["name"].lower())  # as typed, in lower case
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup")
+    expect(popup).to_contain_text(city["name"])
+    expect(page.locator(".atlas-find__status")).to_have_text(f"{city['name']} is shown on the map, with its card open.")
+    assert page.eval_on_selector("select[name=country]", "s => s.value") == ""  # the filter that hid it let go
+    expect(popup.locator("a").first).to_be_focused()  # the keyboard is in the card, on its link
+    find_city(page, "Atlantis")
+    expect(page.locator(".atlas-find__status")).to_have_text("No city called “Atlantis” is in the atlas.")
+    options = page.eval_on_selector_all("#atlas-find-names option", "os => os.map(o => o.value)")
+    assert len(options) == len(demo.data["cities"]) and city["name"] in options
+
+
+def test_the_maps_names_are_never_cut_by_its_edge(page, demo):
+    open_map(page, demo, "?z=5&lat=50&lng=10")
+    page.wait_for_selector(".atlas-label", state="attached")
+    frame = page.locator(".atlas-map").bounding_box()
+    for label in page.locator(".atlas-label span").all():
+        box = label.bounding_box()
+        assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1, label.text_content()
+        assert frame["y"] <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"] + 1
+
+
+def test_one_legend_for_what_is_drawn_and_one_name_for_each_network(page, real):
+    open_map(page, real)
+    expect(page.locator(".atlas-legend")).to_have_count(1)
+    commitment = page.eval_on_selector("select[name=commitment] option:nth-child(2)", "o => [o.value, o.textContent]")
+    page.select_option("select[name=commitment]", commitment[0])
+    expect(page.locator(".atlas-legend")).to_have_count(1)
+    expect(page.locator(".atlas-legend")).to_contain_text("Commitment fulfilled")
+    expect(page.locator(".atlas-legend")).not_to_contain_text("Featured profile")
+    network = page.eval_on_selector(f"select[name=network] option[value='{commitment[0].split('/')[0]}']",
+                                    "o => o.textContent")
+    assert commitment[1].startswith(network + ": "), (commitment[1], network)
 
 
 def test_on_a_phone_the_attribution_is_one_line_at_the_map_s_edge(phone, demo):
@@ -476,6 +541,38 @@ def test_the_favicon_is_the_atlas_s_own(page, real):
     assert response.ok and b"<svg" in response.body()
 
 
+def apart(boxes: list[dict], least: float = 4) -> bool:
+    """No two of these boxes touch: on one row they are `least` pixels apart, on two rows too."""
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            horizontal = max(b["x"] - (a["x"] + a["width"]), a["x"] - (b["x"] + b["width"]))
+            vertical = max(b["y"] - (a["y"] + a["height"]), a["y"] - (b["y"] + b["height"]))
+            if max(horizontal, vertical) < least:
+                return False
+    return True
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_the_missing_pages_buttons_stand_apart_on_desktop_and_phone(browser, real, device):
+    page = open_page(browser, expected_statuses=(404,), **(PHONE if device == "phone" else {}))
+    page.goto(real.url + "cities/no-such-city/")
+    buttons = page.locator(".atlas-actions--list .md-button")
+    expect(buttons).to_have_count(6)
+    assert apart([buttons.nth(i).bounding_box() for i in range(6)])
+    page.context.close()
+
+
+def test_the_home_pages_add_your_city_button_keeps_its_paragraphs_line_spacing(page, real):
+    page.goto(real.url)
+    section = page.locator("h2:has-text('Add your city') + p")
+    heights = section.evaluate("p => { const r = document.createRange(); r.selectNodeContents(p);"
+                               " return [...r.getClientRects()].map(b => Math.round(b.height)); }")
+    assert len(set(heights)) == 1, heights  # every line of the text as high as the others
+    button = page.locator("p > a.md-button:has-text('Add your city')").last
+    assert button.evaluate("a => a.parentElement.textContent.trim() === a.textContent.trim()")  # a paragraph of its own
+    expect(page.locator(".md-footer__link")).to_be_hidden()  # no "Next: Map" under the home page
+
+
 def test_a_missing_page_at_any_depth_offers_search_and_the_main_pages(browser, real):
     page = open_page(browser, expected_statuses=(404,))
     response = page.goto(real.url + "cities/no-such-city/deeper/")
@@ -530,6 +627,20 @@ def test_a_page_ranks_first_for_its_own_name(page, real, words, first):
 def test_search_folds_accents_both_ways(page, real, words, first):
     search(page, real, words)
     assert eventually(first_result, page, first) == first
+
+
+def test_the_search_index_loads_when_the_reader_first_goes_to_search(page, real):
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url) if "search_index.json" in r.url else None)
+    page.goto(real.url + "cities/potsdam/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert requested == []  # a page view without a search costs no index
+    page.click("a:has-text('Germany')")  # instant navigation to another page: still none
+    page.wait_for_load_state("networkidle")
+    assert requested == []
+    links = search(page, real, "Potsdam")
+    assert links and len(requested) == 1
 
 
 def first_result(page) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import geojson
 import pytest
@@ -160,6 +161,27 @@ def test_the_spreadsheets_open_with_their_letters_and_whole_addresses(real_site)
             assert rows and all(row["url"].startswith(f"{SITE_URL}{prefix}") for row in rows), (language, name)
     cities = (real_site / "data/cities.csv").read_bytes().decode("utf-8-sig")
     assert "Gdańsk" in cities and f"{SITE_URL}cities/gdansk/" in cities
+
+
+def test_the_about_tab_opens_about_and_its_section_lists_open_data(real_site):
+    home = (real_site / "index.html").read_text(encoding="utf-8")
+    tabs = dict((name.strip(), href) for href, name in
+                re.findall(r'<a href="([^"]*)" class="md-tabs__link">\s*([^<]+?)\s*</a>', home))
+    assert tabs["About"] == "about/"
+    about = (real_site / "about/index.html").read_text(encoding="utf-8")
+    nav = re.findall(r'<a href="([^"]*)" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">\s*([^<]+?)\s*<',
+                     re.sub(r"\s+", " ", about).replace("> <", "><"))
+    assert ("../data/", "Open data") in nav, nav
+
+
+def test_search_results_never_show_the_embed_code(real_site):
+    for prefix in ("", "de/"):
+        docs = json.loads((real_site / f"{prefix}search/search_index.json").read_text(encoding="utf-8"))["docs"]
+        shown = [d["location"] for d in docs if "iframe" in d["text"] or "atlas-embed" in d["text"]
+                 or "Copy the code" in d["text"] or "Code kopieren" in d["text"]]
+        assert shown == [], shown[:5]
+    page = (real_site / "map/index.html").read_text(encoding="utf-8")
+    assert '<details class="atlas-embed" data-search-exclude' in page  # still on the page, for who wants it
 
 
 def test_atlas_json_holds_the_whole_graph(site, data):

@@ -252,20 +252,24 @@
       };
     });
     function update() {
-      var zoom = map.getZoom(), placed = [];
+      var zoom = map.getZoom(), placed = [], size = map.getSize();
       all.forEach(function (label) {
         var show = zoom >= label.from;
         if (show) {
           var p = map.project(label.latlng, zoom);
           var box = [p.x - label.half[0], p.y - label.half[1], p.x + label.half[0], p.y + label.half[1]];
-          show = !placed.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; });
+          // Never cut by the map's edge ("IITED KINGDOM"): a name shows whole or not at all.
+          var at = map.latLngToContainerPoint(label.latlng);
+          var inside = at.x - label.half[0] >= 0 && at.x + label.half[0] <= size.x &&
+            at.y - label.half[1] >= 0 && at.y + label.half[1] <= size.y;
+          show = inside && !placed.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; });
           if (show) placed.push(box);
         }
         if (show) shown.addLayer(label.marker);
         else shown.removeLayer(label.marker);
       });
     }
-    map.on("zoomend", update);
+    map.on("zoomend moveend resize", update);
     update();
   }
 
@@ -585,9 +589,82 @@
       button.setAttribute("aria-expanded", String(open));
       form.classList.toggle("atlas-controls--open", open);
     });
-    return function (state) {
+    // `close`: after a choice, the sheet folds away on a phone, and the map with its count shows.
+    return function (state, close) {
       var active = filters(state, form).length;
       button.textContent = active ? t("filtersOn", { count: active }, active) : t("filters");
+      if (close && form.classList.contains("atlas-controls--open") && getComputedStyle(button).display !== "none") {
+        button.setAttribute("aria-expanded", "false");
+        form.classList.remove("atlas-controls--open");
+      }
+    };
+  }
+
+  /* ---- find a city ------------------------------------------------------------------ */
+
+  // A name without its marks, as the search folds it: "Koln" finds Köln, "Gdansk" Gdańsk.
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/ł/g, "l").replace(/Ł/g, "L")
+      .replace(/ß/g, "ss").replace(/ø/g, "o").replace(/Ø/g, "O");
+  }
+
+  // A search box over the map's cities (a list of their names to choose from, as the reader types):
+  // the chosen city is shown, the map flying to it with its card open. `go(entry)` shows one.
+  function findBox(before, go) {
+    var box = element("div", "atlas-find");
+    box.setAttribute("role", "search");
+    var label = element("label", null, t("findCity"));
+    label.htmlFor = "atlas-find";
+    var row = element("div", "atlas-find__row");
+    var input = element("input");
+    input.type = "search";
+    input.id = "atlas-find";
+    input.autocomplete = "off";
+    input.setAttribute("list", "atlas-find-names");
+    var button = element("button", "md-button", t("findGo"));
+    button.type = "button";
+    var names = element("datalist");
+    names.id = "atlas-find-names";
+    var status = element("p", "atlas-find__status");
+    status.setAttribute("role", "status");
+    row.appendChild(input);
+    row.appendChild(button);
+    box.appendChild(label);
+    box.appendChild(row);
+    box.appendChild(names);
+    box.appendChild(status);
+    before.parentNode.insertBefore(box, before);
+    var all = [];
+    function find() {
+      var wanted = fold(input.value.trim()).toLowerCase();
+      if (!wanted) return;
+      var entry = all.filter(function (e) { return fold(e.properties.name).toLowerCase() === wanted; })[0]
+        || all.filter(function (e) { return fold(e.properties.name).toLowerCase().indexOf(wanted) === 0; })[0];
+      if (!entry) {
+        status.textContent = t("findNone", { name: input.value.trim() });
+        return;
+      }
+      status.textContent = t("findShown", { name: entry.properties.name });
+      go(entry);
+    }
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); find(); }
+    });
+    // Choosing a name from the list (a pointer, or arrows and Enter) sets the whole name at once.
+    input.addEventListener("input", function (event) {
+      if (event.inputType === "insertReplacementText") find();
+    });
+    button.addEventListener("click", find);
+    return function (entries) {
+      all = entries;
+      var fragment = document.createDocumentFragment();
+      entries.forEach(function (e) {
+        var option = element("option");
+        option.value = e.properties.name;
+        option.label = e.properties.name + ", " + e.properties.country_name;
+        fragment.appendChild(option);
+      });
+      names.replaceChildren(fragment);
     };
   }
 
@@ -627,10 +704,26 @@
       },
     });
     map.addLayer(clusters);
-    legend(map, fullLegend());
+    var generalLegend = legend(map, fullLegend());
     var empty = emptyNotice(container, t("noMatchShort"));
     var stateLegend = null; // the colours of a commitment's states, while one is chosen
     var entries = [];
+    var visible = []; // the entries the filters show
+    // The city the reader looks for: shown (with every city, if the filters hide it), its card open.
+    var listNames = embedded ? null : findBox(form, function (entry) {
+      function reveal() {
+        clusters.zoomToShowLayer(entry.marker, function () {
+          entry.marker.openPopup();
+          var link = entry.marker.getPopup() && entry.marker.getPopup().getElement();
+          link = link && link.querySelector("a[href]");
+          if (link) link.focus({ preventScroll: true });
+        });
+      }
+      if (visible.indexOf(entry) >= 0) return reveal();
+      state = { view: "all", network: "", country: "", topic: "", commitment: "" };
+      writeForm(form, state);
+      apply("push", reveal);
+    });
     // Without a position in the address, a view fits the cities it shows.
     var fitNext = !hasPosition(state);
 
@@ -672,8 +765,9 @@
         e.marker.options.className = e.base + (e.held ? " atlas-marker--" + e.held : "");
         e.marker.options.label = e.label + (e.held ? ": " + stateWords(e.held) : "");
       });
-      if (state.commitment && !stateLegend) stateLegend = legend(map, stateLegendEntries());
-      else if (!state.commitment && stateLegend) { stateLegend.remove(); stateLegend = null; }
+      // One legend, for what is drawn: with a commitment chosen, its states' colours in place of the general one.
+      if (state.commitment && !stateLegend) { generalLegend.remove(); stateLegend = legend(map, stateLegendEntries()); }
+      else if (!state.commitment && stateLegend) { stateLegend.remove(); stateLegend = null; generalLegend.addTo(map); }
       onClustered = then || null;
       clusters.addLayers(shown.map(function (e) { return e.marker; }));
       if (!shown.length && onClustered) { var done = onClustered; onClustered = null; done(); }
@@ -693,7 +787,8 @@
       if (list) list.replaceChildren(fragment);
       counter.textContent = describe(shown.length, state, form);
       empty.hidden = shown.length > 0 || !entries.length;
-      showFilters(state);
+      showFilters(state, history === "push" || history === "replace");
+      visible = shown;
       if (fitNext && shown.length) {
         var bounds = L.latLngBounds(shown.map(function (e) { return e.marker.getLatLng(); }));
         quietly(function () { map.fitBounds(bounds.pad(0.1), { maxZoom: FIT_ZOOM, animate: false }); });
@@ -770,6 +865,7 @@
         return { properties: feature.properties, marker: marker, base: marker.options.className,
                  label: marker.options.label, held: null };
       });
+      if (listNames) listNames(entries);
       apply(hasPosition(state) ? null : "replace", function () {
         container.setAttribute("data-atlas-ready", String(entries.length));
         if (window.performance && performance.mark) performance.mark("atlas-map-ready");
