@@ -23,6 +23,7 @@ from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
+from babel.lists import format_list as babel_format_list
 from babel.numbers import format_decimal
 
 from .body import scan_html
@@ -168,6 +169,11 @@ def format_month(value: dt.date, language: str, in_sentence: bool = False) -> st
         return f"{value:%B %Y}"
     pattern = Locale.parse(language).datetime_skeletons["yMMMM"].pattern
     return babel_date(value, pattern.replace("LLLL", "MMMM") if in_sentence else pattern, locale=language)
+
+
+def format_list(items: list[str], language: str) -> str:
+    """Items as the language lists them (CLDR): "A, B and C", "A, B und C", "A, B i C"."""
+    return babel_format_list(items, locale=language) if items else ""
 
 
 def format_number(value: int, language: str) -> str:

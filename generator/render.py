@@ -6,13 +6,15 @@ them to MkDocs, and nothing here knows MkDocs exists.
 
 from __future__ import annotations
 
-import html
-import functools
+import bisect
+import dataclasses
 import datetime as dt
+import functools
+import html
 import json
+import math
 import posixpath
 import re
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -192,6 +194,43 @@ def templates(language: str = i18n.SOURCE) -> jinja2.Environment:
     return env
 
 
+class Nearby:
+    """The atlas's cities nearest a city, by great-circle distance: the cities sorted by latitude, so that a
+    city looks only at those within a band of latitude around it (a few dozen, not the whole atlas)."""
+
+    BAND = 2.5  # degrees of latitude (about 280 km): widened until enough are found
+
+    def __init__(self, cities: Iterable[Entity]):
+        self.cities = sorted(cities, key=lambda c: c.coordinates[0])
+        self.latitudes = [c.coordinates[0] for c in self.cities]
+
+    def nearest(self, city: Entity, count: int = 3) -> list[tuple[Entity, float]]:
+        band = self.BAND
+        while True:
+            low = bisect.bisect_left(self.latitudes, city.coordinates[0] - band)
+            high = bisect.bisect_right(self.latitudes, city.coordinates[0] + band)
+            found = sorted((distance_km(city.coordinates, other.coordinates), other.slug, other)
+                           for other in self.cities[low:high] if other is not city)
+            # Enough, and none outside the band could be nearer than the last one kept (a degree of latitude
+            # is 111 km), or the band already holds every city.
+            if (len(found) >= count and found[count - 1][0] <= band * 111) or (low == 0 and high == len(self.cities)):
+                return [(other, km) for km, _, other in found[:count]]
+            band *= 2
+
+
+def country_initiatives(city: Entity) -> list[Entity]:
+    """The initiatives of the other cities of a city's country, the nearest cities' first."""
+    others = [c for c in city.country.cities if c is not city and c.initiatives]
+    others.sort(key=lambda c: (distance_km(city.coordinates, c.coordinates), c.slug))
+    return [i for c in others for i in c.initiatives]
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lng1, lat2, lng2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
 class Renderer:
     def __init__(self, atlas: Atlas, language: str = i18n.SOURCE, publishing: Publishing | None = None):
         self.atlas = atlas
@@ -199,6 +238,12 @@ class Renderer:
         self.publishing = publishing or Publishing()
         self.env = templates(language)
         self.gettext = i18n.translations(language).gettext
+        self._nearby: Nearby | None = None
+
+    def nearby(self, city: Entity, count: int = 3) -> list[tuple[Entity, float]]:
+        if self._nearby is None:
+            self._nearby = Nearby(self.atlas.cities.values())
+        return self._nearby.nearest(city, count)
 
     def embed_code(self, query: str, title: str, here_url: str) -> tuple[str, str]:
         """The embeddable map's address for a view (absolute when the site's address is known, else
@@ -246,7 +291,9 @@ class Renderer:
             atlas=self.atlas, link=link, href=href, root="../" * depth, topic_links=topic_links, embed=embed,
             site=self.publishing, report_path=report_path,
             scope_name=lambda slug: self.gettext(self.atlas.scopes.name(slug)), english_url=english_url,
-            site_root=site_root, language_name=i18n.language_name, **context)
+            site_root=site_root, language_name=i18n.language_name, nearby=self.nearby,
+            country_initiatives=country_initiatives,
+            listing=lambda items: i18n.format_list(list(items), self.language), **context)
 
 
 def _description(text: str) -> str:

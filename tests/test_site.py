@@ -184,6 +184,39 @@ def test_search_results_never_show_the_embed_code(real_site):
     assert '<details class="atlas-embed" data-search-exclude' in page  # still on the page, for who wants it
 
 
+def test_a_city_without_a_profile_tells_in_sentences_what_the_atlas_knows(real_site):
+    from .site import ROOT
+
+    text = (ROOT / "cities/herrenberg.md").read_text(encoding="utf-8")
+    assert "featured: true" not in text and "commitments:" in text  # the case: a plain city with commitments
+    page = read_page(page_file(real_site, "cities/herrenberg/"))
+    # the text as read: the spaces the parser puts around a link's words taken out again
+    plain = re.sub(r"\(\s+", "(", re.sub(r"\s+([),.;:])", r"\1", " ".join(page.plain.split())))
+    assert "What the atlas knows" in plain
+    said = plain[plain.index("Herrenberg is a member of"):].split(" Initiatives", 1)[0]
+    assert "Herrenberg is a member of Seebrücke Safe Harbours (since 18 February 2020)." in said
+    assert "Its commitments in Seebrücke Safe Harbours: Public declaration of solidarity: declared" in said
+    assert re.search(r"Elsewhere in its country \(Germany\), the atlas has \d+ initiatives; the nearest are ", said)
+    assert re.search(r"The nearest cities in the atlas are [^.]+ \(\d+ km\), [^.]+ \(\d+ km\),? and [^.]+ \(\d+ km\)\.",
+                     said), said
+    german = " ".join(read_page(page_file(real_site, "de/cities/herrenberg/")).plain.split())
+    assert "Was der Atlas weiß" in german and "Die nächstgelegenen Städte im Atlas sind" in german
+    featured = read_page(page_file(real_site, "cities/potsdam/")).plain
+    assert "What the atlas knows" not in featured  # a profile says it itself
+
+
+def test_the_nearest_cities_are_the_nearest_of_all(repository_report):
+    from generator.link import link
+    from generator.render import Nearby, distance_km
+
+    atlas = link(repository_report)
+    cities = list(atlas.cities.values())
+    nearby = Nearby(cities)
+    for city in cities:
+        brute = sorted((distance_km(city.coordinates, o.coordinates), o.slug) for o in cities if o is not city)[:3]
+        assert [(round(km, 6), o.slug) for o, km in nearby.nearest(city)] == [(round(km, 6), s) for km, s in brute]
+
+
 def test_atlas_json_holds_the_whole_graph(site, data):
     atlas = json.loads((site / "data/atlas.json").read_text())
     assert {c["slug"] for c in atlas["cities"]} == set(data["city"])
