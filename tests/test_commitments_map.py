@@ -35,7 +35,7 @@ def test_choosing_a_commitment_shows_the_members_with_a_state_on_it_coloured_by_
     settle(page)
     assert page.evaluate("history.length") == before + 1  # one choice, one step of history
     assert count_text(page) == (f"{len(SOLIDARITY_CITIES)} cities shown: with a recorded state on "
-                                "Sichere Häfen: Public declaration of solidarity")
+                                "Seebrücke Safe Harbours: Public declaration of solidarity")  # one name per network
     assert sorted(listed(page)) == sorted(SOLIDARITY_CITIES)
     assert eventually(shown_on_map, page, len(SOLIDARITY_CITIES)) == len(SOLIDARITY_CITIES)
     # Each city drawn on its own takes its state's colour, and its name says the state in words;
@@ -100,6 +100,6 @@ def test_the_embeddable_map_takes_a_commitment_from_its_address_too(page, real):
 
     page.goto(real.url + "embed/map/?commitment=seebruecke-safe-harbours/additional-admission")
     wait_for_map(page, "embed")
-    assert count_text(page).startswith("4 cities shown: with a recorded state on Sichere Häfen: Admission in "
-                                       "addition to the quota")
+    assert count_text(page).startswith("4 cities shown: with a recorded state on Seebrücke Safe Harbours: "
+                                       "Admission in addition to the quota")
     expect(page.locator(".atlas-legend", has_text="Declared, not yet fulfilled")).to_be_visible()
