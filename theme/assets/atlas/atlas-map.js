@@ -611,11 +611,11 @@
   // A search box over the map's cities (a list of their names to choose from, as the reader types):
   // the chosen city is shown, the map flying to it with its card open. `go(entry)` shows one.
   function findBox(before, go) {
-    var box = element("div", "atlas-find");
+    var box = element("div", "atlas-search atlas-find"); // styled as the 404 page's search box
     box.setAttribute("role", "search");
     var label = element("label", null, t("findCity"));
     label.htmlFor = "atlas-find";
-    var row = element("div", "atlas-find__row");
+    var row = element("div", "atlas-search__row");
     var input = element("input");
     input.type = "search";
     input.id = "atlas-find";
