@@ -10,6 +10,7 @@ import bisect
 import dataclasses
 import datetime as dt
 import functools
+import heapq
 import html
 import json
 import math
@@ -81,17 +82,27 @@ def format_date(value: dt.date, language: str = i18n.SOURCE) -> str:
     return i18n.format_date(value, language)
 
 
-def format_partial_date(value: Any, language: str = i18n.SOURCE) -> str:
-    """A year, a month or a day as a reader writes it: 2019, June 2019, 14 June 2019 (in the page's language)."""
+def precise(value: Any) -> tuple[str, dt.date | None]:
+    """A partial date's precision ("day", "month" or "year") and, for a day or a month, its date."""
     text = str(value)
     try:
-        if len(text) == 7:
-            return i18n.format_month(dt.date.fromisoformat(text + '-01'), language)
         if len(text) == 10:
-            return format_date(dt.date.fromisoformat(text), language)
+            return "day", dt.date.fromisoformat(text)
+        if len(text) == 7:
+            return "month", dt.date.fromisoformat(text + "-01")
     except ValueError:
         pass
-    return text
+    return "year", None
+
+
+def format_partial_date(value: Any, language: str = i18n.SOURCE) -> str:
+    """A year, a month or a day as a reader writes it: 2019, June 2019, 14 June 2019 (in the page's language)."""
+    precision, date = precise(value)
+    if precision == "day":
+        return format_date(date, language)
+    if precision == "month":
+        return i18n.format_month(date, language)
+    return str(value)
 
 
 # A date in a sentence, by how precise it is (a day, a month, a year): each its own message, because
@@ -110,16 +121,12 @@ DATED = {
 def dated(phrase: str, value: Any, language: str, gettext: Callable[[str], str]) -> str:
     """A partial date in its phrase, in the language: since 14 June 2019, since June 2019, since 2019."""
     day, month, year = DATED[phrase]
-    text = str(value)
-    try:
-        if len(text) == 10:
-            return gettext(day) % {"date": format_date(dt.date.fromisoformat(text), language)}
-        if len(text) == 7:
-            return gettext(month) % {"month": i18n.format_month(dt.date.fromisoformat(text + "-01"), language,
-                                                               in_sentence=True)}
-    except ValueError:
-        pass
-    return gettext(year) % {"year": text}
+    precision, date = precise(value)
+    if precision == "day":
+        return gettext(day) % {"date": format_date(date, language)}
+    if precision == "month":
+        return gettext(month) % {"month": i18n.format_month(date, language, in_sentence=True)}
+    return gettext(year) % {"year": str(value)}
 
 
 def other_names(entity: Any, gettext: Callable[[str], str]) -> list[tuple[str | None, str, str]]:
@@ -196,33 +203,43 @@ def templates(language: str = i18n.SOURCE) -> jinja2.Environment:
 
 class Nearby:
     """The atlas's cities nearest a city, by great-circle distance: the cities sorted by latitude, so that a
-    city looks only at those within a band of latitude around it (a few dozen, not the whole atlas)."""
+    city looks only at those within a band of latitude around it, and measures on the globe only the few
+    that a flat measure (good to a fraction of a per cent at these distances) puts nearest."""
 
-    BAND = 2.5  # degrees of latitude (about 280 km): widened until enough are found
+    BAND = 1.0  # degrees of latitude (about 111 km): widened until enough are found
 
     def __init__(self, cities: Iterable[Entity]):
         self.cities = sorted(cities, key=lambda c: c.coordinates[0])
         self.latitudes = [c.coordinates[0] for c in self.cities]
+        self.with_initiatives: dict[str, list[Entity]] = {}
+        for city in self.cities:
+            if city.initiatives:
+                self.with_initiatives.setdefault(city.country.code, []).append(city)
 
     def nearest(self, city: Entity, count: int = 3) -> list[tuple[Entity, float]]:
+        lat, lng = city.coordinates
+        shrink = math.cos(math.radians(lat)) ** 2
+
+        def flat(other: Entity) -> float:
+            return (other.coordinates[0] - lat) ** 2 + (other.coordinates[1] - lng) ** 2 * shrink
+
         band = self.BAND
         while True:
-            low = bisect.bisect_left(self.latitudes, city.coordinates[0] - band)
-            high = bisect.bisect_right(self.latitudes, city.coordinates[0] + band)
-            found = sorted((distance_km(city.coordinates, other.coordinates), other.slug, other)
-                           for other in self.cities[low:high] if other is not city)
+            low = bisect.bisect_left(self.latitudes, lat - band)
+            high = bisect.bisect_right(self.latitudes, lat + band)
+            candidates = heapq.nsmallest(count + 3, (o for o in self.cities[low:high] if o is not city), key=flat)
+            found = sorted((distance_km(city.coordinates, o.coordinates), o.slug, o) for o in candidates)
             # Enough, and none outside the band could be nearer than the last one kept (a degree of latitude
             # is 111 km), or the band already holds every city.
             if (len(found) >= count and found[count - 1][0] <= band * 111) or (low == 0 and high == len(self.cities)):
                 return [(other, km) for km, _, other in found[:count]]
             band *= 2
 
-
-def country_initiatives(city: Entity) -> list[Entity]:
-    """The initiatives of the other cities of a city's country, the nearest cities' first."""
-    others = [c for c in city.country.cities if c is not city and c.initiatives]
-    others.sort(key=lambda c: (distance_km(city.coordinates, c.coordinates), c.slug))
-    return [i for c in others for i in c.initiatives]
+    def initiatives(self, city: Entity) -> list[Entity]:
+        """The initiatives of the other cities of a city's country, the nearest cities' first."""
+        others = [c for c in self.with_initiatives.get(city.country.code, ()) if c is not city]
+        others.sort(key=lambda c: (distance_km(city.coordinates, c.coordinates), c.slug))
+        return [i for c in others for i in c.initiatives]
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -240,10 +257,53 @@ class Renderer:
         self.gettext = i18n.translations(language).gettext
         self._nearby: Nearby | None = None
 
-    def nearby(self, city: Entity, count: int = 3) -> list[tuple[Entity, float]]:
+    def what_the_atlas_knows(self, city: Entity, href: Callable[[Any], str]) -> str:
+        """A city without a profile, in sentences (HTML, data escaped): its networks and since when, its
+        commitments, the initiatives of its country (the nearest first) and the atlas's nearest cities."""
+        translated = i18n.translations(self.language)
+        _, language = translated.gettext, self.language
+
+        def linked(entity: Any, text: str) -> str:
+            return f'<a href="{href(entity)}">{escape_html(text)}</a>'
+
+        def listing(items: list[str]) -> str:
+            return i18n.format_list(items, language)
+
+        said = []
+        networks = [linked(m.network, m.network.name) + (f" ({dated('since', m.since, language, _)})" if m.since else "")
+                    for m in city.memberships]
+        if networks:
+            said.append(_("%(city)s is a member of %(networks)s.") % {"city": escape_html(city.name),
+                                                                      "networks": listing(networks)})
+        words = {"declared": _("declared"), "fulfilled": _("fulfilled"), "not": _("not decided")}
+        for m in city.memberships:
+            if m.commitments:
+                states = [f'{escape_html(s.commitment.name)}: {words[s.state]} (<a href="{escape_html(s.source)}">'
+                          f"{format_partial_date(s.date, language)}</a>)" for s in m.commitments]
+                said.append(_("Its commitments in %(network)s: %(states)s.") % {
+                    "network": escape_html(m.network.name), "states": listing(states)})
+        initiatives = self.places.initiatives(city)
+        if initiatives:
+            examples = [f"{linked(i, i.title)} ({escape_html(i.city.name)})" for i in initiatives[:3]]
+            said.append(translated.ngettext(
+                "Elsewhere in its country (%(country)s), the atlas has %(num)s initiative: %(list)s.",
+                "Elsewhere in its country (%(country)s), the atlas has %(num)s initiatives; the nearest are %(list)s.",
+                len(initiatives)) % {"country": linked(city.country, city.country.name),
+                                     "num": format_number(len(initiatives), language), "list": listing(examples)})
+        else:
+            said.append(_("The atlas has no initiative in its country (%(country)s) yet.")
+                        % {"country": escape_html(city.country.name)})
+        near = [_("%(city)s (%(km)s km)") % {"city": linked(other, other.name), "km": format_number(round(km), language)}
+                for other, km in self.places.nearest(city)]
+        if near:
+            said.append(_("The nearest cities in the atlas are %(cities)s.") % {"cities": listing(near)})
+        return " ".join(said)
+
+    @property
+    def places(self) -> Nearby:
         if self._nearby is None:
             self._nearby = Nearby(self.atlas.cities.values())
-        return self._nearby.nearest(city, count)
+        return self._nearby
 
     def embed_code(self, query: str, title: str, here_url: str) -> tuple[str, str]:
         """The embeddable map's address for a view (absolute when the site's address is known, else
@@ -291,9 +351,8 @@ class Renderer:
             atlas=self.atlas, link=link, href=href, root="../" * depth, topic_links=topic_links, embed=embed,
             site=self.publishing, report_path=report_path,
             scope_name=lambda slug: self.gettext(self.atlas.scopes.name(slug)), english_url=english_url,
-            site_root=site_root, language_name=i18n.language_name, nearby=self.nearby,
-            country_initiatives=country_initiatives,
-            listing=lambda items: i18n.format_list(list(items), self.language), **context)
+            site_root=site_root, language_name=i18n.language_name,
+            what_the_atlas_knows=lambda city: self.what_the_atlas_knows(city, href), **context)
 
 
 def _description(text: str) -> str:
