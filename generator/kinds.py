@@ -86,10 +86,11 @@ CITY = Kind(
         Field("name", Text(max_length=200, paired=True), "The city's name as it is usually written in English.", required=True,
               example="Potsdam", on_map=True),
         Field("names", Record([
-            *(Field(code, Text(max_length=200), f"The name in {language}.") for code, language in (
+            *(Field(code, Text(max_length=200, paired=True), f"The name in {language}.") for code, language in (
                 ("de", "German"), ("it", "Italian"), ("el", "Greek"), ("pl", "Polish"), ("fr", "French"),
                 ("es", "Spanish"))),
-            Field("local", Text(max_length=200), "The name in the country's own language, as the city writes it."),
+            Field("local", Text(max_length=200, paired=True),
+                  "The name in the country's own language, as the city writes it."),
             Field("source", Url(), "Where these names are given: the place's GeoNames page, whose alternate "
                   "names hold them, or the city's own site.", required=True,
                   example="https://www.geonames.org/2886242"),

@@ -253,6 +253,24 @@ def test_a_citys_names_in_other_languages_are_known_languages_each_once_with_the
     assert set(problems) == {"unknown-field", "missing-field"}
     assert problems["unknown-field"].line == 5 and "el" in problems["unknown-field"].hint
     assert "source" in problems["missing-field"].message
+    atlas.write("cities/testville.md", CITY.replace("name: Testville\n", "name: Testville\nnames:\n  de: „Teststadt\n"
+                                                    "  source: https://www.geonames.org/1\n"))
+    assert only(atlas.diagnostics(), "unpaired-mark").line == 4
+
+
+def test_a_name_in_another_language_is_text_on_every_page_never_markup(atlas):
+    from generator.build import build
+
+    from .conftest import CITY
+
+    hostile = '<img src=x onerror=alert(1)> "Test"'
+    atlas.write("cities/testville.md", CITY.replace("name: Testville\n", "name: Testville\nnames:\n"
+                                                    f"  de: '{hostile}'\n  source: https://www.geonames.org/1\n"))
+    assert atlas.diagnostics() == []
+    german = {o.path: o.content for o in build(atlas.root, language="de").outputs}
+    english = {o.path: o.content for o in build(atlas.root).outputs}
+    for page in (german["cities/testville.md"], german["countries/de.md"], english["cities/testville.md"]):
+        assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
 # ---- the report ----------------------------------------------------------------------
