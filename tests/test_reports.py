@@ -140,7 +140,7 @@ def test_a_report_in_another_language_has_its_words_numbers_and_dates_and_the_tr
     document = report.report_html(result.atlas, city, SITE_URL, "pl")
     text = flat(pdf_text(report.print_pdf(document)))
     for expected in ("Moving Cities Atlas · Raport o mieście", "Niemcy", "123 456 (2022)", "Najważniejsze wnioski",
-                     "Liczba mieszkańców", "członek od czerwca 2019", "Źródła", "z marca 2021", "Strona 1 z",
+                     "Ludność", "członek od czerwca 2019", "Źródła", "z marca 2021", "Strona 1 z",
                      "Ten profil nie jest jeszcze przetłumaczony: jego tekst jest po angielsku.",
                      "Welcoming is a decision the council takes again every year."):
         assert expected in text, f"{expected!r} is not in the report: {text}"
