@@ -403,6 +403,11 @@ SECTIONS = {"validation": bench_validation, "hostile": bench_hostile, "preview":
 
 def main(argv: list[str]) -> int:
     wanted = argv or list(SECTIONS)
+    unknown = [name for name in wanted if name not in SECTIONS]
+    if unknown:
+        print(f"usage: python -m benchmarks [SECTION ...]\nunknown: {' '.join(unknown)}; "
+              f"sections: {' '.join(SECTIONS)} (none: all)", file=sys.stderr)
+        return 2
     results = {"machine": machine()}
     print(f"machine: {results['machine']}")
     for name in wanted:
