@@ -156,9 +156,15 @@ def date_pattern(language: str) -> str:
     return "d MMMM y" if language == SOURCE else "long"
 
 
+@lru_cache(maxsize=None)
+def locale(language: str) -> Locale:
+    """The CLDR's data of a language, read once (Babel parses a language's name anew at every call)."""
+    return Locale.parse(language)
+
+
 def format_date(value: dt.date, language: str) -> str:
     """14 June 2019, 14. Juni 2019, 14 giugno 2019."""
-    return babel_date(value, date_pattern(language), locale=language)
+    return babel_date(value, date_pattern(language), locale=locale(language))
 
 
 def format_month(value: dt.date, language: str, in_sentence: bool = False) -> str:
@@ -167,25 +173,27 @@ def format_month(value: dt.date, language: str, in_sentence: bool = False) -> st
     format form (od czerwca 2019, από Ιουνίου 2019), which is what CLDR's format context is for."""
     if language == SOURCE:
         return f"{value:%B %Y}"
-    pattern = Locale.parse(language).datetime_skeletons["yMMMM"].pattern
-    return babel_date(value, pattern.replace("LLLL", "MMMM") if in_sentence else pattern, locale=language)
+    pattern = locale(language).datetime_skeletons["yMMMM"].pattern
+    return babel_date(value, pattern.replace("LLLL", "MMMM") if in_sentence else pattern, locale=locale(language))
 
 
 def format_list(items: list[str], language: str) -> str:
     """Items as the language lists them (CLDR): "A, B and C", "A, B und C", "A, B i C"."""
-    return babel_format_list(items, locale=language) if items else ""
+    return babel_format_list(items, locale=locale(language)) if items else ""
 
 
 def format_number(value: int, language: str) -> str:
     if language == SOURCE:
         return f"{value:,}"
-    return format_decimal(value, locale=language)
+    if isinstance(value, int) and 0 <= value < 1000:  # no grouping, and these languages write Latin digits
+        return str(value)
+    return format_decimal(value, locale=locale(language))
 
 
 @lru_cache(maxsize=None)
 def territory_name(code: str, language: str) -> str | None:
     """A country's name in a language, from the Unicode CLDR (Babel); None if it has none."""
-    return Locale.parse(language).territories.get(code)
+    return locale(language).territories.get(code)
 
 
 SEAS = Path(__file__).parent / "data" / "seas.json"  # the seas the basemap names (scripts/vendor.py)

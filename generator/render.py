@@ -6,11 +6,9 @@ them to MkDocs, and nothing here knows MkDocs exists.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as dt
 import functools
-import heapq
 import html
 import json
 import math
@@ -202,38 +200,46 @@ def templates(language: str = i18n.SOURCE) -> jinja2.Environment:
 
 
 class Nearby:
-    """The atlas's cities nearest a city, by great-circle distance: the cities sorted by latitude, so that a
-    city looks only at those within a band of latitude around it, and measures on the globe only the few
-    that a flat measure (good to a fraction of a per cent at these distances) puts nearest."""
+    """The atlas's cities nearest a city, by great-circle distance: the cities in a grid of half-degree
+    cells, looked at ring by ring around the city's cell until no city farther out could be nearer."""
 
-    BAND = 1.0  # degrees of latitude (about 111 km): widened until enough are found
+    CELL = 0.5  # degrees of latitude and longitude
 
     def __init__(self, cities: Iterable[Entity]):
-        self.cities = sorted(cities, key=lambda c: c.coordinates[0])
-        self.latitudes = [c.coordinates[0] for c in self.cities]
+        self.cells: dict[tuple[int, int], list[Entity]] = {}
+        self.size = 0
         self.with_initiatives: dict[str, list[Entity]] = {}
-        for city in self.cities:
+        for city in sorted(cities, key=lambda c: c.slug):
+            self.cells.setdefault(self.cell(city.coordinates), []).append(city)
+            self.size += 1
             if city.initiatives:
                 self.with_initiatives.setdefault(city.country.code, []).append(city)
 
+    def cell(self, coordinates: tuple[float, float]) -> tuple[int, int]:
+        return math.floor(coordinates[0] / self.CELL), math.floor(coordinates[1] / self.CELL)
+
     def nearest(self, city: Entity, count: int = 3) -> list[tuple[Entity, float]]:
-        lat, lng = city.coordinates
-        shrink = math.cos(math.radians(lat)) ** 2
-
-        def flat(other: Entity) -> float:
-            return (other.coordinates[0] - lat) ** 2 + (other.coordinates[1] - lng) ** 2 * shrink
-
-        band = self.BAND
+        row, column = self.cell(city.coordinates)
+        found: list[tuple[float, str, Entity]] = []
+        seen, ring = 0, 0
         while True:
-            low = bisect.bisect_left(self.latitudes, lat - band)
-            high = bisect.bisect_right(self.latitudes, lat + band)
-            candidates = heapq.nsmallest(count + 3, (o for o in self.cities[low:high] if o is not city), key=flat)
-            found = sorted((distance_km(city.coordinates, o.coordinates), o.slug, o) for o in candidates)
-            # Enough, and none outside the band could be nearer than the last one kept (a degree of latitude
-            # is 111 km), or the band already holds every city.
-            if (len(found) >= count and found[count - 1][0] <= band * 111) or (low == 0 and high == len(self.cities)):
+            for i in range(row - ring, row + ring + 1):
+                for j in range(column - ring, column + ring + 1):
+                    if max(abs(i - row), abs(j - column)) != ring:
+                        continue  # (the inner rings are done)
+                    for other in self.cells.get((i, j), ()):
+                        seen += 1
+                        if other is not city:
+                            found.append((distance_km(city.coordinates, other.coordinates), other.slug, other))
+            found.sort()
+            # A city outside the rings looked at lies at least `ring` cells away in latitude or in longitude:
+            # no nearer than that many cells' width at the farthest latitude they reach (less a tenth, for the
+            # great circle's short cut between two points of one parallel).
+            widest = min(89.0, abs(city.coordinates[0]) + (ring + 1) * self.CELL)
+            reach = ring * self.CELL * 111.0 * math.cos(math.radians(widest)) * 0.9
+            if (len(found) >= count and found[count - 1][0] <= reach) or seen >= self.size:
                 return [(other, km) for km, _, other in found[:count]]
-            band *= 2
+            ring += 1
 
     def initiatives(self, city: Entity) -> list[Entity]:
         """The initiatives of the other cities of a city's country, the nearest cities' first."""
