@@ -110,7 +110,9 @@ def generate(target: Path, cities: int, featured: int, initiatives: int, network
                       f"population: {{value: {rng.randint(5000, 900000)}, year: 2022, source: https://example.org/p}}",
                       "takeaways:", *(f"  - {quoted(t)}" for t in texts["takeaways"][real] or ["One synthetic takeaway."])]
         if member:
-            lines += ["networks:"] + [f"  - network: {m}\n    since: 2019-06" if i == 0 else f"  - {m}"
+            # As in the real atlas, a city's first membership is dated (2015 to 2023) for two cities in three.
+            since = f"{2015 + n % 9}-06" if n % 3 != 2 else None
+            lines += ["networks:"] + [f"  - network: {m}\n    since: {since}" if i == 0 and since else f"  - {m}"
                                       for i, m in enumerate(member)]
         # Every real city cites its GeoNames page; distinct ids also tell the duplicate check these are distinct.
         lines += ["website: https://example.org", "sources:", f"  - https://example.org/c{n}",

@@ -72,6 +72,22 @@ def _commitments(city) -> dict[str, str]:
             for m in city.memberships for s in m.commitments}
 
 
+def joined_year(membership) -> int | None:
+    """The year a city joined a network, as far as the atlas knows: its membership's `since`, or else the
+    earliest date of a commitment it declared or fulfilled (a council decision to be a Safe Harbour is the
+    joining); None when neither is recorded."""
+    since = getattr(membership, "since", None)
+    if since is not None:
+        return int(str(since)[:4])
+    years = [int(s.date[:4]) for s in getattr(membership, "commitments", None) or () if s.state != "not"]
+    return min(years) if years else None
+
+
+def _joined(city) -> dict[str, int]:
+    """The year the city joined each of its networks, where known: {"network": year} (the map's timeline)."""
+    return {m.network.slug: year for m in city.memberships if (year := joined_year(m)) is not None}
+
+
 def _topics(city) -> list[str]:
     seen: dict[str, None] = {}
     for initiative in city.initiatives:
@@ -136,7 +152,7 @@ CITY = Kind(
     fallback="{entity.name}, {entity.country.name}, in the Moving Cities Atlas.",
     location=lambda city: (city.coordinates[0], city.coordinates[1]),
     map_properties={"country_name": lambda c: c.country.name, "topics": _topics,
-                    "initiatives": lambda c: len(c.initiatives), "commitments": _commitments},
+                    "initiatives": lambda c: len(c.initiatives), "commitments": _commitments, "joined": _joined},
     derived=(("country_name", "the country's name", lambda c: c.country.name),
              ("topics", "the topics of its initiatives", _topics),
              ("initiatives", "slugs of its initiatives in the atlas", lambda c: [i.slug for i in c.initiatives]),

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 import jinja2
 
 from . import export, i18n
-from .kinds import KINDS, Kind
+from .kinds import KINDS, Kind, joined_year
 from .link import Atlas, Country, Entity, Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -147,6 +147,49 @@ def evidence_years(sources) -> tuple[int, int] | None:
     return (min(years), max(years)) if years else None
 
 
+def growth(network: Entity) -> tuple[list[tuple[int, int, int]], int]:
+    """How a network grew in the atlas: (year, members who joined that year, members by its end) for every
+    year from the first known joining to the last, and how many of its members have a known year."""
+    joined: dict[int, int] = {}
+    for membership in network.memberships:
+        year = joined_year(membership)
+        if year is not None:
+            joined[year] = joined.get(year, 0) + 1
+    rows, total = [], 0
+    for year in range(min(joined), max(joined) + 1) if joined else ():
+        total += joined.get(year, 0)
+        rows.append((year, joined.get(year, 0), total))
+    return rows, total
+
+
+GROWTH_BAR, GROWTH_GAP, GROWTH_HEIGHT = 28, 10, 120  # a bar's width, the gap between bars, the tallest bar
+
+
+def growth_chart(rows: list[tuple[int, int, int]], number: Callable[[int], str] = str) -> str:
+    """Members by year as bars, inline SVG drawn at build time: each bar the members by the end of its year,
+    its number above it and its year below. Screen readers skip it for the table beside it (same numbers)."""
+    top, bottom = 16, 18  # room for the numbers above the bars and the years below
+    step = GROWTH_BAR + GROWTH_GAP
+    width, height = len(rows) * step + GROWTH_GAP, top + GROWTH_HEIGHT + bottom
+    tallest = max((total for _, _, total in rows), default=0) or 1
+    parts = [f'<svg class="atlas-growth__chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'aria-hidden="true" focusable="false">']
+    for index, (year, joined, total) in enumerate(rows):
+        x = GROWTH_GAP + index * step
+        bar = round(GROWTH_HEIGHT * total / tallest, 1)
+        foot = round(top + GROWTH_HEIGHT - bar, 1)  # the bar's top edge (SVG's y grows downwards)
+        middle = x + GROWTH_BAR // 2
+        parts.append(f'<rect class="atlas-growth__bar{" atlas-growth__bar--new" if joined else ""}" x="{x}" '
+                     f'y="{foot}" width="{GROWTH_BAR}" height="{bar}"></rect>')
+        parts.append(f'<text class="atlas-growth__number" x="{middle}" y="{round(foot - 4, 1)}" '
+                     f'text-anchor="middle">{number(total)}</text>')
+        parts.append(f'<text class="atlas-growth__year" x="{middle}" y="{height - 4}" text-anchor="middle">'
+                     f'{year}</text>')
+    parts.append(f'<line class="atlas-growth__axis" x1="0" y1="{top + GROWTH_HEIGHT}" x2="{width}" '
+                 f'y2="{top + GROWTH_HEIGHT}"></line></svg>')
+    return "".join(parts)
+
+
 def format_number(value: int, language: str = i18n.SOURCE) -> str:
     return i18n.format_number(value, language)
 
@@ -187,7 +230,8 @@ def templates(language: str = i18n.SOURCE) -> jinja2.Environment:
     env.policies["ext.i18n.trimmed"] = True
     translations = i18n.translations(language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(evidence_years=evidence_years, language=language,
+    env.globals.update(evidence_years=evidence_years, language=language, growth=growth,
+                       growth_chart=lambda rows: growth_chart(rows, lambda v: format_number(v, language)),
                        dated=lambda phrase, value: dated(phrase, value, language, translations.gettext),
                        other_names=lambda entity: other_names(entity, translations.gettext),
                        kind_name=lambda kind: translations.gettext(getattr(kind, "name", kind)))

@@ -26,6 +26,8 @@ TAGS = frozenset({
     "form", "fieldset", "legend", "label", "input", "select", "option", "button",
     # The embeddable map's code, to copy (the _embed template): text, never markup.
     "textarea",
+    # A network's growth chart (render.growth_chart): bars, lines and numbers, drawn at build time.
+    "svg", "rect", "line", "text",
 })
 
 # Attributes on every allowed tag; their values pass `_filter` below.
@@ -52,6 +54,10 @@ ATTRIBUTES = {
     "button": {"type", "data-atlas-copy"},
     "textarea": {"readonly", "rows", "data-atlas-embed"},
     "label": {"for"},
+    "svg": {"viewBox", "viewbox", "width", "height", "aria-hidden", "focusable"},
+    "rect": {"x", "y", "width", "height"},
+    "line": {"x1", "y1", "x2", "y2"},
+    "text": {"x", "y", "text-anchor"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
@@ -82,6 +88,13 @@ VALUES = {  # attributes whose value is one of a few, or has a fixed shape
     "scope": re.compile(r"row|col|rowgroup|colgroup"),
     "aria-labelledby": re.compile(r"[a-z][a-z0-9-]*"),  # an element of the page names it (one id)
     "tabindex": re.compile(r"0|-1"),  # into the tab order where it is, or out of it: never ahead of the page
+    # A chart's geometry: numbers only (an SVG attribute could otherwise hold a reference or a script).
+    **{name: re.compile(r"-?[0-9]{1,5}(?:\.[0-9]{1,3})?") for name in ("x", "y", "x1", "y1", "x2", "y2", "width", "height")},
+    "viewBox": re.compile(r"[0-9]{1,5}(?: [0-9]{1,5}){3}"),
+    "viewbox": re.compile(r"[0-9]{1,5}(?: [0-9]{1,5}){3}"),
+    "aria-hidden": re.compile(r"true"),
+    "focusable": re.compile(r"false"),
+    "text-anchor": re.compile(r"start|middle|end"),
 }
 EMPTY = frozenset({"data-atlas-list", "data-atlas-count", "data-atlas-controls", "data-featured", "data-search-exclude",
                    "checked", "selected",

@@ -118,7 +118,11 @@ def test_hostile_strings_in_every_field_and_body_are_refused_or_built_inert(host
 HTML_PIECES = ATTACKS + ["<p>", "</p>", "<a href=\"", "\">", "<img src=\"", "\" onerror=\"x\">", "<div ",
                          "class=\"md-dialog\"", "id=\"__config\"", ">", "<svg><script>x</script></svg>",
                          "<a href=\"java\tscript:x\">", "<a href=\"&#106;avascript:x\">", "<img src=\"data:image/png;,x\">",
-                         "<input type=image src=https://evil.example/x>", "<button formaction=https://evil.example>"]
+                         "<input type=image src=https://evil.example/x>", "<button formaction=https://evil.example>",
+                         # The growth chart's SVG is allowed: nothing in it may load, link or run.
+                         "<svg viewBox=\"0 0 9 9\" onload=\"x\">", "<rect x=\"1\" style=\"fill:url(https://evil.example/x)\">",
+                         "<use href=\"https://evil.example/x#a\">", "<image href=\"https://evil.example/x\">",
+                         "<text x=\"javascript:x\">", "<a xlink:href=\"javascript:x\">", "<foreignObject><iframe>", "</svg>"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -143,8 +147,21 @@ def test_the_sanitiser_keeps_what_the_atlas_pages_use():
             '<div class="atlas-table" role="region" aria-label="The fields" tabindex="0"><table><tbody><tr><td>'
             '<code class="atlas-field">population.value</code></td></tr></tbody></table></div>'
             '<p class="atlas-actions"><a class="md-button md-button--primary" '
-            'href="https://github.com/o/r/issues/new?template=add-city.yml">Propose a city</a></p>')
+            'href="https://github.com/o/r/issues/new?template=add-city.yml">Propose a city</a></p>'
+            '<figure class="atlas-growth"><svg class="atlas-growth__chart" viewBox="0 0 86 154" width="86" height="154" '
+            'aria-hidden="true" focusable="false"><rect class="atlas-growth__bar atlas-growth__bar--new" x="10" '
+            'y="16.0" width="28" height="120.0"></rect><text class="atlas-growth__number" x="24" y="12.0" '
+            'text-anchor="middle">1,200</text><line class="atlas-growth__axis" x1="0" y1="136" x2="86" y2="136">'
+            '</line></svg><figcaption>Members</figcaption></figure>')
     assert sanitise(page) == page
+
+
+def test_the_growth_charts_svg_keeps_only_numbers_for_its_geometry():
+    hostile = ('<svg viewBox="0 0 9 9" onload="x" style="x"><rect x="javascript:x" y="1e9" width="calc(1px)" '
+               'height="2" fill="url(https://evil.example/x)"></rect><use href="https://evil.example/x#a"></use>'
+               '<text x="1" y="2" text-anchor="middle" onclick="x">2019</text></svg>')
+    assert sanitise(hostile) == ('<svg viewBox="0 0 9 9"><rect height="2"></rect><text x="1" y="2" '
+                                 'text-anchor="middle">2019</text></svg>')
 
 
 def test_the_map_data_attributes_hold_only_their_shapes():

@@ -3,6 +3,8 @@ own page gives, with that page and, where it dates its list, the date."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from generator.build import build
@@ -42,3 +44,45 @@ def test_a_count_that_is_not_a_number_with_a_safe_source_is_refused_with_its_lin
     assert all(d.path == "networks/test-network.md" and d.line == 4 for d in errors)
     if code:
         only(errors, code)
+
+
+# ---- how the network grew (issue 25): members by the year they joined, a chart and its table -------------
+
+def city(atlas, slug: str, membership: str) -> None:
+    atlas.write(f"cities/{slug}.md", f"---\nname: {slug.capitalize()}\ncountry: DE\ncoordinates: [52.5, 13.4]\n"
+                                     f"networks:\n{membership}sources: [https://example.org/{slug}]\n"
+                                     f"last_verified: 2026-10-01\n---\n")
+
+
+def growth_table(page: str) -> list[tuple[str, str, str]]:
+    table = page.split('class="atlas-table-scroll atlas-growth__numbers"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<tr><th scope="row">(\d+)</th><td>([\d,]+)</td><td>([\d,]+)</td></tr>', table)
+
+
+def test_a_network_page_charts_its_members_by_the_year_they_joined_with_the_numbers_as_a_table(atlas):
+    write_network(atlas, extra="commitments:\n  - {slug: harbour, name: A Safe Harbour}\n")
+    city(atlas, "aberg", "  - {network: test-network, since: 2018}\n")
+    city(atlas, "bedorf", "  - {network: test-network, since: 2018-06}\n")
+    city(atlas, "cestadt", "  - {network: test-network, since: 2021-03-14}\n")
+    # No since, but a council decision to be one: the year of the decision. A decision against it is no joining.
+    city(atlas, "dehausen", "  - network: test-network\n    commitments:\n      - {commitment: harbour, state: declared,"
+                            " date: 2020-05-27, source: 'https://example.org/d'}\n")
+    city(atlas, "eheim", "  - network: test-network\n    commitments:\n      - {commitment: harbour, state: not,"
+                         " date: 2019-05-27, source: 'https://example.org/e'}\n")
+    assert [d for d in atlas.diagnostics() if d.severity.name == "ERROR"] == []
+    page = network_page(atlas)
+    # Every year from the first to the last, a year without a new member too; Testville and Eheim have no year.
+    assert growth_table(page) == [("2018", "2", "2"), ("2019", "0", "2"), ("2020", "1", "3"), ("2021", "1", "4")]
+    assert "4 of its 6 members in the atlas have a known year." in page
+    chart = page.split('<svg class="atlas-growth__chart"', 1)[1].split("</svg>", 1)[0]
+    assert 'aria-hidden="true"' in chart  # screen readers read the table instead
+    numbers = re.findall(r'class="atlas-growth__number"[^>]*>([\d,]+)<', chart)
+    years = re.findall(r'class="atlas-growth__year"[^>]*>(\d+)<', chart)
+    assert numbers == ["2", "2", "3", "4"] and years == ["2018", "2019", "2020", "2021"]
+    heights = [float(h) for h in re.findall(r'<rect [^>]*height="([\d.]+)"', chart)]
+    assert heights[0] == heights[1] < heights[2] < heights[3]  # bars as tall as their numbers
+
+
+def test_a_network_whose_members_have_no_year_shows_no_chart(atlas):
+    page = network_page(atlas)
+    assert "How the network grew" not in page and "atlas-growth" not in page

@@ -251,6 +251,112 @@ def test_the_maps_names_are_never_cut_by_its_edge(page, demo):
         assert frame["y"] <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"] + 1
 
 
+def boxes_of(page, selector: str) -> list[list[float]]:
+    return page.eval_on_selector_all(selector, "nodes => nodes.map(n => { const r = n.getBoundingClientRect();"
+                                               " return [r.left, r.top, r.right, r.bottom]; })")
+
+
+def overlap(a, b, slack: float = 1) -> bool:
+    return a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+
+
+def test_at_city_zoom_the_map_names_its_cities_clear_of_one_another_the_bubbles_and_the_controls(page, demo):
+    open_map(page, demo, "?z=4&lat=50&lng=10")
+    expect(page.locator(".atlas-label--city")).to_have_count(0)  # all of Europe: no room for cities' names
+    city = next(c for c in demo.data["cities"] if c["country"] == "DE" and not c["featured"])
+    page.goto(demo.url + f"map/?z=7.5&lat={city['coordinates'][0]}&lng={city['coordinates'][1]}")
+    wait_for_map(page)
+    expect(page.locator(".atlas-label--city", has_text=city["name"])).to_have_count(1)
+    names = page.eval_on_selector_all(".atlas-label--city", "nodes => nodes.map(n => n.textContent)")
+    assert set(names) <= {c["name"] for c in demo.data["cities"]} and len(names) == len(set(names))
+    labels = boxes_of(page, ".atlas-label span")  # the cities' names and the countries'
+    drawn = boxes_of(page, ".marker-cluster, path.atlas-marker, .leaflet-control")
+    frame = page.locator(".atlas-map").bounding_box()
+    for i, box in enumerate(labels):
+        assert frame["x"] <= box[0] and box[2] <= frame["x"] + frame["width"] + 1  # whole, never cut
+        assert not any(overlap(box, other) for other in labels[i + 1:] + drawn), box
+
+
+def test_the_city_names_on_the_map_are_in_the_readers_language(page, real):
+    page.goto(real.url + "de/map/?z=8&lat=50.94&lng=6.96")
+    wait_for_map(page)
+    expect(page.locator(".atlas-label--city", has_text="Köln")).to_have_count(1)
+    expect(page.locator(".atlas-label--city", has_text="Cologne")).to_have_count(0)
+
+
+def joined(city: dict) -> int | None:
+    """The year a city first joined a network, as the atlas's data tells it."""
+    years = [int(str(m["since"])[:4]) if m.get("since") else
+             min((int(s["date"][:4]) for s in m.get("commitments", []) if s["state"] != "not"), default=None)
+             for m in city["networks"]]
+    return min((y for y in years if y is not None), default=None)
+
+
+def test_the_timeline_shows_the_cities_by_the_year_they_joined_by_keyboard_and_in_the_address(page, demo):
+    open_map(page, demo)
+    years = sorted({y for c in demo.data["cities"] if (y := joined(c)) is not None})
+    assert len(years) > 3
+    slider = page.get_by_role("slider", name="Joined by")
+    expect(slider).to_have_attribute("aria-valuetext", "all cities, with a known year or not")
+    slider.focus()
+    page.keyboard.press("Home")  # the first year
+    by_first = sum(1 for c in demo.data["cities"] if (y := joined(c)) is not None and y <= years[0])
+    expect(page.locator("[data-atlas-count]")).to_have_text(f"{by_first} cities shown: joined by {years[0]}")
+    expect(slider).to_have_attribute("aria-valuetext",
+                                     f"cities that joined by the end of {years[0]}, where the atlas knows the year")
+    settle(page)
+    assert shown_on_map(page) == by_first and len(listed(page)) == by_first
+    assert query(page)["year"] == str(years[0])
+    page.keyboard.press("ArrowRight")
+    by_second = sum(1 for c in demo.data["cities"] if (y := joined(c)) is not None and y <= years[1])
+    expect(page.locator("[data-atlas-count]")).to_contain_text(f"{by_second} cities shown")
+    # With a network chosen, the year is the one the city joined that network.
+    network = demo.data["networks"][0]["slug"]
+    page.select_option("select[name=network]", network)
+    in_network = sum(1 for c in demo.data["cities"] for m in c["networks"]
+                     if m["network"] == network and m.get("since") and int(str(m["since"])[:4]) <= years[1])
+    expect(page.locator("[data-atlas-count]")).to_contain_text(f"{in_network} cit")
+    slider.press("End")  # the last stop: every city again
+    expect(slider).to_have_attribute("aria-valuetext", "all cities, with a known year or not")
+    assert "year" not in query(page)
+    page.click("[data-atlas-controls] button[type=reset]")
+    expect(page.locator("[data-atlas-count]")).to_have_text(f"{len(demo.data['cities'])} cities shown")
+
+
+def test_the_timeline_plays_the_years_one_after_another_and_stops_at_the_last(page, demo):
+    open_map(page, demo)
+    years = sorted({y for c in demo.data["cities"] if (y := joined(c)) is not None})
+    play = page.get_by_role("button", name="Play")
+    play.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    slider = page.get_by_role("slider", name="Joined by")
+    expect(slider).to_have_value(str(years[1]), timeout=5000)
+    expect(slider).to_have_value(str(years[-1]), timeout=3000 * len(years))
+    expect(page.get_by_role("button", name="Play")).to_be_visible()  # stopped at the last year
+    expect(page.locator("[data-atlas-count]")).to_contain_text(f"joined by {years[-1]}")
+
+
+def test_an_address_with_a_year_opens_the_map_at_that_year(page, demo):
+    years = sorted({y for c in demo.data["cities"] if (y := joined(c)) is not None})
+    open_map(page, demo, f"?year={years[2]}")
+    expected = sum(1 for c in demo.data["cities"] if (y := joined(c)) is not None and y <= years[2])
+    expect(page.locator("[data-atlas-count]")).to_have_text(f"{expected} cities shown: joined by {years[2]}")
+    expect(page.get_by_role("slider", name="Joined by")).to_have_value(str(years[2]))
+
+
+def test_a_network_page_shows_how_it_grew_as_a_chart_with_a_table_for_screen_readers(page, real):
+    page.goto(real.url + "networks/seebruecke-safe-harbours/")
+    expect(page.get_by_role("heading", name="How the network grew")).to_be_visible()
+    expect(page.locator("svg.atlas-growth__chart")).to_be_visible()
+    table = page.get_by_role("table", name="Members of Seebrücke Safe Harbours in the atlas, by year")
+    expect(table).to_be_attached()
+    rows = table.locator("tbody tr")
+    assert rows.count() >= 3
+    bars = page.locator("svg.atlas-growth__chart .atlas-growth__number").all_text_contents()
+    assert bars == [rows.nth(i).locator("td").nth(1).text_content() for i in range(rows.count())]
+
+
 def test_one_legend_for_what_is_drawn_and_one_name_for_each_network(page, real):
     open_map(page, real)
     expect(page.locator(".atlas-legend")).to_have_count(1)

@@ -228,49 +228,145 @@
     draw(merged(arcs, topology.objects.rivers), "atlas-river", false);
     draw(merged(arcs, topology.objects.borders), "atlas-border", false);
     draw(merged(arcs, topology.objects.coast), "atlas-coast", false);
-    if (!options.overTiles) drawLabels(map, topology.labels || [], options.names || {});
+    if (!options.overTiles) options.labels.basemap(topology.labels || [], options.names || {});
     return { focus: focus };
   }
 
-  // Names are drawn under the cities (a name never hides a city), only from the zoom at which there
-  // is room for them and never over one another (the bigger country first); screen readers skip
-  // them: the list under the map says it all.
-  function drawLabels(map, labels, names) {
-    var shown = L.layerGroup().addTo(map);
-    var all = labels.map(function (label) {
-      var name = Object.prototype.hasOwnProperty.call(names, label[0]) && typeof names[label[0]] === "string"
-        ? names[label[0]] : label[0];
-      var text = element("span", null, name);
-      text.setAttribute("aria-hidden", "true");
-      var icon = L.divIcon({ className: "atlas-label atlas-label--" + label[4], html: text, iconSize: null });
-      var latlng = L.latLng(label[2], label[1]);
-      return {
-        from: label[3],
-        latlng: latlng,
-        half: [name.length * (label[4] === "sea" ? 2.9 : 3.7) + 2, 7], // of the name's box, in pixels
-        marker: L.marker(latlng, { icon: icon, pane: "atlas-labels", interactive: false, keyboard: false }),
-      };
-    });
+  // The names on a map: the cities' own at city zoom, and the basemap's countries and seas. Drawn under
+  // the cities (a name never hides a city), whole or not at all (never cut by the map's edge), never over
+  // one another, a city's marker or a cluster's bubble; the cities' names first (the featured ones before
+  // the others), then the countries' (the bigger first) and the seas'. Screen readers skip them: the list
+  // under the map, and each city's marker, say it all.
+  var CITY_LABEL_ZOOM = 6; // closer than this a region fills the map, and its cities have room for names
+
+  function labelPlacer(map, container) {
+    var layer = L.layerGroup().addTo(map);
+    var basemap = []; // countries and seas: { from, latlng, half: [w/2, h/2], marker }
+    var cities = null; // function () -> the cities' markers drawn on the map, each { marker, name, featured }
+    var cityLabels = {}; // Leaflet id of a city's marker -> its label
+    var measure = null;
+    function width(name) {
+      // A name's width in pixels, in the labels' own font (read once from a label's style).
+      if (!measure) {
+        var probe = element("span", "atlas-label atlas-label--city");
+        probe.appendChild(element("span", null, "x"));
+        container.appendChild(probe);
+        var style = getComputedStyle(probe.firstChild);
+        var context = document.createElement("canvas").getContext("2d");
+        context.font = style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
+        container.removeChild(probe);
+        measure = function (text) { return context.measureText(text).width; };
+      }
+      return measure(name);
+    }
+
+    function overlaps(box, boxes) {
+      for (var i = 0; i < boxes.length; i++) {
+        var b = boxes[i];
+        if (box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]) return true;
+      }
+      return false;
+    }
+
     function update() {
-      var zoom = map.getZoom(), placed = [], size = map.getSize();
-      all.forEach(function (label) {
+      var zoom = map.getZoom(), size = map.getSize(), placed = [];
+      var frame = container.getBoundingClientRect();
+      function inside(box) { return box[0] >= 0 && box[1] >= 0 && box[2] <= size.x && box[3] <= size.y; }
+      // What the map draws of the cities, and its controls: a name keeps clear of every bubble, marker,
+      // legend and button.
+      var drawnNodes = container.querySelectorAll(".marker-cluster, path.atlas-marker, .leaflet-control");
+      Array.prototype.forEach.call(drawnNodes, function (node) {
+        var r = node.getBoundingClientRect();
+        if (r.width) placed.push([r.left - frame.left - 2, r.top - frame.top - 2, r.right - frame.left + 2, r.bottom - frame.top + 2]);
+      });
+      var keep = {};
+      if (cities && zoom >= CITY_LABEL_ZOOM) {
+        var drawn = cities().filter(function (c) { return map.hasLayer(c.marker); });
+        drawn.sort(function (a, b) { return (b.featured ? 1 : 0) - (a.featured ? 1 : 0); });
+        drawn.forEach(function (city) {
+          var at = map.latLngToContainerPoint(city.marker.getLatLng());
+          var r = city.marker.getRadius() + 3, w = width(city.name), h = 7;
+          var right = [at.x + r, at.y - h, at.x + r + w, at.y + h];
+          var left = [at.x - r - w, at.y - h, at.x - r, at.y + h];
+          var box = inside(right) && !overlaps(right, placed) ? right
+            : inside(left) && !overlaps(left, placed) ? left : null;
+          if (!box) return;
+          placed.push(box);
+          var id = L.stamp(city.marker);
+          var label = cityLabels[id];
+          if (!label || label.name !== city.name) {
+            if (label) layer.removeLayer(label.marker);
+            var text = element("span", null, city.name);
+            text.setAttribute("aria-hidden", "true");
+            label = cityLabels[id] = {
+              name: city.name,
+              marker: L.marker(city.marker.getLatLng(), {
+                icon: L.divIcon({ className: "atlas-label atlas-label--city", html: text, iconSize: null }),
+                pane: "atlas-labels", interactive: false, keyboard: false,
+              }),
+            };
+          }
+          label.marker.setLatLng(city.marker.getLatLng());
+          layer.addLayer(label.marker);
+          var node = label.marker.getElement();
+          if (node) {
+            node.classList.toggle("atlas-label--left", box === left);
+            node.firstChild.style.setProperty("--atlas-label-gap", r + "px");
+          }
+          keep[id] = true;
+        });
+      }
+      Object.keys(cityLabels).forEach(function (id) {
+        if (!keep[id]) { layer.removeLayer(cityLabels[id].marker); }
+      });
+      basemap.forEach(function (label) {
         var show = zoom >= label.from;
         if (show) {
-          var p = map.project(label.latlng, zoom);
-          var box = [p.x - label.half[0], p.y - label.half[1], p.x + label.half[0], p.y + label.half[1]];
-          // Never cut by the map's edge ("IITED KINGDOM"): a name shows whole or not at all.
           var at = map.latLngToContainerPoint(label.latlng);
-          var inside = at.x - label.half[0] >= 0 && at.x + label.half[0] <= size.x &&
-            at.y - label.half[1] >= 0 && at.y + label.half[1] <= size.y;
-          show = inside && !placed.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; });
+          var box = [at.x - label.half[0], at.y - label.half[1], at.x + label.half[0], at.y + label.half[1]];
+          show = inside(box) && !overlaps(box, placed);
           if (show) placed.push(box);
         }
-        if (show) shown.addLayer(label.marker);
-        else shown.removeLayer(label.marker);
+        if (show) layer.addLayer(label.marker);
+        else layer.removeLayer(label.marker);
       });
     }
-    map.on("zoomend moveend resize", update);
-    update();
+
+    // After the map moves, and again once the clusters have settled (they animate after a zoom).
+    var pending = false;
+    function later() {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; if (map.getContainer() === container) update(); });
+    }
+    map.on("zoomend moveend resize", later);
+    return {
+      update: later,
+      // The basemap's names: [name, lng, lat, from zoom, kind], in the page's language where `names` has it.
+      basemap: function (labels, names) {
+        basemap = labels.map(function (label) {
+          var name = Object.prototype.hasOwnProperty.call(names, label[0]) && typeof names[label[0]] === "string"
+            ? names[label[0]] : label[0];
+          var text = element("span", null, name);
+          text.setAttribute("aria-hidden", "true");
+          var icon = L.divIcon({ className: "atlas-label atlas-label--" + label[4], html: text, iconSize: null });
+          var latlng = L.latLng(label[2], label[1]);
+          return {
+            from: label[3],
+            latlng: latlng,
+            half: [name.length * (label[4] === "sea" ? 2.9 : 3.7) + 2, 7], // of the name's box, in pixels
+            marker: L.marker(latlng, { icon: icon, pane: "atlas-labels", interactive: false, keyboard: false }),
+          };
+        });
+        later();
+      },
+      // The cities whose names the map may show, and the cluster layer whose settling redraws them.
+      cities: function (list, clusters) {
+        cities = list;
+        if (clusters) clusters.on("animationend spiderfied unspiderfied", later);
+        later();
+      },
+    };
   }
 
   /* ---- a map --------------------------------------------------------------------- */
@@ -300,6 +396,7 @@
     }
     map.createPane("atlas-base").style.zIndex = 250; // over tiles (200), under the cities (400)
     map.createPane("atlas-labels").style.zIndex = 350;
+    var labels = labelPlacer(map, container);
     // The zoom buttons come first when tabbing, before the cities.
     var controls = container.querySelector(".leaflet-control-container");
     if (controls) container.insertBefore(controls, container.firstChild);
@@ -315,10 +412,10 @@
     var names = getJSON(root + "data/place-names.json").catch(function () { return {}; });
     var basemap = Promise.all([getJSON(assets(root) + "atlas/basemap.json"), names]).then(function (loaded) {
       if (removed) return null; // the reader left the page before the basemap arrived
-      return drawBasemap(map, loaded[0], { overTiles: overTiles, focus: options.focus, names: loaded[1] });
+      return drawBasemap(map, loaded[0], { overTiles: overTiles, focus: options.focus, names: loaded[1], labels: labels });
     });
     live.push(map);
-    return { map: map, basemap: basemap };
+    return { map: map, basemap: basemap, labels: labels };
   }
 
   function touchHint(container) {
@@ -450,7 +547,10 @@
       // Wide at the scale of Europe, where bubbles would otherwise overlap; narrow close up, where
       // a "2" that only zooms in tells less than two cities side by side.
       maxClusterRadius: function (zoom) { return zoom < 4.5 ? 90 : zoom < 5 ? 75 : zoom < 6 ? 60 : zoom < 7 ? 45 : 30; },
-      spiderfyOnMaxZoom: true,
+      // At the basemap's closest zoom every city stands alone, with its name: neighbours such as Cologne
+      // and Leverkusen would otherwise stay one bubble for good.
+      disableClusteringAtZoom: MAX_ZOOM,
+      spiderfyOnMaxZoom: false,
       iconCreateFunction: clusterIcon,
     }, options || {}));
   }
@@ -511,6 +611,7 @@
       country: query.get("country") || "",
       topic: query.get("topic") || "",
       commitment: query.get("commitment") || "",
+      year: within(parseInt(query.get("year"), 10), 1900, 2100), // checked again against the data's years
       // The address is anyone's to write: a position is read only within the world and the map's zooms.
       z: within(parseFloat(query.get("z")), 3, 18),
       lat: within(parseFloat(query.get("lat")), -85, 85),
@@ -543,8 +644,24 @@
     form.elements.network.options[0].disabled = state.view === "network";
   }
 
+  // The year a city joined the network the view is about (the chosen one, or a chosen commitment's), or its
+  // first network if none is chosen: as far as the atlas knows (a membership's since, or the date of a
+  // commitment it made), else null.
+  function joinedYear(p, state) {
+    var joined = p.joined || {};
+    var network = state.network || (state.commitment ? state.commitment.split("/")[0] : "");
+    if (network) return Object.prototype.hasOwnProperty.call(joined, network) ? joined[network] : null;
+    var first = null;
+    Object.keys(joined).forEach(function (key) { if (first === null || joined[key] < first) first = joined[key]; });
+    return first;
+  }
+
   function matches(p, state) {
     if (state.view === "featured" && !p.featured) return false;
+    if (state.year) {
+      var year = joinedYear(p, state);
+      if (year === null || year > state.year) return false;
+    }
     if (state.network && p.networks.indexOf(state.network) < 0) return false;
     if (state.country && p.country !== state.country) return false;
     if (state.topic && p.topics.indexOf(state.topic) < 0) return false;
@@ -564,6 +681,7 @@
 
   function describe(count, state, form) {
     var parts = filters(state, form);
+    if (state.year) parts.push(t("filterYear", { year: String(state.year) }));
     if (!count) {
       if (!parts.length) return t("noMatch");
       return t(parts.length > 1 ? "noMatchMany" : "noMatchOne", { filters: parts.join(", ") });
@@ -598,6 +716,85 @@
         form.classList.remove("atlas-controls--open");
       }
     };
+  }
+
+  /* ---- the timeline ---------------------------------------------------------------- */
+
+  // A control on the explorer's map, for how the networks grew: a slider of years and a play button. At a
+  // year the map shows the cities that had joined by its end (the chosen network, or any), as far as the
+  // atlas knows; its last stop is every city, with a year known or not. `onYear(year or NaN)` applies one.
+  // Returns { show(year) -> the year it shows } for changes from elsewhere (the address, Show all), or null
+  // when no city has a known year.
+  function timeline(map, entries, onYear) {
+    var first = Infinity, last = -Infinity;
+    entries.forEach(function (e) {
+      var joined = e.properties.joined || {};
+      Object.keys(joined).forEach(function (key) {
+        first = Math.min(first, joined[key]);
+        last = Math.max(last, joined[key]);
+      });
+    });
+    if (!isFinite(first)) return null;
+    var all = last + 1; // the slider's last stop: every city
+    var box = element("div", "atlas-timeline leaflet-bar");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", t("timeline"));
+    var play = element("button", "atlas-timeline__play", t("timelinePlay"));
+    play.type = "button";
+    var label = element("label", "atlas-timeline__label");
+    label.appendChild(element("span", "atlas-timeline__title", t("timeline")));
+    var range = element("input", "atlas-timeline__range");
+    range.type = "range";
+    range.min = String(first);
+    range.max = String(all);
+    range.step = "1";
+    label.appendChild(range);
+    var output = element("output", "atlas-timeline__value");
+    output.setAttribute("aria-hidden", "true"); // the slider says it in words (aria-valuetext)
+    box.appendChild(play);
+    box.appendChild(label);
+    box.appendChild(output);
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    var control = L.control({ position: "bottomleft" });
+    control.onAdd = function () { return box; };
+    control.addTo(map);
+
+    var timer = null;
+    function show(year) {
+      if (!(year >= first)) year = NaN; // before the first known year there is nothing to show: all
+      else if (year > last) year = last;
+      range.value = String(isNaN(year) ? all : year);
+      var words = isNaN(year) ? t("timelineAll") : t("timelineBy", { year: String(year) });
+      range.setAttribute("aria-valuetext", words);
+      output.textContent = isNaN(year) ? t("timelineAllShort") : String(year);
+      return year;
+    }
+    function stop() {
+      if (timer === null) return;
+      window.clearInterval(timer);
+      timer = null;
+      play.textContent = t("timelinePlay");
+    }
+    function step(value) {
+      var year = show(value >= all ? NaN : value);
+      onYear(year);
+    }
+    range.addEventListener("input", function () { stop(); step(parseInt(range.value, 10)); });
+    play.addEventListener("click", function () {
+      if (timer !== null) return stop();
+      var from = parseInt(range.value, 10);
+      step(from >= last ? first : from + 1);
+      play.textContent = t("timelinePause");
+      timer = window.setInterval(function () {
+        var next = parseInt(range.value, 10) + 1;
+        if (next > last) return stop();
+        step(next);
+        if (next >= last) stop();
+      }, 1200);
+    });
+    map.on("unload", stop);
+    return { show: show };
   }
 
   /* ---- find a city ------------------------------------------------------------------ */
@@ -686,7 +883,8 @@
     var showFilters = embedded ? function () {} : filtersToggle(form);
     showFilters(state);
 
-    var map = baseMap(container, root, { scrollWheelZoom: !embedded }).map;
+    var base = baseMap(container, root, { scrollWheelZoom: !embedded });
+    var map = base.map;
     if (embedded) embedding(container, map);
     // Moves the atlas makes itself (restoring a view, fitting a new one) are part of an action, not
     // moves of the reader's: they write no history of their own.
@@ -720,10 +918,12 @@
         });
       }
       if (visible.indexOf(entry) >= 0) return reveal();
-      state = { view: "all", network: "", country: "", topic: "", commitment: "" };
+      state = { view: "all", network: "", country: "", topic: "", commitment: "", year: NaN };
       writeForm(form, state);
+      if (years) years.show(state.year);
       apply("push", reveal);
     });
+    var years = null; // the timeline, once the data says which years it spans
     // Without a position in the address, a view fits the cities it shows.
     var fitNext = !hasPosition(state);
 
@@ -731,6 +931,7 @@
       var query = new URLSearchParams();
       if (state.view !== "all") query.set("view", state.view);
       FILTERS.forEach(function (name) { if (state[name]) query.set(name, state[name]); });
+      if (state.year) query.set("year", String(state.year));
       var centre = map.getCenter();
       query.set("z", String(Math.round(map.getZoom() * 100) / 100));
       query.set("lat", centre.lat.toFixed(4));
@@ -792,8 +993,12 @@
       if (fitNext && shown.length) {
         var bounds = L.latLngBounds(shown.map(function (e) { return e.marker.getLatLng(); }));
         quietly(function () { map.fitBounds(bounds.pad(0.1), { maxZoom: FIT_ZOOM, animate: false }); });
+      } else if (fitNext && entries.length) {
+        // Nothing matches: the whole of Europe, and the notice on the map says why it is empty.
+        quietly(function () { map.fitBounds(EUROPE, { animate: false }); });
       }
       fitNext = false;
+      base.labels.update();
       write(history);
     }
 
@@ -830,8 +1035,9 @@
     function onReset(event) {
       event.preventDefault();
       endStreak();
-      state = { view: "all", network: "", country: "", topic: "", commitment: "" };
+      state = { view: "all", network: "", country: "", topic: "", commitment: "", year: NaN };
       writeForm(form, state);
+      if (years) years.show(state.year);
       quietly(function () { map.fitBounds(EUROPE, { animate: false }); });
       apply("push");
     }
@@ -845,6 +1051,7 @@
       endStreak();
       state = readState(form);
       writeForm(form, state);
+      if (years) state.year = years.show(state.year);
       if (hasPosition(state)) quietly(function () { map.setView([state.lat, state.lng], state.z, { animate: false }); });
       fitNext = !hasPosition(state);
       apply(null);
@@ -863,9 +1070,19 @@
       entries = data.features.map(function (feature) {
         var marker = bindCity(cityMarker(feature), feature, root, names);
         return { properties: feature.properties, marker: marker, base: marker.options.className,
-                 label: marker.options.label, held: null };
+                 label: marker.options.label, held: null, name: feature.properties.name,
+                 featured: feature.properties.featured };
       });
       if (listNames) listNames(entries);
+      base.labels.cities(function () { return visible; }, clusters);
+      if (!embedded) {
+        years = timeline(map, entries, function (year) {
+          state.year = year;
+          apply("replace");
+        });
+      }
+      if (years) state.year = years.show(state.year);
+      else if (state.year) state.year = NaN;
       apply(hasPosition(state) ? null : "replace", function () {
         container.setAttribute("data-atlas-ready", String(entries.length));
         if (window.performance && performance.mark) performance.mark("atlas-map-ready");
@@ -978,6 +1195,10 @@
       var clusters = clusterGroup();
       clusters.addLayers(markers);
       map.addLayer(clusters);
+      var named = markers.map(function (marker, i) {
+        return { marker: marker, name: features[i].properties.name, featured: features[i].properties.featured };
+      });
+      base.labels.cities(function () { return named; }, clusters);
       if (markers.length) {
         var bounds = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
         map.fitBounds(bounds.pad(0.2), { maxZoom: FIT_ZOOM - 1, animate: false });
