@@ -55,7 +55,7 @@ def city(atlas, slug: str, membership: str) -> None:
 
 
 def growth_table(page: str) -> list[tuple[str, str, str]]:
-    table = page.split('class="atlas-table-scroll atlas-growth__numbers"', 1)[1].split("</table>", 1)[0]
+    table = page.split('class="atlas-growth__numbers"', 1)[1].split("</table>", 1)[0]
     return re.findall(r'<tr><th scope="row">(\d+)</th><td>([\d,]+)</td><td>([\d,]+)</td></tr>', table)
 
 

@@ -238,6 +238,8 @@
   // the others), then the countries' (the bigger first) and the seas'. Screen readers skip them: the list
   // under the map, and each city's marker, say it all.
   var CITY_LABEL_ZOOM = 6; // closer than this a region fills the map, and its cities have room for names
+  // Where a country's or sea's name may go, in pixels from its place: there first, then a little off.
+  var NUDGES = [[0, 0], [0, -18], [0, 18], [-36, 0], [36, 0], [0, -36], [0, 36], [-40, -24], [40, 24], [40, -24], [-40, 24]];
 
   function labelPlacer(map, container) {
     var layer = L.layerGroup().addTo(map);
@@ -320,15 +322,25 @@
         if (!keep[id]) { layer.removeLayer(cityLabels[id].marker); }
       });
       basemap.forEach(function (label) {
-        var show = zoom >= label.from;
-        if (show) {
+        var shift = null;
+        if (zoom >= label.from) {
+          // At its place, or moved a little where a bubble or a city sits there (Germany under a "36").
           var at = map.latLngToContainerPoint(label.latlng);
-          var box = [at.x - label.half[0], at.y - label.half[1], at.x + label.half[0], at.y + label.half[1]];
-          show = inside(box) && !overlaps(box, placed);
-          if (show) placed.push(box);
+          shift = NUDGES.filter(function (d) {
+            var box = [at.x + d[0] - label.half[0], at.y + d[1] - label.half[1],
+                       at.x + d[0] + label.half[0], at.y + d[1] + label.half[1]];
+            return inside(box) && !overlaps(box, placed);
+          })[0] || null;
+          if (shift) placed.push([at.x + shift[0] - label.half[0], at.y + shift[1] - label.half[1],
+                                  at.x + shift[0] + label.half[0], at.y + shift[1] + label.half[1]]);
         }
-        if (show) layer.addLayer(label.marker);
-        else layer.removeLayer(label.marker);
+        if (!shift) return layer.removeLayer(label.marker);
+        layer.addLayer(label.marker);
+        var node = label.marker.getElement();
+        if (node) {
+          node.firstChild.style.setProperty("--atlas-label-dx", shift[0] + "px");
+          node.firstChild.style.setProperty("--atlas-label-dy", shift[1] + "px");
+        }
       });
     }
 
