@@ -466,8 +466,8 @@ def test_cluster_bubbles_never_overlap(page, real, view):
     assert len(boxes) > 3 and overlapping == []
 
 
-def test_an_empty_result_says_so_and_how_to_get_out_of_it(page, demo):
-    open_map(page, demo)
+def test_an_empty_result_says_so_zooms_out_and_says_how_to_get_out_of_it(page, demo):
+    open_map(page, demo, "?z=7.5&lat=48.1&lng=11.6")  # close in: one region
     page.click("input[name=view][value=featured]")
     countries = {c["country"] for c in demo.data["cities"] if c["featured"]}
     country = next(c["country"] for c in demo.data["cities"] if c["country"] not in countries)
@@ -475,6 +475,7 @@ def test_an_empty_result_says_so_and_how_to_get_out_of_it(page, demo):
     expect(page.locator("[data-atlas-count]")).to_contain_text("No city matches")
     expect(page.locator("[data-atlas-count]")).to_contain_text("Show all")
     expect(page.locator(".atlas-map__empty")).to_be_visible()
+    assert eventually(lambda p: view_of(p)["zoom"] < 5, page, True)  # all of Europe, not the empty region
     page.click("[data-atlas-controls] button[type=reset]")
     expect(page.locator(".atlas-map__empty")).to_be_hidden()
 
