@@ -9,6 +9,7 @@ repository's site as published.
 
 from __future__ import annotations
 
+import math
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -461,8 +462,11 @@ def test_cluster_bubbles_never_overlap(page, real, view):
     open_map(page, real, view)
     boxes = page.eval_on_selector_all(".marker-cluster", "nodes => nodes.map(n => { const r = n.getBoundingClientRect();"
                                       " return [r.left, r.top, r.right, r.bottom]; })")
+    # Bubbles are round: two overlap where their centres are closer than their radii together.
+    def circle(box):
+        return ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, (box[2] - box[0]) / 2)
     overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
-                   if a[0] < b[2] - 2 and b[0] < a[2] - 2 and a[1] < b[3] - 2 and b[1] < a[3] - 2]
+                   if math.dist(circle(a)[:2], circle(b)[:2]) < circle(a)[2] + circle(b)[2] - 2]
     assert len(boxes) > 3 and overlapping == []
 
 

@@ -321,6 +321,15 @@
       Object.keys(cityLabels).forEach(function (id) {
         if (!keep[id]) { layer.removeLayer(cityLabels[id].marker); }
       });
+      // A name's true size, once: drawn (in capitals, letter-spaced) it may be wider than its letters suggest.
+      var unmeasured = basemap.filter(function (label) { return !label.measured && zoom >= label.from; });
+      unmeasured.forEach(function (label) { layer.addLayer(label.marker); });
+      unmeasured.forEach(function (label) {
+        var node = label.marker.getElement();
+        var r = node && node.firstChild ? node.firstChild.getBoundingClientRect() : null;
+        if (r && r.width) label.half = [r.width / 2 + 2, Math.max(label.half[1], r.height / 2 + 1)];
+        label.measured = true;
+      });
       basemap.forEach(function (label) {
         var shift = null;
         if (zoom >= label.from) {
@@ -344,12 +353,14 @@
       });
     }
 
-    // After the map moves, and again once the clusters have settled (they animate after a zoom).
-    var pending = false;
+    // After the map moves, and again once the clusters have settled (they animate after a zoom); never
+    // after the map is gone (instant navigation removes it while a frame may still be due).
+    var pending = false, removed = false;
+    map.on("unload", function () { removed = true; });
     function later() {
-      if (pending) return;
+      if (pending || removed) return;
       pending = true;
-      window.requestAnimationFrame(function () { pending = false; if (map.getContainer() === container) update(); });
+      window.requestAnimationFrame(function () { pending = false; if (!removed) update(); });
     }
     map.on("zoomend moveend resize", later);
     return {
@@ -558,11 +569,12 @@
       showCoverageOnHover: false,
       // Wide at the scale of Europe, where bubbles would otherwise overlap; narrow close up, where
       // a "2" that only zooms in tells less than two cities side by side.
-      maxClusterRadius: function (zoom) { return zoom < 4.5 ? 90 : zoom < 5 ? 75 : zoom < 6 ? 60 : zoom < 7 ? 45 : 30; },
-      // At the basemap's closest zoom every city stands alone, with its name: neighbours such as Cologne
-      // and Leverkusen would otherwise stay one bubble for good.
-      disableClusteringAtZoom: MAX_ZOOM,
-      spiderfyOnMaxZoom: false,
+      // At the basemap's closest zoom only cities whose markers would touch stay together, so that
+      // neighbours such as Cologne and Leverkusen each stand alone with their names.
+      maxClusterRadius: function (zoom) {
+        return zoom < 4.5 ? 90 : zoom < 5 ? 75 : zoom < 6 ? 60 : zoom < 7 ? 45 : zoom < MAX_ZOOM ? 30 : 14;
+      },
+      spiderfyOnMaxZoom: true,
       iconCreateFunction: clusterIcon,
     }, options || {}));
   }
