@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -10,7 +12,7 @@ from typing import Callable
 from .background import Later
 from .link import Atlas, link
 from .i18n import SOURCE
-from .render import Output, Publishing, render
+from .render import Memo, Output, Publishing, render
 from .translate import completeness, localise
 from .validate import Report, validate
 
@@ -40,13 +42,16 @@ class Result:
 
 def build(root: Path, today: dt.date | None = None, docs_dir: Path | None = None,
           theme_dir: Path | None = None, parsed: dict | None = None, language: str = SOURCE,
-          publishing: Publishing | Callable[[], Publishing] | None = None) -> Result:
+          publishing: Publishing | Callable[[], Publishing] | None = None,
+          memo: tuple[Memo, str] | None = None) -> Result:
     """Validate the atlas at root, then link and render it in a language; refuse to build on any error.
 
     `publishing` may be a function, asked only once the data is linked, just before rendering:
     what it waits for (whether WeasyPrint can print here) is found out meanwhile. The pages are
     rendered when `Result.outputs` is first asked for. The atlas that `preload` read, checked and
-    linked is used instead of reading it again, once, when it is the same atlas."""
+    linked is used instead of reading it again, once, when it is the same atlas. `memo` (the live
+    preview's) keeps the entity pages of the last render, with a digest of what else the pages
+    depend on (the settings, pages and theme)."""
     global PRELOADED
     preloaded, PRELOADED = PRELOADED, None  # localise changes the atlas: it serves one build
     if preloaded is not None and today is None and parsed is None and preloaded.key == _key(root, docs_dir, theme_dir):
@@ -59,11 +64,26 @@ def build(root: Path, today: dt.date | None = None, docs_dir: Path | None = None
     localise(atlas, report, language)
     if callable(publishing):
         publishing = publishing()
-    return Result(report, atlas, Later(_render, atlas, language, report, docs_dir or root / "content", publishing))
+    return Result(report, atlas, Later(_render, atlas, language, report, docs_dir or root / "content", publishing,
+                                       memo))
 
 
-def _render(atlas: Atlas, language: str, report: Report, docs_dir: Path, publishing: Publishing | None) -> list[Output]:
-    return render(atlas, language, completeness(report, docs_dir), publishing)
+def _render(atlas: Atlas, language: str, report: Report, docs_dir: Path, publishing: Publishing | None,
+            memo: tuple[Memo, str] | None) -> list[Output]:
+    if memo is not None:
+        memo = memo[0], world(report, f"{memo[1]}\0{language}\0{publishing!r}")
+    return render(atlas, language, completeness(report, docs_dir), publishing, memo)
+
+
+def world(report: Report, salt: str) -> str:
+    """A digest of every file's front matter (entities, translations, posts): what any page may show of
+    any entity besides its own page's text."""
+    digest = hashlib.sha1(salt.encode("utf-8", "surrogatepass"))
+    for source in (*report.sources, *report.translations, *report.posts):
+        digest.update(f"\0{source.display}\0".encode("utf-8", "surrogatepass"))
+        digest.update(json.dumps(source.data, sort_keys=True, default=repr, ensure_ascii=False)
+                      .encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 # ---- the whole site: read, checked and linked once (generator/sites.py) -------------------------

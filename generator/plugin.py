@@ -33,7 +33,7 @@ from .build import BuildFailed, build
 from .diagnostics import Severity, format_text
 from .html_blocks import GeneratedHtml
 from .load import FOLDERS
-from .preview import Preview, digest, fingerprint
+from .preview import Preview, digest, fingerprint, listening
 from .printing import ReportPrinter
 from .project import VOCABULARIES
 from .kinds import NEWS_FOLDER
@@ -166,13 +166,17 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         # City reports need WeasyPrint and Pango; without them the site is built, and says so. Whether they
         # are here is found out in the background (importing WeasyPrint takes half a second) while the
         # data is read, checked and linked; the pages, which link to the reports or not, wait for the answer.
-        probe = background.in_background(report.unavailable) if self.config.reports else None
+        # The preview asks once: the answer holds for the session (its first edit waited 0.8 s for the import).
+        known = self.preview.printable if self.preview and self.config.reports else None
+        probe = background.in_background(report.unavailable) if self.config.reports and not known else None
         self.publishing = None
 
         def publishing() -> Publishing:
             if self.publishing is None:
-                self.reports_missing = (probe.result() if probe else
+                self.reports_missing = (known[0] if known else probe.result() if probe else
                                         "switched off in mkdocs.yml (plugins: atlas: reports: false)")
+                if self.preview and probe:
+                    self.preview.printable = (self.reports_missing,)
                 self.publishing = Publishing(site_url=config.site_url or None,
                                              reports=self.reports_missing is None)
             return self.publishing
@@ -180,10 +184,14 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         custom_dir = config.theme.custom_dir
         theme_dir = Path(custom_dir) if custom_dir else None
         preview = self.preview
+        if preview:
+            watched = [Path(config.config_file_path), Path(config.docs_dir), self.root / "atlas.yml",
+                       *(self.root / relative for relative in VOCABULARIES.values()), *([theme_dir] if theme_dir else [])]
+            watching = fingerprint(watched)
         try:
             self.result = build(self.root, docs_dir=Path(config.docs_dir), theme_dir=theme_dir,
                                 parsed=preview.parsed if preview else None, language=self.language,
-                                publishing=publishing)
+                                publishing=publishing, memo=(preview.memo, watching) if preview else None)
         except BuildFailed as failure:
             if not (preview and preview.result):
                 if probe is not None:
@@ -207,9 +215,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             if preview:
                 preview.result, preview.errors = self.result, []
         if preview:
-            watched = [Path(config.config_file_path), Path(config.docs_dir), self.root / "atlas.yml",
-                       *(self.root / relative for relative in VOCABULARIES.values()), *([theme_dir] if theme_dir else [])]
-            preview.begin(fingerprint(watched), {o.path: digest(o.content) for o in self.result.outputs})
+            preview.begin(watching, {o.path: digest(o.content) for o in self.result.outputs})
             preview.mark = 0
         self._keep()
         return config
@@ -451,6 +457,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             self.printer.shutdown()
 
     def on_serve(self, server, config, builder):
+        server = listening(server, config, builder)
         theme = config.theme.custom_dir
         for path in [*(self.root / folder for folder in FOLDERS.values()), self.root / "atlas.yml",
                      *([Path(theme)] if theme else [])]:

@@ -1,10 +1,12 @@
 """The live preview's memory between rebuilds (`make serve`, which runs MkDocs with --dirty).
 
 MkDocs rebuilds every page on every change; at 1,000 cities that is seconds. The preview
-keeps what it read (files by size and time), what it rendered (every output by hash) and
-what search indexed (each page's entries), and rebuilds only the pages whose output
-changed: the edited entity and its neighbours in the graph (its country, networks, topics,
-the lists). When the configuration, the theme or a hand-written page changes, or a data
+keeps what it read (files by size and time), what it rendered (every output by hash; an
+entity's page is rendered again only when its text, the state of its translation or any
+file's front matter changed: render.Memo) and what search indexed (each page's entries), and
+rebuilds only the pages whose output changed: the edited entity and its neighbours in the
+graph (its country, networks, topics, the lists). The server hears of a save at once
+(`listening`), not at its next look at the folders. When the configuration, the theme or a hand-written page changes, or a data
 file is added or removed, it falls back to rebuilding everything. Either way the site on
 disk is the one a full build of the same tree would write, byte for byte.
 
@@ -22,6 +24,8 @@ from pathlib import Path
 
 import jinja2
 import jinja2.bccache
+
+from .render import Memo
 
 
 def fingerprint(paths: list[Path]) -> str:
@@ -73,6 +77,8 @@ class Preview:
     result: object = None  # the last good build of the core
     errors: list[str] = field(default_factory=list)  # the diagnostics of a data file with errors
     templates: TemplateCache = field(default_factory=TemplateCache)
+    printable: tuple[str | None] | None = None  # whether reports can be printed here (report.unavailable), once asked
+    memo: Memo = field(default_factory=Memo)  # the entity pages of the last render (generator/render.py)
 
     def begin(self, fingerprint: str, outputs: dict[str, str]) -> None:
         """Decide how much this build rebuilds: everything, or the outputs whose hash changed."""
@@ -95,3 +101,39 @@ class Preview:
     def write_errors(self, site_dir: Path) -> None:
         (site_dir / "atlas-preview.json").write_text(json.dumps({"errors": self.errors}, ensure_ascii=False),
                                                       encoding="utf-8")
+
+
+def listening(server, config, builder):
+    """mkdocs serve's server, told of a save as it happens (inotify and its kin, through watchdog) instead of
+    looking for changes every half second (which made a save wait a quarter of a second on average, half a
+    second at worst, before the rebuild began). MkDocs' `on_serve` event takes the server a plugin returns.
+    ATLAS_PREVIEW_POLL=1 keeps MkDocs' polling, for folders that send no notices (some network and
+    container mounts)."""
+    import watchdog.events as events
+    import watchdog.observers
+    from mkdocs.livereload import LiveReloadServer
+
+    if os.environ.get("ATLAS_PREVIEW_POLL") == "1" or not isinstance(server, LiveReloadServer):
+        return server
+    changes = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent, events.FileMovedEvent,
+               events.FileClosedEvent]
+
+    class Notices(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
+        """Changes only: a build reads every file, and a notice of each reading would start another build."""
+
+        def schedule(self, handler, path, *, recursive=False, event_filter=None, follow_symlink=False):
+            return super().schedule(handler, path, recursive=recursive, event_filter=event_filter or changes,
+                                    follow_symlink=follow_symlink)
+
+    class Listening(LiveReloadServer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.observer = Notices()
+
+    host, port = server.server_address[:2]
+    fresh = Listening(builder=builder, host=host, port=port, root=server.root, mount_path=server.mount_path)
+    fresh.error_handler = server.error_handler
+    fresh.watch(config.docs_dir)  # what MkDocs watched before this event (config.watch is watched after it)
+    if config.config_file_path:
+        fresh.watch(config.config_file_path)
+    return fresh

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import html
 import json
 import math
@@ -708,22 +709,64 @@ def render_embed_page(r: Renderer) -> Output:
         "A map of Europe's solidarity cities to embed in another site.")))
 
 
-def render_translations(r: Renderer, reports: list) -> Output:
-    """The volunteers' page: how complete each language is (translate.completeness)."""
-    return Output("translations.md", r.page("translations.md.j2", "translations.md", reports=reports), in_nav=True)
+def render_translations(r: Renderer, reports: list | None) -> list[Output]:
+    """The volunteers' page: how complete each language is (translate.completeness), if given."""
+    if reports is None:
+        return []
+    return [Output("translations.md", r.page("translations.md.j2", "translations.md", reports=reports), in_nav=True)]
+
+
+class Memo:
+    """The live preview's entity pages from its last render, for the next (generator/preview.py).
+
+    An entity's page depends on the whole atlas's front matter (names, places, memberships, the
+    nearest cities), which `world` stands for, and on two things of its own that no other page
+    reads: its text (`body`) and the state of its translation. When neither the world nor these
+    changed, the page is the same: an edit of one profile's text renders that page alone.
+    (tests/test_preview.py checks that no other page reads an entity's text.)"""
+
+    def __init__(self):
+        self.pages: dict[str, tuple[str, str]] = {}  # page path -> (key, Markdown)
+        self.world: str | None = None  # the digest `rest` was rendered at
+        self.rest: list[Output] = []
+
+    def page(self, r: Renderer, entity: Entity, world: str) -> Output:
+        key = world + digest_text(f"{entity.body}\0{entity.translation!r}")
+        path = page_path(entity)
+        known = self.pages.get(path)
+        if known is not None and known[0] == key:
+            return Output(path, known[1], entity.path)
+        output = render_entity_page(r, entity)
+        self.pages[path] = (key, output.content)
+        return output
+
+
+def digest_text(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def render(atlas: Atlas, language: str = i18n.SOURCE, translations: list | None = None,
-           publishing: Publishing | None = None) -> list[Output]:
-    """Every page and data file of the atlas, in one language (with the translations' report, if given)."""
+           publishing: Publishing | None = None, memo: tuple[Memo, str] | None = None) -> list[Output]:
+    """Every page and data file of the atlas, in one language (with the translations' report, if given).
+    `memo`: the preview's last render and a digest of everything but the entities' own texts."""
     r = Renderer(atlas, language, publishing)
-    outputs = [render_entity_page(r, e) for kind in KINDS for e in atlas.entities[kind].values()]
-    outputs += [render_country_page(r, c) for c in atlas.countries.values()]
-    outputs += [render_topic_page(r, t) for t in atlas.topics.values()]
+    if memo is None:
+        return [*(render_entity_page(r, e) for kind in KINDS for e in atlas.entities[kind].values()),
+                *render_the_rest(r), *render_translations(r, translations)]
+    kept, world = memo
+    if kept.world != world:  # countries, topics, lists and data show the front matter alone
+        kept.world, kept.rest = world, render_the_rest(r)
+    return [*(kept.page(r, e, world) for kind in KINDS for e in atlas.entities[kind].values()),
+            *kept.rest, *render_translations(r, translations)]
+
+
+def render_the_rest(r: Renderer) -> list[Output]:
+    """Everything but the entities' pages and the translations' report: pages and data that show what the
+    entities' front matter says (never their texts)."""
+    outputs = [render_country_page(r, c) for c in r.atlas.countries.values()]
+    outputs += [render_topic_page(r, t) for t in r.atlas.topics.values()]
     outputs += render_indexes(r)
     outputs.append(render_embed_page(r))
-    outputs += render_data(atlas, publishing.site_url if publishing else None)
-    outputs.append(Output(PLACE_NAMES, json.dumps(i18n.place_names(language), ensure_ascii=False, sort_keys=True)))
-    if translations is not None:
-        outputs.append(render_translations(r, translations))
+    outputs += render_data(r.atlas, r.publishing.site_url)
+    outputs.append(Output(PLACE_NAMES, json.dumps(i18n.place_names(r.language), ensure_ascii=False, sort_keys=True)))
     return outputs

@@ -163,3 +163,69 @@ def test_the_german_preview_follows_a_translation_and_its_english_text_exactly(t
         assert differences(tree(tmp_path / "site"), clean) == []
     finally:
         preview.close()
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_an_entitys_text_and_translation_state_show_on_its_own_page_alone(language):
+    """What lets the preview render one page after an edit of a text (render.Memo): no other page, list or
+    download shows an entity's text or the state of its translation. Any that did would go stale there."""
+    import dataclasses
+
+    from generator.link import link
+    from generator.render import page_path, render
+    from generator.translate import Translation, localise
+    from generator.validate import validate
+
+    def rendered(change=None) -> dict[str, str]:
+        report = validate(ROOT)
+        atlas = link(report)
+        localise(atlas, report, language)
+        if change:
+            change(atlas)
+        return {output.path: output.content for output in render(atlas, language)}
+
+    before = rendered()
+    for kind, slug in (("city", "potsdam"), ("initiative", "charter-of-palermo"), ("network", "solidarity-cities")):
+        def change(atlas, kind=kind, slug=slug):
+            entity = atlas.entities[kind][slug]
+            entity.body += "\n\nA sentence that only its own page shows."
+            entity.translation = (dataclasses.replace(entity.translation, status="outdated", machine_assisted=True)
+                                  if entity.translation else Translation("outdated", True))
+
+        changed: list = []
+        after = rendered(lambda atlas: (change(atlas), changed.append(page_path(atlas.entities[kind][slug]))))
+        assert [path for path in before if before[path] != after.get(path)] == changed, (kind, slug)
+
+
+def test_make_serve_shows_a_save_at_once_and_rebuilds_only_after_a_change(tmp_path):
+    """make serve's own server: a saved file is on the served page after the reload (the live-reload script's
+    way: it asks the server for a newer site, then loads the page again), and a build that only reads the
+    files starts no other build (a server told of every file opened would rebuild for ever)."""
+    import os
+    import re
+    import time
+
+    from benchmarks.served import _free_port, _get, _reloaded, _until
+
+    from .site import small_atlas
+
+    atlas = small_atlas(tmp_path / "atlas")
+    port = _free_port()
+    root = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "--dirty", "-a", f"127.0.0.1:{port}"],
+                              cwd=atlas, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "ATLAS_SITE_URL": root},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _until(root + "cities/testville/", "Testville", 120)
+        page = _get(root + "cities/testville/")
+        city = atlas / "cities/testville.md"
+        city.write_text(city.read_text(encoding="utf-8") + "\nSaved just now.\n", encoding="utf-8")
+        assert _reloaded(root, "cities/testville/", page, "Saved just now.", 60) < 30
+        epoch = re.search(r"livereload\((\d+),", _get(root + "cities/testville/"))[1]
+        time.sleep(1.5)  # more than MkDocs' polling interval, and than a rebuild of this atlas
+        again = re.search(r"livereload\((\d+),", _get(root + "cities/testville/"))[1]
+        assert again == epoch, "the server built again with nothing saved"
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=30)
+    assert "Traceback" not in errors, errors
