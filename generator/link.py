@@ -20,7 +20,7 @@ from .model import Choice, Coordinates, Country as CountryType, Either, Field, L
 from .project import Vocabulary
 
 if TYPE_CHECKING:
-    from .validate import Report
+    from .project import Report
 
 
 @dataclass(frozen=True)

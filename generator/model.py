@@ -13,14 +13,27 @@ import json
 import math
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Protocol
 import re
 from urllib.parse import quote, urlsplit
 
 from .countries import country_hint, is_country_code
 
-if TYPE_CHECKING:
-    from .validate import Checker
+
+
+class Checker(Protocol):
+    """What a field's rule reports to (validate.Checker, for one file): the model names no later stage."""
+
+    source: Any  # the file being checked (load.SourceFile)
+    context: Any  # what the rules know of the rest of the atlas (validate.Context)
+    today: dt.date
+    vocabularies: dict
+    vocabulary_files: dict[str, str]
+
+    def report(self, path: tuple, code: str, message: str, hint: str | None = None, severity: Any = ...,
+               *, key: bool = False) -> None: ...
+
+    def check_reference(self, kind: str, slug: str, path: tuple) -> None: ...
 
 
 def describe(value: Any) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .diagnostics import Diagnostic
-from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, slugify
+from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, SourceFile, slugify
 from .model import nearest
 
 SETTINGS_FILE = "atlas.yml"
@@ -360,3 +360,20 @@ def load_project(root: Path, docs_dir: Path | None = None, theme_dir: Path | Non
         theme_files = {p.relative_to(theme_dir).as_posix() for p in theme_dir.rglob("*") if p.is_file()}
     return Project(root, settings, vocabularies, files, docs_dir, pages, assets, theme_files, diagnostics,
                    expectations)
+
+
+@dataclass
+class Report:
+    """The atlas as read and checked (validate.validate): its files, and what was found in them."""
+
+    sources: list[SourceFile]
+    diagnostics: list[Diagnostic]
+    checked: int
+    vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
+    translations: list[SourceFile] = field(default_factory=list)  # cities/potsdam.de.md, ...
+    posts: list[SourceFile] = field(default_factory=list)  # news posts (content/news/posts/), read and checked
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]

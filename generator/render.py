@@ -24,6 +24,7 @@ import jinja2
 from . import export, i18n
 from .kinds import KINDS, Kind, joined_year
 from .link import Atlas, Country, Entity, Topic
+from .urls import ADMISSION_FILES, EMBED_PAGE, FEED, INDEX_PAGES, PLACE_NAMES, SNIPPETS, site_paths  # noqa: F401
 
 TEMPLATES = Path(__file__).parent / "templates"
 DATA_LICENCE = "CC BY 4.0"
@@ -45,7 +46,7 @@ def report_path(slug: str) -> str:
     return f"{REPORTS_FOLDER}/{slug}.pdf"
 
 
-EMBED_PAGE = "embed/map.md"  # the embeddable map, /embed/map/, with the address state of /map/
+
 
 
 @dataclass(frozen=True)
@@ -489,23 +490,6 @@ def render_field_reference(r: Renderer) -> Output:
                                       limits=body), in_nav=True)
 
 
-FEED = "feed_rss_created.xml"  # the news feed, written by mkdocs-rss-plugin (mkdocs.yml)
-INDEX_PAGES = ["countries/index.md", "topics/index.md", "data.md", "fields.md", "translations.md"]
-
-
-def site_paths(slugs: dict[str, set[str]], topics: list[str]) -> set[str]:
-    """Every path `render` writes, from the slugs alone: what a link in a body may point at."""
-    paths = set(INDEX_PAGES) | {"data/atlas.json", PLACE_NAMES, *ADMISSION_FILES, FEED, EMBED_PAGE}
-    for kind in KINDS.values():
-        paths |= {f"{kind.folder}/index.md", f"data/{kind.folder}.csv"}
-        paths |= {f"{kind.folder}/{slug}.md" for slug in slugs[kind.name]}
-        if kind.location:
-            paths.add(f"data/{kind.folder}.geojson")
-        if kind.member_layer:
-            paths |= {f"data/{kind.folder}/{slug}.geojson" for slug in slugs[kind.name]}
-    paths |= {f"countries/{code.lower()}.md" for code in slugs["country"]}
-    paths |= {f"topics/{slug}.md" for slug in topics}
-    return paths
 
 
 def render_counts(atlas: Atlas) -> dict[str, int]:
@@ -515,7 +499,6 @@ def render_counts(atlas: Atlas) -> dict[str, int]:
             "admission": len(atlas.admission_cities)}
 
 
-SNIPPETS = ("counts", "map", "featured", "featured-map", "propose")
 
 
 class UnknownSnippet(ValueError):
@@ -631,7 +614,6 @@ def render_data(atlas: Atlas, site_url: str | None = None) -> list[Output]:
 
 
 DATAPACKAGE = "data/datapackage.json"
-PLACE_NAMES = "data/place-names.json"  # the basemap's names in the language (the map reads it)
 LICENCES = [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
              "path": "https://creativecommons.org/licenses/by/4.0/"}]
 ADMISSION_TYPES = {"latitude": "number", "longitude": "number"}
@@ -680,7 +662,6 @@ ADMISSION_COLUMNS = [
     ("source", i18n.N_("the page that states it")), ("date", i18n.N_("when that page stated it")),
     ("url", i18n.N_("the city's page (its whole address where the site has one)")),
 ]
-ADMISSION_FILES = ("data/admission.geojson", "data/admission.csv")
 
 
 def render_admission(atlas: Atlas, site_url: str | None = None) -> list[Output]:

@@ -29,7 +29,8 @@ from .model import Boolean, Field, Record, Text
 
 if TYPE_CHECKING:
     from .link import Atlas
-    from .validate import Checker, Report
+    from .model import Checker
+    from .project import Report
 
 REVISION = re.compile(r"[0-9a-f]{10}")
 TRANSLATES = Field("translates", Text(), "The revision of the English text this translates "

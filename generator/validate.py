@@ -32,9 +32,9 @@ from .kinds import KINDS as REGISTRY
 from .kinds import NEWS_FOLDER, PAGE, POST, POST_KIND
 from .model import Country as CountryType
 from .model import MEMBERSHIP, Either, ListOf, Ref, nearest
-from .project import (VOCABULARIES, Project, Settings, Vocabulary, discover, display_name,  # noqa: F401 (re-exported)
+from .project import (VOCABULARIES, Project, Report, Settings, Vocabulary, discover, display_name,  # noqa: F401 (re-exported)
                       load_project, load_vocabularies, load_vocabulary)
-from .render import site_paths
+from .urls import site_paths
 from . import translate
 from .translate import TRANSLATION_RULES
 
@@ -550,7 +550,7 @@ SNIPPET = re.compile(r"<!--\s*atlas:([^\s>]*)\s*-->")
 
 def check_page(path: Path, page: str, display: str, context: Context, max_bytes: int) -> list[Diagnostic]:
     """A hand-written page: what the build would refuse (links, snippet markers) or silently drop (HTML)."""
-    from .render import SNIPPETS
+    from .urls import SNIPPETS
 
     def diagnostic(line: int, column: int, code: str, message: str, hint: str | None = None) -> Diagnostic:
         return Diagnostic(display, line, column, code, message, hint=hint)
@@ -756,19 +756,6 @@ def check_duplicate_places(sources: list[SourceFile]) -> Iterable[Diagnostic]:
 
 # ---- the orchestrator ----------------------------------------------------------------
 
-@dataclass
-class Report:
-    sources: list[SourceFile]
-    diagnostics: list[Diagnostic]
-    checked: int
-    vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
-    settings: Settings = field(default_factory=Settings)
-    translations: list[SourceFile] = field(default_factory=list)  # cities/potsdam.de.md, ...
-    posts: list[SourceFile] = field(default_factory=list)  # news posts (content/news/posts/), read and checked
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.is_error]
 
 
 def make_context(root: Path, settings: Settings, vocabularies: dict[str, Vocabulary],
