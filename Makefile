@@ -29,15 +29,15 @@ $(READY): pyproject.toml requirements.lock
 	@touch $@
 
 # Every language: the data read and checked once, one MkDocs build each, as many at a time as cores
-# (generator/sites.py), built beside site/ and swapped in only when all of them succeed: a failed build
+# (generator/site/sites.py), built beside site/ and swapped in only when all of them succeed: a failed build
 # never leaves a broken, empty or half-translated site/.
 site: $(READY)
 	@rm -rf .site-build
-	$(BIN)/python -m generator.sites .site-build || { rm -rf .site-build; exit 1; }
+	$(BIN)/python -m generator.site.sites .site-build || { rm -rf .site-build; exit 1; }
 	@rm -rf site && mv .site-build site && echo "The atlas is in site/ (English; /de/, /it/, /el/, /pl/, /fr/, /es/)."
 
 # One language (English by default; make serve ATLAS_LANGUAGE=de previews German at /de/).
-# --dirty: the atlas plugin rebuilds only what an edit changes (generator/preview.py), exactly.
+# --dirty: the atlas plugin rebuilds only what an edit changes (generator/site/preview.py), exactly.
 ATLAS_LANGUAGE ?= en
 serve: $(READY)
 	$(BIN)/mkdocs serve --strict --dirty -f $(if $(filter en,$(ATLAS_LANGUAGE)),mkdocs.yml,mkdocs.$(ATLAS_LANGUAGE).yml)

@@ -52,8 +52,8 @@ def _plain_mkdocs_site(atlas: Path, target: Path) -> Path:
     """The same pages as Markdown files, the same theme and nav, and no plugin of ours."""
     import shutil
 
-    from generator.build import build
-    from generator.render import render_snippet
+    from generator.site.build import build
+    from generator.render.pages import render_snippet
 
     result = build(atlas)
     shutil.rmtree(target, ignore_errors=True)
@@ -75,7 +75,7 @@ def _stage_seconds(atlas: Path) -> float:
     """Our own stage, load -> validate -> link -> render, timed in-process (best of five)."""
     import time
 
-    from generator.build import build
+    from generator.site.build import build
 
     best = float("inf")
     for _ in range(5):
@@ -97,7 +97,7 @@ def _floor_site(atlas: Path, target: Path) -> Path:
     import re
     import shutil
 
-    from generator.build import build
+    from generator.site.build import build
 
     result = build(atlas)
     a = result.atlas
@@ -172,8 +172,8 @@ def bench_map() -> dict:
     import shutil
     import subprocess
 
-    from generator.build import build
-    from generator.render import render_data
+    from generator.site.build import build
+    from generator.render.pages import render_data
     from tests.site import CHROMIUM_ARGS, Server, chromium_path
 
     if chromium_path() is None:
@@ -314,7 +314,7 @@ def bench_languages() -> dict:
 
     atlas = _atlas_with_site(WORK / "languages-atlas")
     floor = _floor_site(atlas, WORK / "languages-floor")
-    sites = [sys.executable, "-m", "generator.sites", "--root", str(atlas), str(WORK / "out-seven-languages")]
+    sites = [sys.executable, "-m", "generator.site.sites", "--root", str(atlas), str(WORK / "out-seven-languages")]
     floors = [sys.executable, "-m", "benchmarks.floor", str(floor), str(WORK / "out-floor-seven")]
     shutil.rmtree(atlas / ".cache", ignore_errors=True)
     first = measure(sites, cwd=ROOT, repeat=1)  # from an empty report cache
@@ -349,8 +349,8 @@ def bench_reports() -> dict:
 
     from pypdf import PdfReader
 
-    from generator import report
-    from generator.build import build
+    from generator.render import report
+    from generator.site.build import build
 
     if report.unavailable():
         return {"skipped": report.unavailable()}

@@ -16,7 +16,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from generator.i18n import LANGUAGES
+from generator.core.i18n import LANGUAGES
 
 
 def build(floor: Path, out: Path, language: str) -> int:

@@ -8,7 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
-from generator.geo import country_at
+from generator.core.geo import country_at
 
 ROOT = Path(__file__).resolve().parent.parent
 # Points well inside their countries, to scatter synthetic cities around.

@@ -6,7 +6,7 @@ GeoNames confirms them.
 The list has the columns `slug,language,name` (language: de, it, el, pl, fr, es or local). A name
 is written only if the city's GeoNames place (the https://www.geonames.org/<id> among its
 sources) has it as its name or among its alternate names, in the copy of GeoNames the atlas
-reads (generator/gazetteer.py), and only if it differs from the city's English name; its source
+reads (generator/core/gazetteer.py), and only if it differs from the city's English name; its source
 is that GeoNames page. (GeoNames' alternate names are tagged by language on its site; the copy
 here is not, so the list says which language a name is, and GeoNames confirms the name.)
 
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.gazetteer import names_of  # noqa: E402
+from generator.core.gazetteer import names_of  # noqa: E402
 
 ORDER = ("local", "de", "it", "el", "pl", "fr", "es")
 GEONAMES = re.compile(r"https?://(?:www\.)?geonames\.org/(\d+)")

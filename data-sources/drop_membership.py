@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.load import slugify  # noqa: E402
+from generator.core.load import slugify  # noqa: E402
 
 
 def slugs(path: str) -> list[str]:

@@ -40,7 +40,7 @@ BASEMAP_EXTENT = (-32.0, 24.0, 60.0, 72.0)
 NEAR = (-35.0, 15.0, 75.0, 80.0)
 WORLD_WINDOW = (-100.0, -40.0, 150.0, 85.0)
 SEAM = 0.2  # degrees by which that coarse land overlaps Europe's, so that no hairline shows between them
-SEAS = ROOT / "generator" / "data" / "seas.json"  # the seas' names are translated: generator/i18n.py
+SEAS = ROOT / "generator" / "data" / "seas.json"  # the seas' names are translated: generator/core/i18n.py
 # The link previews' picture: its size, what it shows (west, east, south; north follows from the size)
 # and its colours (sea, land): the primary teal of mkdocs.yml's palette and the maps' land.
 OG_SIZE = (1200, 630)
@@ -203,7 +203,7 @@ def crimea_in_ukraine(features: list[dict]) -> list[dict]:
 
 def outline_extent() -> tuple[float, float, float, float]:
     """atlas.yml's europe_extent plus a margin: what the validator's outlines cover."""
-    from generator.validate import Settings
+    from generator.core.validate import Settings
 
     west, south, east, north = Settings.load(ROOT)[0].europe_extent
     return west - OUTLINE_MARGIN, south - OUTLINE_MARGIN, east + OUTLINE_MARGIN, north + OUTLINE_MARGIN
@@ -436,7 +436,7 @@ def label_zoom(square_degrees: float) -> int | None:
 def labels(countries: list[dict], world: list[dict], land: list, window) -> list[list]:
     """[name, lon, lat, from_zoom, kind]: each country at Natural Earth's label point (or its largest
     part's centre), each sea of generator/data/seas.json."""
-    from generator.countries import country_name
+    from generator.core.countries import country_name
 
     west, south, east, north = window
     out = []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.validate import Report, validate
+from generator.core.validate import Report, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 # The fixture atlas is written by the tests themselves, so it is judged as of today: verified a month ago.

@@ -24,11 +24,11 @@ def build_site(root: Path, site: Path, env: dict | None = None) -> subprocess.Co
 
 def build_languages(root: Path, site: Path, env: dict | None = None,
                     languages: list[str] | None = None) -> subprocess.CompletedProcess:
-    """Every language (or these, and English), as `make site` builds them (generator/sites.py, in a process
+    """Every language (or these, and English), as `make site` builds them (generator/site/sites.py, in a process
     of its own: it forks a build for each language from the atlas it read)."""
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     more = [part for language in languages or () for part in ("--language", language)]
-    return subprocess.run([sys.executable, "-m", "generator.sites", "--root", str(root), str(site), *more],
+    return subprocess.run([sys.executable, "-m", "generator.site.sites", "--root", str(root), str(site), *more],
                           capture_output=True, text=True, env=environment, cwd=ROOT)
 
 
@@ -191,7 +191,7 @@ TRANSLATED_POST, ENGLISH_POST = "synthetic-welcome", "synthetic-network-grows"  
 def write_posts(atlas: Path) -> None:
     """Two news posts about the demo's cities: TRANSLATED_POST with a German translation, stamped,
     and ENGLISH_POST in English only."""
-    from generator.translate import stamp
+    from generator.core.translate import stamp
 
     posts = atlas / "content" / "news" / "posts"
     posts.mkdir(parents=True, exist_ok=True)
@@ -212,7 +212,7 @@ def write_posts(atlas: Path) -> None:
 
 def write_translation(atlas: Path) -> Path:
     """The German translation of TRANSLATED_CITY, naming the revision of its English text."""
-    from generator.translate import stamp
+    from generator.core.translate import stamp
 
     path = atlas / "cities" / f"{TRANSLATED_CITY}.de.md"
     path.write_text("---\nmachine_assisted: true\nsubtitle: Eine synthetische Stadt mit Profil.\n---\n\n"
@@ -297,7 +297,7 @@ class ActiveContent(HTMLParser):
                         self.found.append(f"<{tag} {name}={value[:60]!r}> loads from elsewhere")
             if name == "href" and value and not _is_local(value):  # //host is a link elsewhere, like https:
                 scheme = _scheme(value) or "https"
-                # rel is a list of link types (the hreflang links are rel="alternate ", see generator/plugin.py).
+                # rel is a list of link types (the hreflang links are rel="alternate ", see generator/site/plugin.py).
                 link_types = set(a.get("rel", "").lower().split())
                 if scheme not in SCHEMES_OK or (tag == "link" and not link_types & {"canonical", "alternate"}):
                     self.found.append(f"<{tag} href={value[:60]!r}>")

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from generator import background
+from generator.site import background
 
 
 def whose() -> int:

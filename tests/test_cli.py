@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from generator.cli import main
+from generator.cli.main import main
 
 from .conftest import RECENT
 
@@ -141,7 +141,7 @@ def test_new_refuses_a_name_whose_file_would_replace_a_generated_page(atlas, cap
 
 
 def test_schema_describes_every_field_of_the_model(capsys):
-    from generator.kinds import KINDS
+    from generator.core.kinds import KINDS
 
     assert main(["schema"]) == 0
     schemas = json.loads(capsys.readouterr().out)

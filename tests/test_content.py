@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.diagnostics import format_text
-from generator.link import link
+from generator.core.diagnostics import format_text
+from generator.core.link import link
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from generator import geo
+from generator.core import geo
 
 from .conftest import RECENT, only
 

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.safety import sanitise
-from generator.validate import validate
+from generator.core.safety import sanitise
+from generator.core.validate import validate
 
 from .conftest import RECENT
 from .site import (ROOT, active_content, build_in_process, build_site, copy_atlas, page_file, read_page,
@@ -249,7 +249,7 @@ def test_two_slugs_that_differ_only_by_case_stop_the_build_with_a_diagnostic_not
 
 
 def test_only_the_live_preview_allows_an_inline_script():
-    from generator.safety import content_security_policy
+    from generator.core.safety import content_security_policy
 
     assert "'unsafe-inline'" not in content_security_policy()  # the published site: none at all
     assert "script-src 'self' 'unsafe-inline'" in content_security_policy(live_reload=True)  # mkdocs serve's reload

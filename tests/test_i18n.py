@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import i18n
-from generator.translate import completeness, format_report, revision
+from generator.core import i18n
+from generator.core.translate import completeness, format_report, revision
 
 from .conftest import ROOT, only
 
@@ -30,7 +30,7 @@ Eine Stadt für Tests.
 
 
 def english_revision(atlas, relative: str = "cities/testville.md", kind: str = "city") -> str:
-    from generator.load import read_source
+    from generator.core.load import read_source
 
     source, _ = read_source(atlas.root / relative, relative, kind, 1 << 20)
     return revision(source.data, source.body, kind)
@@ -109,7 +109,7 @@ def test_dates_numbers_and_countries_are_written_as_each_language_writes_them():
     ("en", "read", "2026-12-06", "read as of 6 December 2026"),
 ])
 def test_a_date_in_a_sentence_takes_the_words_and_the_case_the_sentence_needs(language, phrase, value, expected):
-    from generator.render import dated
+    from generator.render.pages import dated
 
     assert dated(phrase, value, language, i18n.translations(language).gettext) == expected
 
@@ -225,7 +225,7 @@ def test_a_news_post_translation_gives_title_description_and_text_and_the_revisi
 
 
 def test_a_changed_english_post_makes_its_translation_outdated_until_it_is_stamped_again(atlas):
-    from generator.translate import stamp
+    from generator.core.translate import stamp
 
     english = atlas.write("content/news/posts/opening.md", POST)
     translation = atlas.write("content/news/posts/opening.de.md", GERMAN_POST.format(
@@ -259,7 +259,7 @@ def test_a_citys_names_in_other_languages_are_known_languages_each_once_with_the
 
 
 def test_a_name_in_another_language_is_text_on_every_page_never_markup(atlas):
-    from generator.build import build
+    from generator.site.build import build
 
     from .conftest import CITY
 
@@ -276,7 +276,7 @@ def test_a_name_in_another_language_is_text_on_every_page_never_markup(atlas):
 # ---- the report ----------------------------------------------------------------------
 
 def test_a_change_to_the_english_text_makes_its_translation_outdated_until_it_is_stamped_again(atlas):
-    from generator.translate import stamp
+    from generator.core.translate import stamp
 
     translation = atlas.write("cities/testville.de.md", GERMAN.format(revision=english_revision(atlas)))
     german = next(r for r in completeness(atlas.validate(), atlas.root / "content") if r.language == "de")

@@ -16,10 +16,11 @@ import subprocess
 
 import pytest
 
-from generator import kinds, render
-from generator.build import build
-from generator.cli import main
-from generator.model import Field, Record, Ref, Text
+from generator.core import kinds
+from generator.render import pages as render
+from generator.site.build import build
+from generator.cli.main import main
+from generator.core.model import Field, Record, Ref, Text
 
 from .conftest import RECENT, only
 

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 
-from generator.i18n import LANGUAGES
+from generator.core.i18n import LANGUAGES
 
 from .conftest import SITE_URL
 from .site import ENGLISH_POST, TRANSLATED_CITY, TRANSLATED_POST, page_file, read_page

@@ -1,6 +1,6 @@
 """The linked graph, as a maintainer reading a failing test sees it."""
 
-from generator.link import link
+from generator.core.link import link
 
 
 def test_graph_nodes_print_as_their_slugs_so_a_failing_test_stays_readable(atlas):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from generator.build import build
+from generator.site.build import build
 
 from .conftest import only, write_network
 

@@ -1,7 +1,7 @@
 """How the whole site is built: each language in one process, as many at a time as there are cores,
 the theme's files published once, at the site's root, and each language's reports in its own words.
 
-A build prints its reports in a forked child (generator/background.py) while MkDocs writes the
+A build prints its reports in a forked child (generator/site/background.py) while MkDocs writes the
 pages; built once with it and once without, the two sites are the same, byte for byte.
 """
 
@@ -17,7 +17,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from generator import sites
+from generator.site import sites
 
 from .site import ROOT, TRANSLATED_CITY, copy_atlas, page_file, read_page, resolve, small_atlas
 
@@ -25,7 +25,7 @@ BUILD = """
 import sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from generator import background
+from generator.site import background
 
 if sys.argv[3] == "serial":
     background.worth_a_worker = lambda: False
@@ -71,7 +71,7 @@ def test_a_build_holds_the_garbage_collector_back_only_while_it_runs(tmp_path):
 LANGUAGES_AT_ONCE = """
 import sys, time
 from pathlib import Path
-from generator import sites
+from generator.site import sites
 
 out = Path(sys.argv[1])
 def language(root, lang, target, env):  # in the forked child: when it ran
@@ -101,7 +101,7 @@ def test_the_languages_are_built_in_forked_processes_as_many_at_a_time_as_there_
 READ_ONCE = """
 import sys
 from pathlib import Path
-from generator import build, sites
+from generator.site import build, sites
 
 calls = Path(sys.argv[1]) / "validations"
 validate = build.validate

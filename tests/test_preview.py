@@ -171,10 +171,10 @@ def test_an_entitys_text_and_translation_state_show_on_its_own_page_alone(langua
     download shows an entity's text or the state of its translation. Any that did would go stale there."""
     import dataclasses
 
-    from generator.link import link
-    from generator.render import page_path, render
-    from generator.translate import Translation, localise
-    from generator.validate import validate
+    from generator.core.link import link
+    from generator.render.pages import page_path, render
+    from generator.core.translate import Translation, localise
+    from generator.core.validate import validate
 
     def rendered(change=None) -> dict[str, str]:
         report = validate(ROOT)

@@ -7,7 +7,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.validate import validate
+from generator.core.validate import validate
 
 from .conftest import CITY, INITIATIVE, NETWORK
 
@@ -60,7 +60,7 @@ FEATURE = st.fixed_dictionaries({}, optional={
                                                                                                       max_size=4)})
        | JSON)
 def test_whatever_a_geojson_file_holds_import_answers_with_messages_never_an_exception(atlas, tmp_path, collection):
-    from generator.importer import ImportFailed, import_cities
+    from generator.cli.importer import ImportFailed, import_cities
 
     source = tmp_path / "members.geojson"
     source.write_text(json.dumps(collection))
@@ -84,7 +84,7 @@ MARKUP = ["<", ">", "<a href=\"%(url)s\">", "</a>", "<img src=x onerror=alert(1)
 @given(msgstr=st.lists(st.sampled_from(MARKUP), max_size=8).map("".join),
        msgid=st.sampled_from(["Map", "See <a href=\\\"%(url)s\\\">the list</a>", "Data &amp; code"]))
 def test_a_catalogue_translation_is_accepted_only_without_markup_the_english_lacks(tmp_path_factory, msgid, msgstr):
-    from generator.i18n import read_catalogue
+    from generator.core.i18n import read_catalogue
 
     from .site import active_content
 
@@ -123,7 +123,7 @@ def test_the_feed_is_well_formed_and_its_descriptions_sanitised_whatever_a_post_
     import html
     import xml.etree.ElementTree as ET
 
-    from generator.safety import clean_feed
+    from generator.core.safety import clean_feed
 
     from .site import active_content
 
@@ -142,7 +142,7 @@ def test_no_csv_cell_begins_with_a_formula_character_unless_it_is_a_number(rows)
     import csv
     import io
 
-    from generator import export
+    from generator.render import export
 
     for row in list(csv.reader(io.StringIO(export.csv_text(["a"], rows), newline="")))[1:]:
         for cell in row:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator import gazetteer
-from generator.build import build
-from generator.cli import main
+from generator.core import gazetteer
+from generator.site.build import build
+from generator.cli.main import main
 
 from .conftest import RECENT, TODAY, only
 

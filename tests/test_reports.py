@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import report
-from generator.build import BuildFailed, build
-from generator.render import Publishing
+from generator.render import report
+from generator.site.build import BuildFailed, build
+from generator.render.pages import Publishing
 
 from .conftest import RECENT
 from .site import active_content, build_in_process, page_file, read_page, small_atlas
@@ -151,7 +151,7 @@ def test_a_report_in_another_language_has_its_words_numbers_and_dates_and_the_tr
     (featured / "cities/testville.de.md").write_text(
         "---\nmachine_assisted: true\nsubtitle: Die Teststadt, die ihren Hafen für alle geöffnet hat.\n---\n\n"
         "## Was die Stadt besonders macht\n\nTestville hat sich 2019 zum sicheren Hafen erklärt.\n", encoding="utf-8")
-    from generator.translate import stamp
+    from generator.core.translate import stamp
     stamp(featured / "cities/testville.de.md", featured)
     result = build(featured, language="de")
     city = result.atlas.entities["city"]["testville"]

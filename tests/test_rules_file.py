@@ -124,7 +124,7 @@ def test_yaml_anchors_and_aliases_are_refused(atlas):
 def test_an_alias_bomb_is_refused_without_expanding_it():
     from pathlib import Path
 
-    from generator.load import read_source
+    from generator.core.load import read_source
 
     lines = ["---", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 10):
@@ -233,8 +233,8 @@ def test_a_topic_with_the_slug_index_is_an_error_on_its_line_of_the_vocabulary(a
 
 
 def test_every_page_the_site_generates_beside_entity_and_topic_pages_has_a_reserved_slug():
-    from generator.build import build
-    from generator.load import RESERVED_SLUGS
+    from generator.site.build import build
+    from generator.core.load import RESERVED_SLUGS
 
     result = build(ROOT)
     atlas = result.atlas
@@ -246,7 +246,7 @@ def test_every_page_the_site_generates_beside_entity_and_topic_pages_has_a_reser
 
 
 def test_a_slug_that_merely_ends_in_index_is_an_ordinary_page_with_its_own_address(atlas):
-    from generator.build import build
+    from generator.site.build import build
 
     atlas.write("cities/reindex.md", CITY.replace("name: Testville", "name: Reindex").replace("52.52, 13.405",
                                                                                              "52.0, 13.0"))

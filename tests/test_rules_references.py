@@ -123,8 +123,8 @@ def test_finding_duplicates_among_10000_cities_compares_each_only_with_its_neigh
     import random
     from pathlib import Path
 
-    from generator import validate
-    from generator.load import SourceFile
+    from generator.core import validate
+    from generator.core.load import SourceFile
 
     rng = random.Random(7)
     # 10,000 cities in one country within about 60 x 40 km: crowded enough to find many close pairs.

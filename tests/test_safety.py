@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from generator.cli import main
+from generator.cli.main import main
 
 from .conftest import RECENT, only
 
@@ -306,7 +306,7 @@ def test_a_missing_atlas_yml_is_an_error_for_validate(atlas, capsys):
 
 def _at_the_limits(unit: str) -> str:
     """`unit` repeated into paragraphs as long as the checks allow, to a body as long as they allow."""
-    from generator import body
+    from generator.core import body
 
     block = unit * max(1, min((body.MAX_BLOCK_CHARACTERS - 100) // len(unit),
                               (body.MAX_BLOCK_LINES - 5) // max(1, unit.count("\n"))))

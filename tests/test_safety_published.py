@@ -15,10 +15,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator import export
-from generator.diff import review_notices
-from generator.i18n import read_catalogue
-from generator.safety import clean_feed
+from generator.render import export
+from generator.cli.diff import review_notices
+from generator.core.i18n import read_catalogue
+from generator.core.safety import clean_feed
 
 from .conftest import RECENT, only
 

@@ -51,7 +51,7 @@ def test_every_country_and_topic_has_its_page(site, data):
 
 
 def test_no_internal_link_or_asset_of_the_built_site_is_broken(site, pages):
-    from generator.i18n import LANGUAGES
+    from generator.core.i18n import LANGUAGES
 
     # This build has English and German; a link into another language's section is checked by the demo's.
     unbuilt = [site / code for code in LANGUAGES[1:] if not (site / code).exists()]
@@ -206,8 +206,8 @@ def test_a_city_without_a_profile_tells_in_sentences_what_the_atlas_knows(real_s
 
 
 def test_the_nearest_cities_are_the_nearest_of_all(repository_report):
-    from generator.link import link
-    from generator.render import Nearby, distance_km
+    from generator.core.link import link
+    from generator.render.pages import Nearby, distance_km
 
     atlas = link(repository_report)
     cities = list(atlas.cities.values())
@@ -325,7 +325,7 @@ def test_data_text_is_shown_as_text_never_as_markup(tmp_path):
 def test_links_in_generated_html_are_written_as_mkdocs_writes_links(here, target):
     from mkdocs.utils import get_relative_url
 
-    from generator.render import relative_url
+    from generator.render.pages import relative_url
 
     assert relative_url(target, here) == get_relative_url(target or "./", here or "./")
 
@@ -342,7 +342,7 @@ def test_an_unknown_snippet_marker_in_a_page_stops_the_build_naming_the_page(tmp
 def test_generated_html_blocks_come_out_as_python_markdown_writes_raw_html():
     import markdown
 
-    from generator.html_blocks import MARKER, GeneratedHtml
+    from generator.site.html_blocks import MARKER, GeneratedHtml
 
     page = ("# Title\n\n{m}\n<ul>\n<li><a href=\"../x/\">X &amp; *Y*</a></li>\n</ul>\n\nSome *Markdown*.\n\n"
             "## Sources\n\n{m}\n<ol>\n<li>a</li>\n</ol>\n\n{m}\n<p class=\"atlas-verified\">On <time>1 May</time>.</p>\n")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from generator.diagnostics import format_text
-from generator.validate import validate
+from generator.core.diagnostics import format_text
+from generator.core.validate import validate
 
 from .conftest import ROOT, STALE
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.cli import main
-from generator.kinds import KINDS
-from generator.validate import validate
+from generator.cli.main import main
+from generator.core.kinds import KINDS
+from generator.core.validate import validate
 
 from .conftest import CITY, INITIATIVE, NETWORK, RECENT, ROOT
 from .site import copy_atlas
@@ -415,7 +415,7 @@ def test_import_reads_geojson_points(atlas, tmp_path, capsys):
 
 
 def read_city(path: Path):
-    from generator.load import parse_source
+    from generator.core.load import parse_source
 
     source, problems = parse_source(path.read_bytes(), path, f"cities/{path.name}", "city")
     assert problems == []
@@ -724,8 +724,8 @@ def test_a_row_for_a_city_already_in_the_atlas_under_another_name_is_not_importe
 # ---- the field reference -------------------------------------------------------------
 
 def test_the_field_reference_lists_every_field_of_the_model():
-    from generator.build import build
-    from generator.render import Renderer, render_field_reference
+    from generator.site.build import build
+    from generator.render.pages import Renderer, render_field_reference
 
     page = render_field_reference(Renderer(build(ROOT).atlas)).content
     for kind, entry in KINDS.items():

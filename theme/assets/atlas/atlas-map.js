@@ -1090,7 +1090,7 @@
     }
 
     getJSON(root + "data/cities.geojson").then(function (data) {
-      // The layer comes sorted by country, then name (generator/render.py): the list's order.
+      // The layer comes sorted by country, then name (generator/render/pages.py): the list's order.
       entries = data.features.map(function (feature) {
         var marker = bindCity(cityMarker(feature), feature, root, names);
         return { properties: feature.properties, marker: marker, base: marker.options.className,

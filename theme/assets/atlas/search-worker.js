@@ -6,7 +6,7 @@
  *   compares are folded. Words indexed fold before any step of lunr's pipeline runs (lunr.Pipeline's
  *   run, whatever the language's steps); words searched fold in the query message, before Material's
  *   worker reads it (it adds a wildcard to every word, and lunr runs no pipeline on those).
- * - Where the language stems its words (generator/i18n.py, SEARCH: German, Italian, Greek, French,
+ * - Where the language stems its words (generator/core/i18n.py, SEARCH: German, Italian, Greek, French,
  *   Spanish), the words searched are stemmed by the same lunr stemmer as the index: "Städte" finds
  *   "Stadt" and "Flüchtling" finds "Flüchtlinge".
  * - A page whose title is the words searched comes first: "Potsdam" finds the city of Potsdam before

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .frontmatter import patch_front_matter, to_front_matter
-from .load import FOLDERS, SLUG, SourceFile, one_line, parse_source, read_source, slugify
-from . import gazetteer
-from .kinds import CITY
-from .model import Text, Url, describe
-from .validate import Settings, check_source, discover, find_duplicate_places, load_vocabularies, make_context
+from ..core.frontmatter import patch_front_matter, to_front_matter
+from ..core.load import FOLDERS, SLUG, SourceFile, one_line, parse_source, read_source, slugify
+from ..core import gazetteer
+from ..core.kinds import CITY
+from ..core.model import Text, Url, describe
+from ..core.validate import Settings, check_source, discover, find_duplicate_places, load_vocabularies, make_context
 
 REQUIRED = ("name", "country", "latitude", "longitude")
 SOURCE_COLUMNS = ("sources", "source")

@@ -21,12 +21,13 @@ from typing import Any, Callable, Iterable
 
 import jinja2
 
-from . import export, i18n
-from .kinds import KINDS, Kind, joined_year
-from .link import Atlas, Country, Entity, Topic
-from .urls import ADMISSION_FILES, EMBED_PAGE, FEED, INDEX_PAGES, PLACE_NAMES, SNIPPETS, site_paths  # noqa: F401
+from . import export
+from ..core import i18n
+from ..core.kinds import KINDS, Kind, joined_year
+from ..core.link import Atlas, Country, Entity, Topic
+from ..core.urls import ADMISSION_FILES, EMBED_PAGE, FEED, INDEX_PAGES, PLACE_NAMES, SNIPPETS, site_paths  # noqa: F401
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parent.parent / "templates"
 DATA_LICENCE = "CC BY 4.0"
 
 
@@ -42,7 +43,7 @@ REPORTS_FOLDER = "reports"
 
 
 def report_path(slug: str) -> str:
-    """Where a featured city's PDF report lands in the site (generator/report.py prints it)."""
+    """Where a featured city's PDF report lands in the site (generator/render/report.py prints it)."""
     return f"{REPORTS_FOLDER}/{slug}.pdf"
 
 
@@ -460,7 +461,7 @@ def render_indexes(r: Renderer) -> list[Output]:
 
 def field_rows(record, prefix: str = "") -> list[dict]:
     """Every field of a record, nested ones as population.value, for the field reference."""
-    from .model import Either, ListOf, Record
+    from ..core.model import Either, ListOf, Record
 
     rows = []
     for f in record.fields:
@@ -477,9 +478,9 @@ def field_rows(record, prefix: str = "") -> list[dict]:
 
 
 def render_field_reference(r: Renderer) -> Output:
-    from . import body, safety
+    from ..core import body, safety
 
-    from .kinds import NEWS_FOLDER, POST
+    from ..core.kinds import NEWS_FOLDER, POST
 
     entities = [(kind.name, kind.folder, field_rows(kind.record), kind.sections) for kind in KINDS.values()]
     entities.append(("news post", f"content/{NEWS_FOLDER}", field_rows(POST),
@@ -698,7 +699,7 @@ def render_translations(r: Renderer, reports: list | None) -> list[Output]:
 
 
 class Memo:
-    """The live preview's entity pages from its last render, for the next (generator/preview.py).
+    """The live preview's entity pages from its last render, for the next (generator/site/preview.py).
 
     An entity's page depends on the whole atlas's front matter (names, places, memberships, the
     nearest cities), which `world` stands for, and on two things of its own that no other page

@@ -9,10 +9,10 @@ from typing import Callable
 import yaml
 from mkdocs.structure.files import File, Files
 
-from . import i18n
-from .kinds import NEWS_FOLDER, POST_KIND, translatable
-from .load import parse_source
-from .translate import front_matter, page_language
+from ..core import i18n
+from ..core.kinds import NEWS_FOLDER, POST_KIND, translatable
+from ..core.load import parse_source
+from ..core.translate import front_matter, page_language
 
 
 def choose_pages(files: Files, language: str, work_dir: Path) -> dict[str, str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
-from .render import Memo
+from ..render.pages import Memo
 
 
 def fingerprint(paths: list[Path]) -> str:
@@ -78,7 +78,7 @@ class Preview:
     errors: list[str] = field(default_factory=list)  # the diagnostics of a data file with errors
     templates: TemplateCache = field(default_factory=TemplateCache)
     printable: tuple[str | None] | None = None  # whether reports can be printed here (report.unavailable), once asked
-    memo: Memo = field(default_factory=Memo)  # the entity pages of the last render (generator/render.py)
+    memo: Memo = field(default_factory=Memo)  # the entity pages of the last render (generator/render/pages.py)
 
     def begin(self, fingerprint: str, outputs: dict[str, str]) -> None:
         """Decide how much this build rebuilds: everything, or the outputs whose hash changed."""

@@ -5,7 +5,7 @@ successor (ProperDocs, Zensical) through another adapter of this size. Every pag
 passes through the sanitiser, and every page carries the Content-Security-Policy.
 
 One build is one language, `theme.language` (mkdocs.yml is English, at the site's root;
-mkdocs.de.yml inherits it for German, under /de/; `generator/sites.py` runs them all): the
+mkdocs.de.yml inherits it for German, under /de/; `generator/site/sites.py` runs them all): the
 plugin gives MkDocs that language's pages, its translated hand-written pages (about.de.md
 in place of about.md), its messages for the theme and the map, and every page's links to
 itself in every language (hreflang, and the language switcher).
@@ -28,17 +28,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import assets, background, feed, handwritten, i18n, report
+from . import assets, background, feed, handwritten
+from ..core import i18n
+from ..render import report
 from .build import BuildFailed, build
-from .diagnostics import Severity, format_text
+from ..core.diagnostics import Severity, format_text
 from .html_blocks import GeneratedHtml
-from .load import FOLDERS
+from ..core.load import FOLDERS
 from .preview import Preview, digest, fingerprint, listening
 from .printing import ReportPrinter
-from .project import VOCABULARIES
-from .kinds import NEWS_FOLDER
-from .render import Publishing, UnknownSnippet, render_post_footer, render_snippet
-from .safety import content_security_policy, sanitise
+from ..core.project import VOCABULARIES
+from ..core.kinds import NEWS_FOLDER
+from ..render.pages import Publishing, UnknownSnippet, render_post_footer, render_snippet
+from ..core.safety import content_security_policy, sanitise
 
 log = logging.getLogger("mkdocs.plugins.atlas")
 PREVIEW_LOG = logging.getLogger("atlas.preview")
@@ -79,7 +81,7 @@ def plain(text: str) -> str:
 
 class _DirtyNotice(logging.Filter):
     """MkDocs warns on every --dirty build, which --strict would count as a failure; the preview
-    is --dirty by design (generator/preview.py keeps it exact)."""
+    is --dirty by design (generator/site/preview.py keeps it exact)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("A 'dirty' build is being performed")
@@ -132,7 +134,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         self.base_url = config.site_url or ""
         if self.language != i18n.SOURCE and config.site_url:
             config.site_url = f"{config.site_url.rstrip('/')}/{self.language}/"
-        # Inside the whole site (generator/sites.py), a language's pages use the theme's files at its root.
+        # Inside the whole site (generator/site/sites.py), a language's pages use the theme's files at its root.
         shared = self.language != i18n.SOURCE and os.environ.get(assets.SHARED) == "1" and bool(config.site_url)
         self.shared_urls = assets.SharedUrls(config.site_url, self.base_url) if shared else None
         config.extra["alternate"] = [{"name": i18n.language_name(code), "lang": code,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from .kinds import KINDS
-from .model import Field, Record
+from ..core.kinds import KINDS
+from ..core.model import Field, Record
 
 
 def _comment(text: str) -> list[str]:

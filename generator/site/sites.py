@@ -3,14 +3,14 @@
 English (mkdocs.yml) is the site's root; every other language (mkdocs.<language>.yml, which
 inherits mkdocs.yml) goes under /<language>/. The atlas is validated and linked here, once; each
 language is then built by `mkdocs build --strict` in a process forked from this one, which starts
-with the linked atlas (generator/build.py, `preload`) and MkDocs' modules already loaded. As many
+with the linked atlas (generator/site/build.py, `preload`) and MkDocs' modules already loaded. As many
 builds run at a time as the machine has cores. Each writes into a folder of its own; the site is
 put together only when every build succeeded, so a failure never leaves half a site.
 
 Where forking is not possible (no `fork`, or other threads running in this process), each
 language is a `python -m mkdocs build` of its own, which reads the data itself: the same site.
 
-    python -m generator.sites SITE_DIR [--language de ...] [--jobs N]
+    python -m generator.site.sites SITE_DIR [--language de ...] [--jobs N]
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 import yaml
 
 from .assets import SHARED
-from .i18n import LANGUAGES, SOURCE, ConfigLoader
+from ..core.i18n import LANGUAGES, SOURCE, ConfigLoader
 
 
 def config_file(root: Path, language: str) -> Path:
@@ -42,7 +42,7 @@ def command(root: Path, language: str, target: Path) -> list[str]:
 
 
 def language_env(env: dict, language: str) -> dict:
-    # Every language but English uses the theme's files at the site's root (generator/assets.py).
+    # Every language but English uses the theme's files at the site's root (generator/site/assets.py).
     return {**env, SHARED: "0" if language == SOURCE else "1"}
 
 
@@ -128,7 +128,7 @@ def _folders(root: Path) -> tuple[Path, Path | None, list[str]]:
 
 
 def preload(root: Path, env: dict) -> str | None:
-    """Reads, checks and links the atlas once, for every language's build (generator/build.py, which uses it
+    """Reads, checks and links the atlas once, for every language's build (generator/site/build.py, which uses it
     when its configuration names the same folders), and imports MkDocs and the plugins that mkdocs.yml
     names, which the forked builds then share; the report of the data's errors, if it has any (then nothing
     is built)."""
@@ -136,9 +136,9 @@ def preload(root: Path, env: dict) -> str | None:
     from mkdocs.plugins import get_plugins
 
     from . import build
-    from .diagnostics import format_text
+    from ..core.diagnostics import format_text
 
-    from . import report
+    from ..render import report
 
     report.unavailable()  # imports WeasyPrint (half a second), once for every build and its report printers
     docs_dir, theme_dir, plugins = _folders(root)
@@ -194,7 +194,7 @@ def build_site(root: Path, site_dir: Path, languages: list[str] | None = None, j
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.sites", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m generator.site.sites", description=__doc__.split("\n")[0])
     parser.add_argument("site_dir", type=Path)
     parser.add_argument("--language", action="append", choices=LANGUAGES, help="only these (English always)")
     parser.add_argument("--jobs", type=int, help="builds at a time (default: as many as cores)")

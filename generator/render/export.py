@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from .kinds import Kind
-from .model import Boolean, Coordinates, Country, Date, Either, Field, Integer, ListOf, Number, Record, Ref, Year
+from ..core.kinds import Kind
+from ..core.model import Boolean, Coordinates, Country, Date, Either, Field, Integer, ListOf, Number, Record, Ref, Year
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ import yaml
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .kinds import KINDS as REGISTRY
-from .model import Country as CountryType
-from .load import FOLDERS, KINDS, one_line, parse_source
+from ..core.kinds import KINDS as REGISTRY
+from ..core.model import Country as CountryType
+from ..core.load import FOLDERS, KINDS, one_line, parse_source
 
 
 

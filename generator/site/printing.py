@@ -1,4 +1,4 @@
-"""The featured cities' reports, as each build of the site prints them (generator/report.py makes them).
+"""The featured cities' reports, as each build of the site prints them (generator/render/report.py makes them).
 
 A build (`mkdocs build`) prints its reports in a forked child while MkDocs writes the pages,
 and waits for them at its end: a failure fails the build, with one line. The preview (`mkdocs
@@ -15,8 +15,9 @@ from typing import Callable
 
 from mkdocs.exceptions import PluginError
 
-from . import background, report
-from .link import Atlas
+from . import background
+from ..render import report
+from ..core.link import Atlas
 
 
 class ReportPrinter:

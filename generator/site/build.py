@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Callable
 
 from .background import Later
-from .link import Atlas, link
-from .i18n import SOURCE
-from .render import Memo, Output, Publishing, render
-from .translate import completeness, localise
-from .validate import Report, validate
+from ..core.link import Atlas, link
+from ..core.i18n import SOURCE
+from ..render.pages import Memo, Output, Publishing, render
+from ..core.translate import completeness, localise
+from ..core.validate import Report, validate
 
 
 class BuildFailed(Exception):
@@ -86,7 +86,7 @@ def world(report: Report, salt: str) -> str:
     return digest.hexdigest()
 
 
-# ---- the whole site: read, checked and linked once (generator/sites.py) -------------------------
+# ---- the whole site: read, checked and linked once (generator/site/sites.py) -------------------------
 
 @dataclass
 class Preloaded:

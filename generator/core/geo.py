@@ -12,7 +12,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data" / "country-outlines.json"
+DATA = Path(__file__).parent.parent / "data" / "country-outlines.json"
 BAND = 0.1  # degrees of latitude per bucket of edges: a few dozen edges at most in Natural Earth 1:50m
 KM_PER_DEGREE_LATITUDE = 110.57
 KM_PER_DEGREE_LONGITUDE = 111.32  # at the equator

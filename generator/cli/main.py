@@ -8,13 +8,13 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .countries import is_country_code
-from .diagnostics import format_github, format_json, format_text, one_line, summary_line
-from .load import FOLDERS, RESERVED_SLUGS, slugify
-from .kinds import KINDS as KINDS_REGISTRY
-from .kinds import json_schema
-from .model import Country as CountryType
+from .. import __version__
+from ..core.countries import is_country_code
+from ..core.diagnostics import format_github, format_json, format_text, one_line, summary_line
+from ..core.load import FOLDERS, RESERVED_SLUGS, slugify
+from ..core.kinds import KINDS as KINDS_REGISTRY
+from ..core.kinds import json_schema
+from ..core.model import Country as CountryType
 
 EPILOG_VALIDATE = """examples:
   atlas validate                         check every file of the atlas here
@@ -48,7 +48,7 @@ def _root_or_exit(args: argparse.Namespace) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate
+    from ..core.validate import validate
 
     root = _root_or_exit(args)
     paths = [_unfollowed(Path(p)) for p in args.paths]
@@ -147,8 +147,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_translations(args: argparse.Namespace) -> int:
-    from .translate import completeness, format_report, stamp
-    from .validate import validate
+    from ..core.translate import completeness, format_report, stamp
+    from ..core.validate import validate
 
     root = _root_or_exit(args)
     if args.stamp:
@@ -169,7 +169,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from .importer import ImportFailed, import_cities
-    from .validate import validate
+    from ..core.validate import validate
 
     root = _root_or_exit(args)
     path = Path(args.file)

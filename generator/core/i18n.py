@@ -38,7 +38,7 @@ SOURCE = "en"
 # English step (English stop words and stemming would garble them). English keeps Material's default.
 SEARCH = {"en": (["en"], ["stopWordFilter"]), "pl": (["en"], [])}
 SEARCH_STEMMED = ("stopWordFilter", "stemmer")
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
 DOMAIN = "atlas"
 # Markup and placeholders a translation must keep exactly: HTML tags and entities, %(name)s, {field},
 # and straight double quotes (a message may be printed inside an attribute: a stray " would end it).
@@ -196,7 +196,7 @@ def territory_name(code: str, language: str) -> str | None:
     return locale(language).territories.get(code)
 
 
-SEAS = Path(__file__).parent / "data" / "seas.json"  # the seas the basemap names (scripts/vendor.py)
+SEAS = Path(__file__).parent.parent / "data" / "seas.json"  # the seas the basemap names (scripts/vendor.py)
 
 
 def place_names(language: str) -> dict[str, str]:
@@ -329,7 +329,7 @@ def extract_config(fileobj, keywords, comment_tags, options):
 
 
 def extract_registry(fileobj, keywords, comment_tags, options):
-    """Words of the kinds registry (generator/kinds.py) and of the vocabularies a page shows."""
+    """Words of the kinds registry (generator/core/kinds.py) and of the vocabularies a page shows."""
     import yaml
 
     from .kinds import KINDS
@@ -349,7 +349,7 @@ def extract_registry(fileobj, keywords, comment_tags, options):
 
 
 class ConfigLoader(__import__("yaml").SafeLoader):
-    """mkdocs.yml as data: its tags (!ENV, !!python/name) read as nothing (generator/sites.py reads it too)."""
+    """mkdocs.yml as data: its tags (!ENV, !!python/name) read as nothing (generator/site/sites.py reads it too)."""
 
 
 ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)

@@ -6,8 +6,8 @@ import calendar
 from email.utils import formatdate
 from pathlib import Path
 
-from .link import Atlas
-from .safety import clean_feed
+from ..core.link import Atlas
+from ..core.safety import clean_feed
 
 FEEDS = ("feed_rss_created.xml", "feed_rss_updated.xml")  # mkdocs-rss-plugin's, in the site's folder
 

@@ -35,14 +35,14 @@ from urllib.parse import urlsplit
 
 import markdown
 
-from . import i18n
-from .geo import DATA as OUTLINES
-from .link import Atlas, Entity
-from .render import templates, escape_html, page_url, report_path
-from .safety import is_local, sanitise
+from ..core import i18n
+from ..core.geo import DATA as OUTLINES
+from ..core.link import Atlas, Entity
+from .pages import templates, escape_html, page_url, report_path
+from ..core.safety import is_local, sanitise
 
 LIBRARIES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
-STYLESHEET = Path(__file__).parent / "templates" / "report.css"
+STYLESHEET = Path(__file__).parent.parent / "templates" / "report.css"
 CACHE = Path(".cache") / "reports"  # in the atlas's folder; git-ignored
 CACHE_UNUSED_DAYS = 14  # a cached PDF no build has used for this long is removed
 

@@ -2,7 +2,7 @@
 
 The theme's files (Material's and theme/'s: scripts, stylesheets, the map's libraries) are the
 same in every language. `make site` builds each language but English with SHARED set
-(generator/sites.py): such a build publishes none of them, and its pages point at English's
+(generator/site/sites.py): such a build publishes none of them, and its pages point at English's
 copy at the site's root (/assets/ for /de/...). Every build leaves out what no reader loads:
 source maps, and lunr's word splitters for languages the site does not have.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from . import i18n
+from ..core import i18n
 
 SHARED = "ATLAS_SHARED_ASSETS"  # environment variable: "1" in a language's build inside the whole site
 FOLDER = "assets/"

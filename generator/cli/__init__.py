@@ -1,0 +1,1 @@
+"""The `atlas` command (main): validate, new, import, diff, translations. It imports the core and render."""
