@@ -159,6 +159,7 @@ def test_the_german_preview_follows_a_translation_and_its_english_text_exactly(t
         edit(atlas / f"cities/{TRANSLATED_CITY}.md", "Synthetic achievements.", "Synthetic achievements, edited.")
         preview.build()
         assert "atlas-translation--outdated" in page.read_text(encoding="utf-8")
+        preview.settle()  # the reports, printed after the pages (and behind any edit)
         clean = clean_build(atlas, tmp_path / "clean", "mkdocs.de.yml")
         assert differences(tree(tmp_path / "site"), clean) == []
     finally:
