@@ -55,8 +55,9 @@ translations: $(READY)
 validate: $(READY)
 	$(BIN)/atlas validate
 
+# As many test workers as the machine has cores (pytest-xdist), each taking the next test when it is free.
 test: $(READY)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 bench: $(READY)
 	$(BIN)/python -m benchmarks

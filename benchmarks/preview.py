@@ -44,6 +44,7 @@ class PreviewSession:
 
         config = load_config(str(self.config_file), site_dir=str(self.site_dir), strict=True)
         config.plugins.on_startup(command="build", dirty=False)  # the plugin instances outlive the session
+        config.plugins["atlas"].command = None  # as a build through MkDocs' API finds it (no command line)
 
 
 def clean_build(config_file: Path, site_dir: Path) -> None:
