@@ -210,6 +210,14 @@ STALE = pytest.StashKey[list]()
 STALE_SHOWN = 20
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """make test's workers (pytest-xdist): the stale records listed by whichever ran the test."""
+    lines = getattr(node, "workeroutput", {}).get("stale")
+    if lines:
+        node.config.stash[STALE] = lines
+
+
 def pytest_terminal_summary(terminalreporter, config):
     """Lists the records whose last_verified is older than atlas.yml's stale_after_months today."""
     stale = config.stash.get(STALE, [])
@@ -218,7 +226,7 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.section("stale records (information, not a failure)", yellow=True)
     terminalreporter.write_line(f"{len(stale)} records are due for review: check their facts against their "
                                 "sources and update last_verified.")
-    for d in stale[:STALE_SHOWN]:
-        terminalreporter.write_line(f"  {d.path}:{d.line}: {d.message}")
+    for line in stale[:STALE_SHOWN]:
+        terminalreporter.write_line(f"  {line}")
     if len(stale) > STALE_SHOWN:
         terminalreporter.write_line(f"... and {len(stale) - STALE_SHOWN} more: `atlas validate` lists them all.")
