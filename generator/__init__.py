@@ -1,6 +1,7 @@
-"""The Moving Cities Atlas builder: load -> validate -> link -> render.
+"""The Moving Cities Atlas builder: load -> validate -> link -> render -> publish.
 
-The core modules know nothing of MkDocs; `plugin.py` and `cli.py` are thin doors onto it.
+In layers whose imports run one way: `cli` and `site` -> `render` -> `core`. The core knows
+nothing of MkDocs; `site/plugin.py` and `cli/main.py` are the doors onto it.
 """
 
 __version__ = "0.1.0"

@@ -198,10 +198,12 @@ def test_an_entitys_text_and_translation_state_show_on_its_own_page_alone(langua
         assert [path for path in before if before[path] != after.get(path)] == changed, (kind, slug)
 
 
-def test_make_serve_shows_a_save_at_once_and_rebuilds_only_after_a_change(tmp_path):
+@pytest.mark.parametrize("poll", ["", "1"], ids=["notified", "polling"])
+def test_make_serve_shows_a_save_at_once_and_rebuilds_only_after_a_change(tmp_path, poll):
     """make serve's own server: a saved file is on the served page after the reload (the live-reload script's
     way: it asks the server for a newer site, then loads the page again), and a build that only reads the
-    files starts no other build (a server told of every file opened would rebuild for ever)."""
+    files starts no other build (a server told of every file opened would rebuild for ever). Also with
+    ATLAS_PREVIEW_POLL=1, MkDocs' own look at the folders every half second, for mounts without notices."""
     import os
     import re
     import time
@@ -214,7 +216,8 @@ def test_make_serve_shows_a_save_at_once_and_rebuilds_only_after_a_change(tmp_pa
     port = _free_port()
     root = f"http://127.0.0.1:{port}/"
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "--dirty", "-a", f"127.0.0.1:{port}"],
-                              cwd=atlas, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "ATLAS_SITE_URL": root},
+                              cwd=atlas, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "ATLAS_SITE_URL": root,
+                                                "ATLAS_PREVIEW_POLL": poll},
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         _until(root + "cities/testville/", "Testville", 120)

@@ -20,7 +20,6 @@ from urllib.parse import quote, urlsplit
 from .countries import country_hint, is_country_code
 
 
-
 class Checker(Protocol):
     """What a field's rule reports to (validate.Checker, for one file): the model names no later stage."""
 

@@ -319,7 +319,7 @@ def print_reports(documents: dict[str, str], site_dir: Path, cache_dir: Path, pr
         import weasyprint  # noqa: F401 - once here, not again in every worker
         # Outside the main thread, the preview prints while a person edits: its printers give way to the
         # next edit's rebuild (on two cores, two printers at full priority slowed a save by half a second).
-        behind = threading.current_thread() is not threading.main_thread()
+        behind = threading.current_thread() is not threading.main_thread() and hasattr(os, "nice")
         with ProcessPoolExecutor(max_workers=workers, initializer=os.nice if behind else None,
                                  initargs=(10,) if behind else ()) as pool:
             futures = {slug: pool.submit(print_pdf, documents[slug]) for slug in missing}

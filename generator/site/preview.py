@@ -133,6 +133,7 @@ def listening(server, config, builder):
     host, port = server.server_address[:2]
     fresh = Listening(builder=builder, host=host, port=port, root=server.root, mount_path=server.mount_path)
     fresh.error_handler = server.error_handler
+    server.server_close()  # MkDocs' own, never bound: its socket
     fresh.watch(config.docs_dir)  # what MkDocs watched before this event (config.watch is watched after it)
     if config.config_file_path:
         fresh.watch(config.config_file_path)
