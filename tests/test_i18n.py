@@ -106,7 +106,7 @@ def test_dates_numbers_and_countries_are_written_as_each_language_writes_them():
     ("de", "since", "2019", "seit 2019"),
     ("it", "as_of", "2019", "aggiornato al 2019"),
     ("en", "since", "2019-06", "since June 2019"),
-    ("en", "read", "2026-12-06", "read as of 6 December 2026"),
+    ("en", "read", "2026-12-06", "read on 6 December 2026"),
 ])
 def test_a_date_in_a_sentence_takes_the_words_and_the_case_the_sentence_needs(language, phrase, value, expected):
     from generator.render.pages import dated

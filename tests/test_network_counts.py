@@ -25,6 +25,14 @@ def test_a_network_page_shows_the_networks_own_count_with_its_source_and_date(at
             '(<a href="https://example.org/members">source</a>)') in page
 
 
+def test_a_count_the_page_does_not_date_says_so_and_when_it_was_read_and_a_lower_bound_is_one(atlas):
+    write_network(atlas, extra="member_count: {count: 80, at_least: true, retrieved: 2026-12-07, "
+                               "source: 'https://example.org/members'}\n")
+    assert atlas.diagnostics() == []
+    assert ("Members by the network's own count:</strong> more than 80 (the page gives no date; "
+            "read on 7 December 2026) ") in network_page(atlas)
+
+
 def test_a_network_without_a_count_says_it_publishes_none_that_could_be_read(atlas):
     page = network_page(atlas)
     assert "Members by the network's own count:</strong> the network publishes no count that could be read" in page

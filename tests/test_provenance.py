@@ -7,6 +7,8 @@ membership that implies another (networks/expectations.yml) is checked.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from generator.core import gazetteer
@@ -58,7 +60,9 @@ def test_import_with_geonames_places_each_row_and_cites_the_gazetteer(atlas, cap
     assert "coordinates: [49.59099, 11.00783]" in erlangen
     assert "  - network: test-network\n    since: 2019\n" in erlangen
     assert "    url: https://example.org/members\n    retrieved: 2026-11-20\n" in erlangen
-    assert "url: https://www.geonames.org/2929567\n    retrieved: 2026-07" in erlangen
+    # the gazetteer's data are dated as published; the day the import read them as retrieved
+    assert "url: https://www.geonames.org/2929567\n    published: 2026-07\n    retrieved: " in erlangen
+    assert f"retrieved: {dt.date.today().isoformat()}" in erlangen
     assert (atlas.root / "cities/neustadt.md").exists()  # the pinned row
     assert atlas.diagnostics() == []
 
@@ -94,8 +98,27 @@ def test_a_page_shows_how_old_its_evidence_is(atlas):
     write(atlas, "cities/testville.md", text)
     page = next(o.content for o in build(atlas.root).outputs if o.path == "cities/testville.md")
     assert "Old page</a> <span class=\"atlas-source-dates\">(published in 2009)</span>" in page
-    assert "(published in May 2024; read as of 1 November 2026)" in page
-    assert "The evidence dates from 2009 to 2024." in page
+    assert "(published in May 2024; read on 1 November 2026)" in page
+    assert ("The evidence dates from 2009 to 2024. The sources were last read on 1 November 2026; "
+            "1 of them has no recorded date of reading.") in page
+    assert "not yet dated" not in page
+
+
+@pytest.mark.parametrize("dates, says", [
+    ("    retrieved: 2026-11-01\n", "None of the sources gives a date for its content. "
+                                    "The sources were last read on 1 November 2026.</p>"),
+    ("", "None of the sources gives a date for its content. When the sources were read is not recorded.</p>"),
+    ("    published: 2025-03\n    retrieved: 2026-10\n", "The evidence dates from 2025; 1 of the 2 sources gives no date. "
+                                                         "The sources were last read in October 2026.</p>"),
+])
+def test_the_age_of_the_evidence_is_said_in_words_whatever_the_sources_give(atlas, dates, says):
+    text = (atlas.root / "cities/testville.md").read_text().replace(
+        "  - https://example.org/testville", f"  - title: A page\n    url: https://example.org/p\n{dates}"
+                                             "  - title: Another page\n    url: https://example.org/q\n"
+                                             + dates.replace("published: 2025-03\n    ", ""))
+    write(atlas, "cities/testville.md", text)
+    page = next(o.content for o in build(atlas.root).outputs if o.path == "cities/testville.md")
+    assert f'<p class="atlas-evidence">{says}' in page
 
 
 EXPECTATIONS = """\

@@ -437,8 +437,11 @@ class Candidate:
     changes: list[str] | None  # None for a new file
 
 
-def place_row(given: dict[str, Any], row: Row, existing: SourceFile | None) -> str | None:
-    """--geonames: the row's point and its GeoNames source, from the gazetteer; the problem if none."""
+def place_row(given: dict[str, Any], row: Row, existing: SourceFile | None, today: dt.date) -> str | None:
+    """--geonames: the row's point and its GeoNames source, from the gazetteer; the problem if none.
+
+    The source is dated as any other: `published` is the date of the GeoNames data the gazetteer
+    ships, `retrieved` the day this import read it."""
     if given.get("coordinates") != ["", ""]:
         return None  # the row gives its own point
     pinned = _text(row, "geonames")
@@ -456,7 +459,7 @@ def place_row(given: dict[str, Any], row: Row, existing: SourceFile | None) -> s
     given["coordinates"] = [place.latitude, place.longitude]
     given["sources"] = [*given.get("sources", []), {
         "title": f"{place.name} – GeoNames {place.id}, coordinates ({gazetteer.DATASET})",
-        "url": place.url, "retrieved": gazetteer.DATASET_DATE}]
+        "url": place.url, "published": gazetteer.DATASET_DATE, "retrieved": today}]
     return None
 
 
@@ -490,7 +493,7 @@ def import_cities(root: Path, path: Path, *, update: bool = False, verified: dt.
             outcome.failed.append((row.label, name, ["name: expected the city's name, found nothing"]))
             continue
         display = f"{FOLDERS['city']}/{slug}.md"
-        if geonames and (problem := place_row(given, row, existing.get(display))):
+        if geonames and (problem := place_row(given, row, existing.get(display), today or dt.date.today())):
             outcome.failed.append((row.label, name, [problem]))
             continue
         if slug in seen:

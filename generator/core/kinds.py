@@ -203,8 +203,11 @@ NETWORK = Kind(
         Field("member_count", Record([
             Field("count", Integer(maximum=100_000), "How many members the network's own page counts.",
                   required=True, example=36),
+            Field("at_least", Boolean(), "true if the page gives the count as a lower bound (\"more than 80\", "
+                  "\"over 200\").", example=False),
             Field("as_of", PartialDate(), "The date that page gives its count or list, if it gives one.",
                   example="2023-11"),
+            Field("retrieved", PartialDate(), "The day the page was read.", example="2026-12-07"),
             Field("source", Url(), "The page that gives the count: the network's own, where it has one.",
                   required=True, example="https://iash-eu.org/"),
         ], label="the count of members the network itself gives"),

@@ -112,7 +112,9 @@ DATED = {
     "since": (i18n.N_("since %(date)s"), i18n.N_("since %(month)s"), i18n.N_("since %(year)s")),
     "published": (i18n.N_("published %(date)s"), i18n.N_("published in %(month)s"),
                   i18n.N_("published in %(year)s")),
-    "read": (i18n.N_("read as of %(date)s"), i18n.N_("read as of %(month)s"), i18n.N_("read in %(year)s")),
+    "read": (i18n.N_("read on %(date)s"), i18n.N_("read in %(month)s"), i18n.N_("read in %(year)s")),
+    "last_read": (i18n.N_("The sources were last read on %(date)s"), i18n.N_("The sources were last read in %(month)s"),
+                  i18n.N_("The sources were last read in %(year)s")),
     "as_of": (i18n.N_("as of %(date)s"), i18n.N_("as of %(month)s"), i18n.N_("as of %(year)s")),
     "member_since": (i18n.N_("member since %(date)s"), i18n.N_("member since %(month)s"),
                      i18n.N_("member since %(year)s")),
@@ -144,10 +146,23 @@ def other_names(entity: Any, gettext: Callable[[str], str]) -> list[tuple[str | 
     return found
 
 
-def evidence_years(sources) -> tuple[int, int] | None:
-    """The oldest and newest year in which the sources' content was published, if any says."""
+@dataclass(frozen=True)
+class Evidence:
+    """How old a record's evidence is, from its sources' dates: the years their content was published in
+    (oldest, newest; None if none says), how many give no such date, the day of the newest reading and how
+    many sources were never dated as read."""
+    years: tuple[int, int] | None
+    undated: int
+    last_read: Any
+    unread: int
+    total: int
+
+
+def evidence(sources) -> Evidence:
     years = [int(str(s.published)[:4]) for s in sources if s.published and str(s.published)[:4].isdigit()]
-    return (min(years), max(years)) if years else None
+    read = [s.retrieved for s in sources if s.retrieved]
+    return Evidence((min(years), max(years)) if years else None, sum(1 for s in sources if not s.published),
+                    max(read, key=lambda value: str(value)) if read else None, len(sources) - len(read), len(sources))
 
 
 def growth(network: Entity) -> tuple[list[tuple[int, int, int]], int]:
@@ -233,7 +248,7 @@ def templates(language: str = i18n.SOURCE) -> jinja2.Environment:
     env.policies["ext.i18n.trimmed"] = True
     translations = i18n.translations(language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(evidence_years=evidence_years, language=language, growth=growth,
+    env.globals.update(evidence=evidence, language=language, growth=growth,
                        growth_chart=lambda rows: growth_chart(rows, lambda v: format_number(v, language)),
                        dated=lambda phrase, value: dated(phrase, value, language, translations.gettext),
                        other_names=lambda entity: other_names(entity, translations.gettext),
