@@ -51,7 +51,7 @@ def test_at_least_one_hundred_further_member_municipalities(repository):
 
 
 def test_at_least_28_featured_cities_in_ten_countries_with_full_profiles(repository):
-    # That each is a full profile (subtitle, population, networks, two takeaways, the five
+    # That each is a full profile (subtitle, networks, two takeaways, the five
     # sections) is the validator's rule profile-incomplete / profile-sections: the fixture is clean.
     featured = repository.featured
     assert len(featured) >= 28

@@ -147,7 +147,7 @@ CITY = Kind(
     headings=("What is unique about the city", "Focus of local migration policy", "Greatest achievements",
               "Key factors", "Political activity beyond the city level"),
     anchors=("initiatives", "sources"),
-    profile=(("subtitle", 1), ("population", 1), ("networks", 1), ("takeaways", 2)),
+    profile=(("subtitle", 1), ("networks", 1), ("takeaways", 2)),
     summary="subtitle",
     fallback="{entity.name}, {entity.country.name}, in the Moving Cities Atlas.",
     location=lambda city: (city.coordinates[0], city.coordinates[1]),
