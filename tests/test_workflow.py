@@ -17,7 +17,7 @@ from generator.cli.main import main
 from generator.core.kinds import KINDS
 from generator.core.validate import validate
 
-from .conftest import CITY, INITIATIVE, NETWORK, RECENT, ROOT
+from .conftest import CITY, INITIATIVE, NETWORK, RECENT, ROOT, TODAY
 from .site import copy_atlas
 
 WORKFLOWS = sorted([*(ROOT / ".github/workflows").glob("*.yml"), *(ROOT / ".github/workflows").glob("*.yaml")])
@@ -265,6 +265,7 @@ def test_diff_lists_entities_added_removed_and_changed_with_their_fields(atlas, 
     (atlas.root / "initiatives/gone.md").unlink()
     city = (atlas.root / "cities/testville.md").read_text()
     (atlas.root / "cities/testville.md").write_text(city.replace("name: Testville", "name: Testville an der See")
+                                                    .replace(f"last_verified: {RECENT}", f"last_verified: {TODAY}")
                                                     + "More text.\n")
     git(atlas.root, "add", "-A")
     git(atlas.root, "commit", "-qm", "head")
@@ -273,13 +274,42 @@ def test_diff_lists_entities_added_removed_and_changed_with_their_fields(atlas, 
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == "adds city Tilos (GR); changes city Testville an der See (DE); removes initiative Gone"
-    assert "  changes city Testville an der See (DE) — cities/testville.md: name, text" in lines
+    assert "  changes city Testville an der See (DE) — cities/testville.md: name, last_verified, text" in lines
 
     assert main(["--root", str(atlas.root), "diff", "HEAD~1", "HEAD", "--format", "markdown"]) == 0
     markdown = capsys.readouterr().out
     assert markdown.startswith("### Changes to the atlas")
     assert "| adds | city | Tilos (GR) | `cities/tilos.md` |  |" in markdown
-    assert "| changes | city | Testville an der See (DE) | `cities/testville.md` | `name`, `text` |" in markdown
+    assert ("| changes | city | Testville an der See (DE) | `cities/testville.md` | `name`, `last_verified`, `text` |"
+            in markdown)
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1", "HEAD", "--format", "github"]) == 0
+    assert capsys.readouterr().out == ""  # checked on the day it changed: nothing to flag
+
+
+@pytest.mark.parametrize("change, flagged", [
+    (lambda text: text.replace("[52.52, 13.405]", "[52.53, 13.405]"), True),  # a fact, last_verified kept
+    (lambda text: text + "A new claim.\n", True),  # the text holds claims too
+    (lambda text: text.replace("[52.52, 13.405]", "[52.53, 13.405]")
+     .replace(f"last_verified: {RECENT}", f"last_verified: {TODAY}"), False),  # checked that day
+    (lambda text: text.replace("  - https://example.org/testville", "  - url: https://example.org/testville\n"
+                                                                    "    retrieved: 2026-12-01"), False),  # a date read
+])
+def test_diff_flags_a_record_whose_facts_change_while_last_verified_stays(atlas, capsys, change, flagged):
+    git(atlas.root, "init", "-q", "-b", "main")
+    commit_all(atlas.root, "base")
+    path = atlas.root / "cities/testville.md"
+    path.write_text(change(path.read_text()))
+    commit_all(atlas.root, "head")
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1", "HEAD", "--format", "github"]) == 0
+    out = capsys.readouterr().out
+    if not flagged:
+        assert out == ""
+        return
+    line = path.read_text().splitlines().index(f"last_verified: {RECENT}") + 1
+    assert out.startswith(f"::warning file=cities/testville.md,line={line},col=1,title=unverified-change::"
+                          f"changes facts but keeps last_verified {RECENT}")
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1"]) == 0
+    assert f"[changes facts but keeps last_verified {RECENT}: set it to the day" in capsys.readouterr().out
 
 
 def test_diff_of_an_unknown_revision_says_so(atlas, capsys):
@@ -315,7 +345,8 @@ def test_diff_prints_names_from_the_data_on_one_line_and_as_plain_text_in_markdo
     city = (atlas.root / "cities/testville.md").read_text()
     atlas.write("cities/testville.md", city.replace("name: Testville", 'name: "Evil\\n::error file=a.md::owned\\r"'))
     atlas.write("initiatives/test-welcome.md", INITIATIVE.replace(
-        "title: Test Welcome", "title: '<img src=x onerror=alert(1)> | `code` [link](https://evil.example) *bold* &amp;'"))
+        "title: Test Welcome", "title: '<img src=x onerror=alert(1)> | `code` [link](https://evil.example) *bold* &amp;'")
+        .replace(f"last_verified: {RECENT}", f"last_verified: {TODAY}"))
     commit_all(atlas.root, "head")
 
     assert main(["--root", str(atlas.root), "diff", "HEAD~1"]) == 0
@@ -328,7 +359,8 @@ def test_diff_prints_names_from_the_data_on_one_line_and_as_plain_text_in_markdo
     assert not any(line.startswith("::") for line in markdown.splitlines())
     row = next(line for line in markdown.splitlines() if line.startswith("| changes | initiative"))
     assert row == ("| changes | initiative | &lt;img src=x onerror=alert(1)&gt; \\| \\`code\\` "
-                   "\\[link\\](https://evil.example) \\*bold\\* &amp;amp; | `initiatives/test-welcome.md` | `title` |")
+                   "\\[link\\](https://evil.example) \\*bold\\* &amp;amp; | `initiatives/test-welcome.md` | `title`, "
+                   "`last_verified` |")
     assert len(re.findall(r"(?<!\\)\|", row)) == 6  # no cell broken
 
 

@@ -8,13 +8,17 @@ as `::error` in a CI log), and escaped again for a Markdown table.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
+from typing import Any
 
 import yaml
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..core.diagnostics import Diagnostic, Severity
+from ..core.diagnostics import format_github as format_diagnostic
 from ..core.kinds import KINDS as REGISTRY
 from ..core.model import Country as CountryType
 from ..core.load import FOLDERS, KINDS, one_line, parse_source
@@ -35,6 +39,9 @@ class Change:
     fields: list[str] = field(default_factory=list)
     unreadable: bool = False
     odd_name: bool = False  # a file name that is not UTF-8 or holds control characters: listed, not compared
+    # Facts changed while last_verified stayed (or went back): the reviewer asks whether the record was checked.
+    unverified: str | None = None  # the last_verified the record keeps
+    line: int = 1  # the line of last_verified in the changed file
 
     @property
     def path(self) -> str:
@@ -97,6 +104,28 @@ def _label(source, kind: str) -> tuple[str, str | None]:
     return (str(name) if name else source.slug), (str(country) if isinstance(country, str) else None)
 
 
+DATES = ("published", "retrieved")  # a source's dates: when it was read is not a fact of the record
+
+
+def _undated(sources: Any) -> Any:
+    if not isinstance(sources, list):
+        return sources
+    return [{k: v for k, v in s.items() if k not in DATES} if isinstance(s, dict) else {"url": s} for s in sources]
+
+
+def _facts(before: dict, after: dict, fields: list[str]) -> list[str]:
+    """The changed fields that state facts: not last_verified, not formatting, not only the sources' dates."""
+    return [f for f in fields if f not in ("last_verified", "formatting")
+            and not (f == "sources" and _undated(before.get(f)) == _undated(after.get(f)))]
+
+
+def _newer(after: Any, before: Any) -> bool:
+    try:
+        return dt.date.fromisoformat(str(after)) > dt.date.fromisoformat(str(before))
+    except ValueError:
+        return after is not None and before is None
+
+
 def diff(root: Path, base: str, head: str = "HEAD") -> list[Change]:
     before, after = _tree(root, base), _tree(root, head)
     changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
@@ -123,7 +152,12 @@ def diff(root: Path, base: str, head: str = "HEAD") -> list[Change]:
             fields = [f for f in dict.fromkeys([*a, *b]) if a.get(f) != b.get(f)]
             if old[0].body.strip() != new[0].body.strip():
                 fields.append("text")
-            changes.append(Change(kind, slug, "changes", name, country, fields or ["formatting"], new[1]))
+            change = Change(kind, slug, "changes", name, country, fields or ["formatting"], new[1])
+            if new[0].language is None and _facts(a, b, fields) and not _newer(b.get("last_verified"),
+                                                                                 a.get("last_verified")):
+                change.unverified = one_line(str(b.get("last_verified") or "none"))
+                change.line = new[0].position(("last_verified",), key=True).line
+            changes.append(change)
     order = {"adds": 0, "changes": 1, "removes": 2}
     return sorted(changes, key=lambda c: (order[c.action], list(KINDS.values()).index(c.kind), c.name.casefold()))
 
@@ -193,7 +227,20 @@ ODD_NAME = "odd file name (not UTF-8, or control characters): rename it"
 
 
 def _warning(c: Change) -> str:
-    return ODD_NAME if c.odd_name else "has errors: run atlas validate" if c.unreadable else ""
+    if c.odd_name:
+        return ODD_NAME
+    if c.unreadable:
+        return "has errors: run atlas validate"
+    if c.unverified:
+        return (f"changes facts but keeps last_verified {c.unverified}: set it to the day the record was checked "
+                "against its sources, or say in the pull request that it was not")
+    return ""
+
+
+def format_github(changes: list[Change]) -> str:
+    """GitHub annotations on the changed files' last_verified line: one per record whose facts changed unverified."""
+    return "\n".join(format_diagnostic(Diagnostic(c.path, c.line, 1, "unverified-change", _warning(c),
+                                                   Severity.WARNING)) for c in changes if c.unverified)
 
 
 def format_text(changes: list[Change], notices: list[str] = ()) -> str:
@@ -232,6 +279,6 @@ def format_markdown(changes: list[Change], notices: list[str] = ()) -> str:
         for c in changes:
             name = _md(c.name + (f" ({c.country})" if c.country else ""))
             fields = ", ".join(_code(f) for f in c.fields) if c.action == "changes" and not c.odd_name else ""
-            flag = f" ⚠️ {_warning(c)}" if _warning(c) else ""
+            flag = f" ⚠️ {_md(_warning(c))}" if _warning(c) else ""
             lines.append(f"| {c.action} | {c.kind} | {name}{flag} | {_code(c.path)} | {fields} |")
     return "\n".join(lines) + "\n"

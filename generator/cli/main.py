@@ -133,7 +133,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import GitError, diff, format_markdown, format_text, review_notices
+    from .diff import GitError, diff, format_github, format_markdown, format_text, review_notices
 
     root = _root_or_exit(args)
     try:
@@ -142,6 +142,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
     except GitError as error:
         print(f"atlas: error: git: {error}", file=sys.stderr)
         return 2
+    if args.format == "github":
+        annotations = format_github(changes)
+        if annotations:
+            print(annotations)
+        return 0
     print(format_markdown(changes, notices) if args.format == "markdown" else format_text(changes, notices))
     return 0
 
@@ -253,7 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     changes.add_argument("base", metavar="BASE", help="the revision before the change, e.g. origin/main")
     changes.add_argument("head", metavar="HEAD", nargs="?", default="HEAD", help="the revision after (default HEAD)")
-    changes.add_argument("--format", choices=["text", "markdown"], default="text")
+    changes.add_argument("--format", choices=["text", "markdown", "github"], default="text",
+                         help="github: only annotations on records whose facts change while their last_verified "
+                              "stays, for a pull request's check")
     changes.set_defaults(run=cmd_diff)
 
     languages = commands.add_parser("translations", help="how complete each language is; stamp a translation",
