@@ -186,3 +186,19 @@ def test_an_update_that_dates_a_membership_keeps_its_commitments(atlas, capsys):
     [membership] = build(atlas.root, today=TODAY).atlas.cities["testville"].memberships
     assert membership.since == "2019-06"
     assert [(s.commitment.slug, s.state) for s in membership.commitments] == [("solidarity", "declared")]
+
+
+@pytest.mark.parametrize("language, between", [("en", "; "), ("el", "\u00b7 "), ("fr", "\u202f; ")])
+def test_the_parts_of_a_sources_dates_are_joined_as_the_language_punctuates(atlas, language, between):
+    # In Greek ";" is the question mark: the parts are joined with the ano teleia; French puts a space before it.
+    text = (atlas.root / "cities/testville.md").read_text().replace(
+        "  - https://example.org/testville", "  - title: A page\n    url: https://example.org/p\n"
+                                             "    published: 2024\n    retrieved: 2026-11-01\n"
+                                             "  - title: Another\n    url: https://example.org/q\n")
+    write(atlas, "cities/testville.md", text)
+    page = next(o.content for o in build(atlas.root, language=language).outputs if o.path == "cities/testville.md")
+    dates = page.split('<span class="atlas-source-dates">(', 1)[1].split(")</span>", 1)[0]
+    evidence = page.split('<p class="atlas-evidence">', 1)[1].split("</p>", 1)[0]
+    assert between in dates and between in evidence
+    if language == "el":
+        assert ";" not in dates + evidence
