@@ -127,11 +127,28 @@ def geonames(day: str) -> int:
     return 0
 
 
-def read(paths: list[str], day: str) -> int:
+COLUMNS = ("url", "found", "published", "supports")
+
+
+def read_rows(paths: list[str]) -> list[dict[str, str]]:
+    """The readings' rows; a file that cannot be read or lacks a column stops the run with a message."""
     rows = []
     for name in paths:
-        with open(name, encoding="utf-8-sig", newline="") as file:
-            rows += list(csv.DictReader(file))
+        try:
+            with open(name, encoding="utf-8-sig", newline="") as file:
+                reader = csv.DictReader(file)
+                missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+                if missing:
+                    raise SystemExit(f"{name}:1: expected the columns {', '.join(COLUMNS)}; missing: "
+                                     f"{', '.join(missing)} (found: {', '.join(reader.fieldnames or []) or 'nothing'})")
+                rows += [{k: (v or "") for k, v in row.items() if k} for row in reader]
+        except (OSError, UnicodeDecodeError, csv.Error) as error:
+            raise SystemExit(f"{name}: cannot be read as a UTF-8 CSV file: {error}") from None
+    return rows
+
+
+def read(paths: list[str], day: str) -> int:
+    rows = read_rows(paths)
     usable = {}
     for row in rows:
         published = (row.get("published") or "").strip()

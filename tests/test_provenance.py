@@ -15,7 +15,7 @@ from generator.core import gazetteer
 from generator.site.build import build
 from generator.cli.main import main
 
-from .conftest import RECENT, TODAY, only
+from .conftest import RECENT, ROOT, TODAY, only
 
 
 def test_the_gazetteer_finds_a_place_by_name_and_country():
@@ -108,14 +108,18 @@ def test_a_page_shows_how_old_its_evidence_is(atlas):
     ("    retrieved: 2026-11-01\n", "None of the sources gives a date for its content. "
                                     "The sources were last read on 1 November 2026.</p>"),
     ("", "None of the sources gives a date for its content. When the sources were read is not recorded.</p>"),
+    ("    retrieved: 2026-11-01\n    only: one\n", "The source gives no date for its content. "
+                                                  "The source was last read on 1 November 2026.</p>"),
     ("    published: 2025-03\n    retrieved: 2026-10\n", "The evidence dates from 2025; 1 of the 2 sources gives no date. "
                                                          "The sources were last read in October 2026.</p>"),
 ])
 def test_the_age_of_the_evidence_is_said_in_words_whatever_the_sources_give(atlas, dates, says):
+    one = "    only: one\n" in dates  # a single source: the sentence speaks of it in the singular
+    dates = dates.replace("    only: one\n", "")
     text = (atlas.root / "cities/testville.md").read_text().replace(
         "  - https://example.org/testville", f"  - title: A page\n    url: https://example.org/p\n{dates}"
-                                             "  - title: Another page\n    url: https://example.org/q\n"
-                                             + dates.replace("published: 2025-03\n    ", ""))
+                                             + ("" if one else "  - title: Another page\n    url: https://example.org/q\n"
+                                                + dates.replace("published: 2025-03\n    ", "")))
     write(atlas, "cities/testville.md", text)
     page = next(o.content for o in build(atlas.root).outputs if o.path == "cities/testville.md")
     assert f'<p class="atlas-evidence">{says}' in page
@@ -202,3 +206,54 @@ def test_the_parts_of_a_sources_dates_are_joined_as_the_language_punctuates(atla
     assert between in dates and between in evidence
     if language == "el":
         assert ";" not in dates + evidence
+
+
+# ---- data-sources/date_sources.py: the bulk dating of sources -------------------------------------------------
+
+def date_sources():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("date_sources", ROOT / "data-sources/date_sources.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+RECORD = """---
+name: X
+sources:
+  - title: A page
+    url: https://www.example.org/a/
+    published: 2020-05
+    retrieved: 2026-01-02
+  - title: Another
+    url: https://example.org/b
+  - https://example.org/a
+last_verified: 2026-01-02
+---
+
+Text with url: https://example.org/a
+"""
+
+
+def test_dating_a_source_changes_only_its_own_dates_wherever_its_address_is_written_alike():
+    module = date_sources()
+    text, count = module.date_items(RECORD, "http://example.org/a", "2019", "2026-12-07")
+    assert count == 1  # the item, whatever its scheme, www or trailing slash; not the bare address, not the text
+    assert ("    url: https://www.example.org/a/\n    published: 2020-05\n    retrieved: 2026-12-07\n"
+            "  - title: Another") in text  # the date the file gave is kept, the reading replaced
+    assert text.replace("retrieved: 2026-12-07", "retrieved: 2026-01-02", 1) == RECORD
+    text, count = module.date_items(RECORD, "https://example.org/b", "2024-03", "2026-12-07")
+    assert count == 1 and "    url: https://example.org/b\n    published: 2024-03\n    retrieved: 2026-12-07\n" in text
+    text, _ = module.date_items(RECORD, "https://example.org/a", None, "2026-12-07", undated=True)
+    assert "published: 2020-05" not in text  # GeoNames: a date written before is taken out
+
+
+def test_readings_without_their_columns_stop_with_the_file_and_what_is_missing(tmp_path):
+    readings = tmp_path / "readings.csv"
+    readings.write_text("url,found\nhttps://example.org,yes\n")
+    with pytest.raises(SystemExit, match=r"readings.csv:1: expected the columns url, found, published, supports; "
+                                         r"missing: published, supports"):
+        date_sources().read_rows([str(readings)])
+    with pytest.raises(SystemExit, match="cannot be read"):
+        date_sources().read_rows([str(tmp_path / "absent.csv")])

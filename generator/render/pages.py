@@ -115,6 +115,8 @@ DATED = {
     "read": (i18n.N_("read on %(date)s"), i18n.N_("read in %(month)s"), i18n.N_("read in %(year)s")),
     "last_read": (i18n.N_("The sources were last read on %(date)s"), i18n.N_("The sources were last read in %(month)s"),
                   i18n.N_("The sources were last read in %(year)s")),
+    "last_read_one": (i18n.N_("The source was last read on %(date)s"), i18n.N_("The source was last read in %(month)s"),
+                      i18n.N_("The source was last read in %(year)s")),
     "as_of": (i18n.N_("as of %(date)s"), i18n.N_("as of %(month)s"), i18n.N_("as of %(year)s")),
     "member_since": (i18n.N_("member since %(date)s"), i18n.N_("member since %(month)s"),
                      i18n.N_("member since %(year)s")),
