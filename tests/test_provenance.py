@@ -146,6 +146,26 @@ def test_a_membership_that_implies_another_is_checked_at_the_networks_line(atlas
     assert atlas.diagnostics() == []
 
 
+def test_a_city_the_rule_does_not_hold_for_is_named_with_the_reason_and_checked_again_when_it_changes(atlas):
+    text = (atlas.root / "networks/test-network.md").read_text()
+    write(atlas, "networks/other-network.md", text.replace("name: Test Network", "name: Other Network"))
+    write(atlas, "networks/expectations.yml", EXPECTATIONS + "  exceptions:\n"
+                                              "    testville: joined by a council decision; no page calls it a member\n")
+    assert atlas.diagnostics() == []
+    # Once the city holds both memberships, or the name is wrong, the exception says it is not needed.
+    city = (atlas.root / "cities/testville.md").read_text()
+    write(atlas, "cities/testville.md", city.replace("networks: [test-network]", "networks: [test-network, other-network]"))
+    d = only(atlas.diagnostics(), "needless-exception")
+    assert (d.path, d.line, d.severity.value) == ("networks/expectations.yml", 1, "warning")
+    assert "'testville': it is a member of other-network" in d.message
+    write(atlas, "cities/testville.md", city)
+    write(atlas, "networks/expectations.yml", EXPECTATIONS + "  exceptions:\n    testvile: a typo\n")
+    assert "'testvile': no file of that name" in only(atlas.diagnostics(), "needless-exception").message
+    assert only(atlas.diagnostics(), "expected-membership").path == "cities/testville.md"
+    write(atlas, "networks/expectations.yml", EXPECTATIONS + "  exceptions:\n    testville: ''\n")
+    assert only(atlas.diagnostics(), "wrong-type").path == "networks/expectations.yml"
+
+
 def test_an_expectation_naming_an_unknown_network_or_malformed_is_reported_on_its_line(atlas):
     write(atlas, "networks/expectations.yml", EXPECTATIONS + "- members_of: test-network\n  because: x\n")
     found = {d.line: d for d in atlas.diagnostics() if d.path == "networks/expectations.yml"}

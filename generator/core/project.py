@@ -311,6 +311,8 @@ class Expectation:
     because: str
     severity: str  # error or warning
     line: int
+    # Cities a maintainer has looked into and found the rule does not hold for: (slug, why), from `exceptions:`.
+    exceptions: tuple[tuple[str, str], ...] = ()
 
 
 def load_expectations(root: Path) -> tuple[list[Expectation], list[Diagnostic]]:
@@ -324,17 +326,22 @@ def load_expectations(root: Path) -> tuple[list[Expectation], list[Diagnostic]]:
     found = []
     for index, entry in enumerate(raw):
         line = starts[index] if index < len(starts) else 1
-        keys = {"members_of", "are_members_of", "because", "severity"}
+        keys = {"members_of", "are_members_of", "because", "severity", "exceptions"}
+        exceptions = entry.get("exceptions", {}) if isinstance(entry, dict) else None
         if not (isinstance(entry, dict) and set(entry) <= keys and all(
                 isinstance(entry.get(k), str) and entry[k].strip() for k in ("members_of", "are_members_of", "because"))
-                and entry.get("severity", "error") in ("error", "warning")):
+                and entry.get("severity", "error") in ("error", "warning")
+                and isinstance(exceptions, dict) and all(isinstance(slug, str) and isinstance(why, str) and why.strip()
+                                                         for slug, why in exceptions.items())):
             problems.append(Diagnostic(EXPECTATIONS, line, 1, "wrong-type",
                                        f"expected an entry with members_of, are_members_of (network slugs), because "
-                                       f"(text) and optionally severity (error or warning), found {entry!r}"[:300],
+                                       f"(text), and optionally severity (error or warning) and exceptions (city slug: "
+                                       f"why the rule does not hold for it), found {entry!r}"[:300],
                                        hint="e.g.  - members_of: cities-of-safe-harbours"))
             continue
         found.append(Expectation(entry["members_of"], entry["are_members_of"], entry["because"].strip(),
-                                 entry.get("severity", "error"), line))
+                                 entry.get("severity", "error"), line,
+                                 tuple((slug, why.strip()) for slug, why in exceptions.items())))
     return found, problems
 
 

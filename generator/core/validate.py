@@ -500,8 +500,23 @@ def check_expectations(sources: list[SourceFile], expectations: list, context: C
                              hint=f"did you mean '{nearest(unknown[0], context.slugs['network'])}'?")
             continue
         severity = Severity.ERROR if expectation.severity == "error" else Severity.WARNING
+        excepted = dict(expectation.exceptions)
+        members = {source.slug: source for source in sources if source.language is None and _memberships(source)}
+        for slug in excepted:  # an exception names a city the rule does not hold for, and no more
+            source = members.get(slug)
+            held = _memberships(source) if source else set()
+            if source is None or expectation.members_of not in held or expectation.are_members_of in held:
+                found = "no file of that name with networks" if source is None else (
+                    f"it is a member of {expectation.are_members_of}" if expectation.are_members_of in held
+                    else f"it is not a member of {expectation.members_of}")
+                yield Diagnostic(EXPECTATIONS, expectation.line, 1, "needless-exception",
+                                 f"expected each city under exceptions to be a member of {expectation.members_of} "
+                                 f"and not of {expectation.are_members_of}, found '{slug}': {found}",
+                                 Severity.WARNING, hint="remove it from exceptions: the rule checks it again")
         for source in sources:
             held = _memberships(source)
+            if source.slug in excepted and members.get(source.slug) is source:
+                continue
             if expectation.members_of in held and expectation.are_members_of not in held:
                 position = source.position(("networks",))
                 yield Diagnostic(source.display, position.line, position.column, "expected-membership",
