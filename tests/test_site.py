@@ -215,6 +215,11 @@ def test_the_nearest_cities_are_the_nearest_of_all(repository_report):
     for city in cities:
         brute = sorted((distance_km(city.coordinates, o.coordinates), o.slug) for o in cities if o is not city)[:3]
         assert [(round(km, 6), o.slug) for o, km in nearby.nearest(city)] == [(round(km, 6), s) for km, s in brute]
+    # Each ring is its own cells, each once: a far-off city's search does not go over the inner rings again.
+    for ring in range(6):
+        cells = list(Nearby.ring(3, -2, ring))
+        assert len(cells) == len(set(cells)) == max(1, 8 * ring)
+        assert all(max(abs(i - 3), abs(j + 2)) == ring for i, j in cells)
 
 
 def test_atlas_json_holds_the_whole_graph(site, data):

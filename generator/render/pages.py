@@ -17,7 +17,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import jinja2
 
@@ -287,14 +287,11 @@ class Nearby:
         found: list[tuple[float, str, Entity]] = []
         seen, ring = 0, 0
         while True:
-            for i in range(row - ring, row + ring + 1):
-                for j in range(column - ring, column + ring + 1):
-                    if max(abs(i - row), abs(j - column)) != ring:
-                        continue  # (the inner rings are done)
-                    for other in self.cells.get((i, j), ()):
-                        seen += 1
-                        if other is not city:
-                            found.append((distance_km(city.coordinates, other.coordinates), other.slug, other))
+            for cell in self.ring(row, column, ring):
+                for other in self.cells.get(cell, ()):
+                    seen += 1
+                    if other is not city:
+                        found.append((distance_km(city.coordinates, other.coordinates), other.slug, other))
             found.sort()
             # A city outside the rings looked at lies at least `ring` cells away in latitude or in longitude:
             # no nearer than that many cells' width at the farthest latitude they reach (less a tenth, for the
@@ -304,6 +301,20 @@ class Nearby:
             if (len(found) >= count and found[count - 1][0] <= reach) or seen >= self.size:
                 return [(other, km) for km, _, other in found[:count]]
             ring += 1
+
+    @staticmethod
+    def ring(row: int, column: int, ring: int) -> Iterator[tuple[int, int]]:
+        """The cells `ring` cells away from (row, column), each once: a city far from the others (on an island,
+        at the edge of the map) looks through many rings, and each ring's cells alone are looked at."""
+        if ring == 0:
+            yield row, column
+            return
+        for j in range(column - ring, column + ring + 1):
+            yield row - ring, j
+            yield row + ring, j
+        for i in range(row - ring + 1, row + ring):
+            yield i, column - ring
+            yield i, column + ring
 
     def initiatives(self, city: Entity) -> list[Entity]:
         """The initiatives of the other cities of a city's country, the nearest cities' first."""
