@@ -16,6 +16,19 @@ def test_a_file_that_is_not_utf8_is_an_error_naming_the_line_of_the_bad_byte(atl
     assert "UTF-8" in d.message and "0xfc" in d.message
 
 
+@pytest.mark.parametrize("relative", ["cities/bad.md", "content/about.md", "atlas.yml", "networks/scopes.yml"])
+@pytest.mark.parametrize("bad, line, column, says", [
+    (b"abc \xfc d", 2, 5, "expected UTF-8 text, found byte 0xfc"),
+    (b"ab\x00cd", 2, 3, "expected text, found a NUL byte"),
+])
+def test_every_file_the_atlas_reads_names_the_line_and_column_of_a_byte_that_is_not_text(atlas, relative, bad, line,
+                                                                                     column, says):
+    atlas.write(relative, b"---\n" + bad + b"\n---\n")
+    d = only(atlas.diagnostics(), "not-utf8")
+    assert (d.path, d.line, d.column) == (relative, line, column) and d.message.startswith(says)
+    assert "UTF-8" in d.hint
+
+
 def test_utf8_with_a_bom_and_crlf_line_ends_reads_like_any_other_file(atlas):
     text = f"---\r\nname: Testburg\r\ncountry: DE\r\ncoordinates: [52.52, 13.405]\r\n" \
            f"sources: [https://example.org]\r\nlast_verified: {RECENT}\r\nfeatrued: true\r\n---\r\nBody\r\n"

@@ -273,12 +273,26 @@ def test_two_slugs_that_differ_only_by_case_are_an_error_not_a_traceback(atlas):
     ("atlas.yml", b"a: &a [1, 2]\nb: [*a, *a]\n", "yaml-alias"),
     ("initiatives/topics.yml", b"- slug: x\n  name: [not, text]\n", "wrong-type"),
     ("initiatives/topics.yml", b"", "empty-file"),
+    # The data's own YAML reader reads these files too: the same errors, at their lines.
+    ("atlas.yml", b"max_file_bytes: 1000\nmax_file_bytes: 2000\n", "duplicate-key"),
+    ("networks/scopes.yml", b"- slug: local\n\tname: Local\n", "tab-indent"),
+    ("atlas.yml", b"max_file_bytes: 1000\x00\n", "not-utf8"),
 ])
 def test_a_broken_settings_or_vocabulary_file_is_a_diagnostic_not_a_traceback(atlas, relative, content, code):
     (atlas.root / relative).write_bytes(content)
     result = process(atlas, "validate")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{relative}:" in result.stdout and f"error[{code}]" in result.stdout
+
+
+def test_a_settings_files_yaml_mistake_is_named_at_its_line_in_plain_words(atlas):
+    (atlas.root / "atlas.yml").write_text("max_file_bytes: 100000\nstale_after_months 24\nother: 1\n")
+    result = process(atlas, "validate")
+    assert "atlas.yml:2:1: error[yaml-syntax] expected a field and its value, such as 'stale_after_months: ...'" \
+        in result.stdout
+    (atlas.root / "atlas.yml").write_text("max_file_bytes: 100000\nmax_file_bytes: 1000\n")
+    assert "atlas.yml:2:1: error[duplicate-key] field 'max_file_bytes' appears twice (first on line 1)" \
+        in process(atlas, "validate").stdout
 
 
 def test_a_vocabulary_that_is_a_folder_is_a_diagnostic(atlas):

@@ -85,6 +85,30 @@ def test_a_pages_front_matter_is_read_as_data_and_held_to_its_fields(atlas, fron
     assert found[0].hint
 
 
+@pytest.mark.parametrize("text", ["template: 404.html\ntitle: Hijacked\n\n# About\n",
+                                  "Note: the map shows every city.\n\nMore text.\n",
+                                  "   hide: [navigation]\n# About\n"])
+def test_a_setting_on_a_pages_first_line_without_front_matter_is_refused(atlas, text):
+    # MkDocs reads "key: value" lines at the top of a page without front matter as the page's settings:
+    # a template or a title past every check, or a first sentence that would vanish from the page.
+    d = only(page(atlas, "content/about.md", text), "settings-without-front-matter")
+    assert (d.line, d.column) == (1, 1) and "'---'" in d.hint
+    assert page(atlas, "content/about.md", "# About\n\nNote: the map shows every city.\n") == []
+
+
+@pytest.mark.parametrize("opening", ["--- ", "---\t \t"])
+def test_front_matter_is_checked_as_mkdocs_reads_it_with_spaces_after_the_dashes(atlas, opening):
+    found = page(atlas, "content/about.md", f"{opening}\ntemplate: 404.html\n--- \n\n# About\n")
+    assert [(d.code, d.line) for d in found] == [("unknown-field", 2)], found
+
+
+def test_front_matter_closes_only_where_mkdocs_closes_it(atlas):
+    # A line of dashes and a non-breaking space does not close front matter for MkDocs: the fields below it
+    # are front matter too, and are read as such (here: YAML that is not one document is refused).
+    found = page(atlas, "content/about.md", "---\ntitle: About\n---\u00a0\ntemplate: 404.html\n---\n\n# About\n")
+    assert [d.code for d in found] == ["yaml-syntax"], found
+
+
 def test_the_front_matter_our_pages_use_is_accepted(atlas):
     found = page(atlas, "content/about.md", "---\ntitle: About\ndescription: What it is.\nhide: [navigation, toc]\n"
                  "search:\n  boost: 2\nmachine_assisted: true\n---\n\n# About\n")

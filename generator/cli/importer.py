@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..core.diagnostics import NotText, read_text
 from ..core.frontmatter import patch_front_matter, to_front_matter
 from ..core.load import FOLDERS, SLUG, SourceFile, one_line, parse_source, read_source, slugify
 from ..core import gazetteer
@@ -92,16 +93,9 @@ def read_rows(path: Path, geonames: bool = False) -> list[Row]:
         raw = path.read_bytes()
     except OSError as error:
         raise ImportFailed(f"{path}: cannot read the file: {error.strerror or error}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ImportFailed(f"{path}: line {line}: expected UTF-8 text, found byte 0x{raw[error.start]:02x}; "
-                           f"{SAVE_AS}") from None
-    if "\0" in text:
-        line = text.count("\n", 0, text.index("\0")) + 1
-        raise ImportFailed(f"{path}: line {line}: expected text, found a NUL byte (a UTF-16 export, or a "
-                           f"spreadsheet's own format such as .xlsx?); {SAVE_AS}")
+    text = read_text(raw)
+    if isinstance(text, NotText):
+        raise ImportFailed(f"{path}: line {text.line}: {text.message}; {SAVE_AS}")
     if path.suffix.lower() in (".geojson", ".json"):
         rows = _geojson_rows(path, text)
         what = "features"

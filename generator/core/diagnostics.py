@@ -28,6 +28,36 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
 
+@dataclass(frozen=True)
+class NotText:
+    """Why a file's bytes are not text the atlas reads, and where: the one UTF-8 error of every reader."""
+
+    line: int
+    column: int
+    message: str
+    hint: str = "save the file as UTF-8 (most editors offer it under 'Save with encoding')"
+
+    def diagnostic(self, path: str, code: str = "not-utf8") -> Diagnostic:
+        return Diagnostic(path, self.line, self.column, code, self.message, hint=self.hint)
+
+
+def read_text(raw: bytes) -> str | NotText:
+    """A file's bytes as text (UTF-8, a byte-order mark dropped, every line ending made \\n), or why they are not:
+    a byte that is not UTF-8, or a NUL (a binary file, or a UTF-16 export), with its line and column."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return NotText(line, column, f"expected UTF-8 text, found byte 0x{raw[error.start]:02x}")
+    if "\x00" in text:
+        at = text.index("\x00")
+        return NotText(text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1,
+                       "expected text, found a NUL byte (a binary file, a spreadsheet's own format such as .xlsx, "
+                       "or UTF-16 text?)")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 # Control characters, line and paragraph separators, bidirectional overrides, and undecodable bytes
 # (file names read with surrogateescape): anything that could start a new line or disguise text in a log.
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")

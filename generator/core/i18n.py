@@ -330,13 +330,12 @@ def extract_config(fileobj, keywords, comment_tags, options):
 
 def extract_registry(fileobj, keywords, comment_tags, options):
     """Words of the kinds registry (generator/core/kinds.py) and of the vocabularies a page shows."""
-    import yaml
-
     from .kinds import KINDS
+    from .load import read_yaml
 
     name = getattr(fileobj, "name", "")
     if name.endswith(".yml"):
-        entries = yaml.safe_load(fileobj)
+        entries, _ = read_yaml(fileobj.read().decode("utf-8"), name)
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict):
                 for key in ("name", "description"):

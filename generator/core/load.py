@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .diagnostics import Diagnostic, one_line  # noqa: F401 (re-exported for diff and import)
+from .diagnostics import Diagnostic, NotText, one_line, read_text  # noqa: F401 (one_line: for diff and import)
 from .kinds import KINDS as _REGISTRY
 
 try:  # libyaml is several times faster; the pure-Python loader gives the same nodes
@@ -160,13 +160,28 @@ class _Reader:
             return node.value  # e.g. a timestamp like 2026-13-45: let the field check say so
 
 
+# A line that opens or closes the front matter: three dashes (or dots, to close) and spaces or tabs, no other
+# space: exactly what MkDocs reads as front matter (mkdocs.utils.meta), so that the fields checked are the
+# fields MkDocs reads.
+_OPENS = re.compile(r"---[ \t]*")
+_CLOSES = re.compile(r"(?:---|\.\.\.)[ \t]*")
+# A first line MkDocs reads as a setting when there is no front matter ("MultiMarkdown" meta-data:
+# `template: 404.html` on the first line of a page would choose its template, unchecked).
+SETTING_LINE = re.compile(r"[ ]{0,3}([A-Za-z0-9_-]+):")
+
+
+def has_front_matter(text: str) -> bool:
+    """Whether a text (line ends already \\n) opens front matter as MkDocs reads it."""
+    return _OPENS.fullmatch(text.split("\n", 1)[0]) is not None
+
+
 def _split_front_matter(text: str) -> tuple[str, int, str, int] | str:
     """(yaml text, its first line, body, body's first line), or the code of the problem."""
     lines = text.split("\n")
-    if lines[0].rstrip() != "---":
+    if not _OPENS.fullmatch(lines[0]):
         return "no-front-matter"
     for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
+        if _CLOSES.fullmatch(lines[index]):
             front = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1 :])
             return front, 2, body, index + 2
@@ -252,20 +267,12 @@ def parse_source(raw: bytes, path: Path, display: str, kind: str) -> tuple[Sourc
         reader.error(Position(line, column), code, message, hint)
         return source, reader.diagnostics
 
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        return fail("not-utf8", f"expected UTF-8 text, found byte 0x{raw[error.start]:02x}",
-                    "save the file as UTF-8 (most editors offer it under 'Save with encoding')",
-                    line, column)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = read_text(raw)
+    if isinstance(text, NotText):
+        return fail("not-utf8", text.message, text.hint, text.line, text.column)
     if not text.strip():
         return fail("empty-file", "the file is empty",
                     "start from a template: atlas new city|initiative|network NAME")
-    if "\x00" in text:
-        return fail("not-utf8", "expected text, found a NUL byte (is this a binary file?)")
     split = _split_front_matter(text)
     if split == "no-front-matter":
         return fail("no-front-matter", "expected the file to start with a '---' line "
@@ -276,27 +283,10 @@ def parse_source(raw: bytes, path: Path, display: str, kind: str) -> tuple[Sourc
                     "the front matter opened on line 1 is never closed",
                     "add a line with exactly --- after the last field")
     front, first_line, source.body, source.body_line = split
-    reader.offset = first_line
-    if _check_tabs(front, first_line, reader):
+    node = _compose(front, first_line, reader)
+    if node is False:
         source.readable = False
         return source, reader.diagnostics
-    try:
-        if ("&" in front or "*" in front) and _check_anchors(front, reader):
-            source.readable = False
-            return source, reader.diagnostics
-        node = yaml.compose(front, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
-        problem = error.problem or error.context or "invalid YAML"
-        found = _likely_mistake(front, first_line, line)
-        if found:
-            return fail("yaml-syntax", *found)
-        return fail("yaml-syntax", f"YAML syntax error: {problem}",
-                    "check the indentation and that text containing ': ' or '#' is in quotes",
-                    line, column)
-    except (yaml.YAMLError, RecursionError) as error:
-        return fail("yaml-syntax", f"YAML syntax error: {error}", line=first_line)
     source.positions[()] = Position(first_line, 1)
     if node is None:
         return source, reader.diagnostics
@@ -309,3 +299,45 @@ def parse_source(raw: bytes, path: Path, display: str, kind: str) -> tuple[Sourc
     except RecursionError:
         return fail("too-deep", "values are nested too deeply", line=first_line)
     return source, reader.diagnostics
+
+
+def _compose(text: str, first_line: int, reader: _Reader) -> yaml.Node | None | bool:
+    """YAML text's node tree (None for an empty text), or False when it cannot be read (the reader says why):
+    tabs in indentation, anchors and aliases, syntax errors, each at its line in the file."""
+    reader.offset = first_line
+    if _check_tabs(text, first_line, reader):
+        return False
+    try:
+        if ("&" in text or "*" in text) and _check_anchors(text, reader):
+            return False
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
+        problem = error.problem or error.context or "invalid YAML"
+        found = _likely_mistake(text, first_line, line)
+        if found:
+            message, hint, line, column = found
+        else:
+            message, hint = (f"YAML syntax error: {problem}",
+                             "check the indentation and that text containing ': ' or '#' is in quotes")
+        reader.error(Position(line, column), "yaml-syntax", message, hint)
+    except (yaml.YAMLError, RecursionError) as error:
+        reader.error(Position(first_line, 1), "yaml-syntax", f"YAML syntax error: {error}")
+    return False
+
+
+def read_yaml(text: str, display: str) -> tuple[Any, list[Diagnostic]]:
+    """A YAML file of the project's own (atlas.yml, the vocabularies) read as the data's front matter is, by the
+    one YAML reader: tabs, anchors, syntax and repeated keys reported at their line; (None, diagnostics) when
+    it cannot be read at all."""
+    source = SourceFile(path=Path(display), display=display, kind="settings", slug="")
+    reader = _Reader(source, 1)
+    node = _compose(text, 1, reader)
+    if node is False or node is None:
+        return None, reader.diagnostics
+    try:
+        return reader.build(node, ()), reader.diagnostics
+    except RecursionError:
+        reader.error(Position(1, 1), "too-deep", "values are nested too deeply")
+        return None, reader.diagnostics

@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import yaml
 
-from .diagnostics import Diagnostic
-from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, SourceFile, slugify
+from .diagnostics import Diagnostic, NotText, read_text
+from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, SourceFile, read_yaml, slugify
 from .model import nearest
 
 SETTINGS_FILE = "atlas.yml"
@@ -120,27 +119,11 @@ def read_config(root: Path, relative: str, *, required: bool) -> tuple[object, s
                     "remove it and restore the file from the repository")
     if path.stat().st_size > MAX_CONFIG_BYTES:
         return fail("file-too-large", f"expected at most {MAX_CONFIG_BYTES:,} bytes, found {path.stat().st_size:,}")
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return fail("not-utf8", f"expected UTF-8 text, found byte 0x{raw[error.start]:02x}",
-                    "save the file as UTF-8", line)
-    try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):  # refuse anchors before anything expands
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
-                return fail("yaml-alias", "YAML anchors (&name) and aliases (*name) are not allowed",
-                            "write the value out in full", mark.line + 1, mark.column + 1)
-        return yaml.safe_load(text), text, []
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        return None, text, [Diagnostic(relative, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1,
-                                       "yaml-syntax", f"YAML syntax error: {getattr(error, 'problem', None) or error}",
-                                       hint="check the indentation and that text containing ': ' is in quotes")]
-    except RecursionError:
-        return fail("too-deep", "values are nested too deeply")
+    text = read_text(path.read_bytes())
+    if isinstance(text, NotText):
+        return None, "", [text.diagnostic(relative)]
+    value, problems = read_yaml(text, relative)
+    return value, text, problems
 
 
 @dataclass

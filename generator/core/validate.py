@@ -26,8 +26,9 @@ from markdown.extensions.toc import unique
 from . import body as markdown_body
 from . import geo, i18n, safety
 from .countries import country_name
-from .diagnostics import Diagnostic, Severity
-from .load import FOLDERS, KINDS, RESERVED_SLUGS, SLUG, SourceFile, file_slug, fold, parse_source, read_source, slugify
+from .diagnostics import Diagnostic, Severity, NotText, read_text
+from .load import (FOLDERS, KINDS, RESERVED_SLUGS, SETTING_LINE, SLUG, SourceFile, file_slug, fold, has_front_matter,
+                   parse_source, read_source, slugify)
 from .kinds import KINDS as REGISTRY
 from .kinds import NEWS_FOLDER, PAGE, POST, POST_KIND
 from .model import Country as CountryType
@@ -573,14 +574,19 @@ def check_page(path: Path, page: str, display: str, context: Context, max_bytes:
     if path.stat().st_size > max_bytes:
         return [diagnostic(1, 1, "file-too-large", f"expected at most {max_bytes:,} bytes")]
     raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError as error:
-        return [diagnostic(raw[: error.start].count(b"\n") + 1, 1, "not-utf8",
-                           f"expected UTF-8 text, found byte 0x{raw[error.start]:02x}", "save the file as UTF-8")]
+    text = read_text(raw)
+    if isinstance(text, NotText):
+        return [text.diagnostic(display)]
     first_line = 1
     found = []
-    if text.startswith("---\n"):  # front matter: MkDocs reads it; the body starts after it
+    setting = None if has_front_matter(text) else SETTING_LINE.match(text)
+    if setting:  # MkDocs would read it, and the lines after it, as the page's settings, past every check
+        return [diagnostic(1, 1, "settings-without-front-matter",
+                           f"expected the page to start with its text or with front matter between '---' lines, "
+                           f"found '{setting.group(1)}:' on line 1, which MkDocs would read as "
+                           "one of the page's settings without the atlas's checks",
+                           "put settings between two '---' lines at the top, or start the page with its '# Title'")]
+    if has_front_matter(text):  # front matter: MkDocs reads it; the body starts after it
         source, found = parse_source(raw, path, display, "page")
         if not source.readable:
             return found
