@@ -312,6 +312,38 @@ def test_diff_flags_a_record_whose_facts_change_while_last_verified_stays(atlas,
     assert f"[changes facts but keeps last_verified {RECENT}: set it to the day" in capsys.readouterr().out
 
 
+def test_the_data_changelog_names_what_a_release_added_corrected_and_removed_and_counts_dated_sources(
+        atlas, capsys, tmp_path):
+    git(atlas.root, "init", "-q", "-b", "main")
+    atlas.write("initiatives/gone.md", f"---\ntitle: Gone\ncity: testville\ntopics: [political-participation]\n"
+                                       f"sources: [https://example.org]\nlast_verified: {RECENT}\n---\n")
+    atlas.write("networks/other.md", f"---\nname: Other\nscope: european\nsources:\n  - title: O\n"
+                                     f"    url: https://example.org/o\nlast_verified: {RECENT}\n---\n")
+    commit_all(atlas.root, "base")
+    atlas.write("cities/tilos.md", f"---\nname: '<b>Tilos</b>'\ncountry: GR\ncoordinates: [36.42, 27.37]\n"
+                                   f"sources: [https://example.org/tilos]\nlast_verified: {RECENT}\n---\n")
+    (atlas.root / "initiatives/gone.md").unlink()
+    city = atlas.root / "cities/testville.md"
+    city.write_text(city.read_text().replace("[52.52, 13.405]", "[52.53, 13.405]"))  # a fact corrected
+    network = atlas.root / "networks/other.md"  # only when its source was read
+    network.write_text(network.read_text().replace("url: https://example.org/o\n",
+                                                   "url: https://example.org/o\n    retrieved: 2026-12-01\n"))
+    commit_all(atlas.root, "release")
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1", "--format", "changelog", "--date", "2026-12-07"]) == 0
+    section = capsys.readouterr().out
+    assert section.split("\n\n") == [
+        "## 7 December 2026 {: #2026-12-07 }",
+        "**Added, 1 city**: \\<b\\>Tilos\\</b\\> (GR).".replace("\\<", "&lt;").replace("\\>", "&gt;"),
+        "**Corrected or updated, 1 city**: Testville (DE).",
+        "**Removed, 1 initiative**: Gone.",
+        "**Sources dated**: the day their sources were read, or the date a source gives, was added to 1 record.\n"]
+    # The page it goes into passes the checks pages are held to, with as many names as a big release has.
+    from generator.cli.diff import Change, format_changelog
+    many = [Change("city", f"c{i}", "adds", f"Synthetic City Number {i}", "DE") for i in range(900)]
+    atlas.write("content/changes.md", "# Data changes\n\n" + format_changelog(many, TODAY))
+    assert [d for d in atlas.diagnostics() if d.path == "content/changes.md"] == []
+
+
 def test_diff_of_an_unknown_revision_says_so(atlas, capsys):
     git(atlas.root, "init", "-q", "-b", "main")
     git(atlas.root, "add", "-A")

@@ -19,9 +19,10 @@ from pathlib import Path, PurePosixPath
 
 from ..core.diagnostics import Diagnostic, Severity
 from ..core.diagnostics import format_github as format_diagnostic
+from ..core.i18n import ConfigLoader
 from ..core.kinds import KINDS as REGISTRY
 from ..core.model import Country as CountryType
-from ..core.load import FOLDERS, KINDS, one_line, parse_source
+from ..core.load import FOLDERS, KINDS, file_slug, one_line, parse_source
 
 
 
@@ -42,6 +43,8 @@ class Change:
     # Facts changed while last_verified stayed (or went back): the reviewer asks whether the record was checked.
     unverified: str | None = None  # the last_verified the record keeps
     line: int = 1  # the line of last_verified in the changed file
+    facts: list[str] = field(default_factory=list)  # the changed fields that state facts (_facts)
+    translation: bool = False  # a translation's file (potsdam.de.md)
 
     @property
     def path(self) -> str:
@@ -152,12 +155,15 @@ def diff(root: Path, base: str, head: str = "HEAD") -> list[Change]:
             fields = [f for f in dict.fromkeys([*a, *b]) if a.get(f) != b.get(f)]
             if old[0].body.strip() != new[0].body.strip():
                 fields.append("text")
-            change = Change(kind, slug, "changes", name, country, fields or ["formatting"], new[1])
+            change = Change(kind, slug, "changes", name, country, fields or ["formatting"], new[1],
+                            facts=_facts(a, b, fields))
             if new[0].language is None and _facts(a, b, fields) and not _newer(b.get("last_verified"),
                                                                                  a.get("last_verified")):
                 change.unverified = one_line(str(b.get("last_verified") or "none"))
                 change.line = new[0].position(("last_verified",), key=True).line
             changes.append(change)
+    for change in changes:
+        change.translation = not change.odd_name and file_slug(f"{change.slug}.md")[1] is not None
     order = {"adds": 0, "changes": 1, "removes": 2}
     return sorted(changes, key=lambda c: (order[c.action], list(KINDS.values()).index(c.kind), c.name.casefold()))
 
@@ -172,17 +178,10 @@ REVIEW = [("theme/", "the theme: scripts, styles and templates that run on every
           (".ci/", "the CI script")]
 
 
-class _Settings(yaml.SafeLoader):
-    """mkdocs.yml as data: its !ENV and other tags read as nothing."""
-
-
-_Settings.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
 def _tiles(root: Path, revision: str) -> str | None:
     try:
         raw = _git(root, "show", f"{revision}:mkdocs.yml")
-        config = yaml.load(raw, Loader=_Settings)  # noqa: S506 - a safe loader
+        config = yaml.load(raw, Loader=ConfigLoader)  # noqa: S506 - a safe loader
         tiles = ((config.get("extra") or {}).get("atlas") or {}).get("tiles") or {}
         return str(tiles.get("url")) if isinstance(tiles, dict) and tiles.get("url") else None
     except (GitError, yaml.YAMLError, AttributeError):
@@ -282,3 +281,53 @@ def format_markdown(changes: list[Change], notices: list[str] = ()) -> str:
             flag = f" ⚠️ {_md(_warning(c))}" if _warning(c) else ""
             lines.append(f"| {c.action} | {c.kind} | {name}{flag} | {_code(c.path)} | {fields} |")
     return "\n".join(lines) + "\n"
+
+
+PARAGRAPH = 4000  # characters of names in one paragraph of the changelog (the page checks allow 5,000)
+
+
+def _paragraphs(label: str, changes: list[Change]) -> list[str]:
+    """'**Added, 3 cities**: Landau in der Pfalz (DE), …' per kind, in the data's words as plain text, wrapped
+    and cut into paragraphs short enough for the page's checks."""
+    found = []
+    for kind, entry in REGISTRY.items():
+        group = sorted((c for c in changes if c.kind == kind), key=lambda c: c.name.casefold())
+        if not group:
+            continue
+        names = [_md(c.name + (f" ({c.country})" if c.country else "")) for c in group]
+        noun = kind if len(group) == 1 else entry.folder
+        lines, line, size = [], f"**{label}, {len(group)} {noun}**:", 0
+        for index, name in enumerate(names):
+            word = name + ("." if index == len(names) - 1 else ",")
+            if size + len(line) + len(word) > PARAGRAPH:
+                found.append("\n".join([*lines, line]))
+                lines, line, size = [], f"**{label}, {noun}, continued**:", 0
+            elif len(line) + len(word) >= 100:
+                lines.append(line)
+                size += len(line) + 1
+                line = ""
+            line = f"{line} {word}".lstrip()
+        found.append("\n".join([*lines, line]))
+    return found
+
+
+def format_changelog(changes: list[Change], day: dt.date) -> str:
+    """A dated section of the data changelog (content/changes.md): what a release added, corrected and removed.
+
+    Records are named, not linked: a record removed by a later release would leave a broken link behind.
+    A record whose sources' dates alone changed is counted, not named; a translation is counted apart."""
+    originals = [c for c in changes if not c.odd_name and not c.translation]
+    facts = [c for c in originals if c.action == "changes" and c.facts]
+    dated = [c for c in originals if c.action == "changes" and not c.facts and "sources" in c.fields]
+    translations = [c for c in changes if c.translation]
+    parts = []
+    for label, group in (("Added", [c for c in originals if c.action == "adds"]), ("Corrected or updated", facts),
+                         ("Removed", [c for c in originals if c.action == "removes"])):
+        parts += _paragraphs(label, group)
+    if dated:
+        parts.append(f"**Sources dated**: the day their sources were read, or the date a source gives, was added "
+                     f"to {len(dated)} record{'s' if len(dated) != 1 else ''}.")
+    if translations:
+        parts.append(f"**Translations**: {len(translations)} translation file{'s' if len(translations) != 1 else ''} "
+                     "added or changed.")
+    return "\n\n".join([f"## {day.day} {day:%B %Y} {{: #{day.isoformat()} }}", *(parts or ["No change to the data."])]) + "\n"

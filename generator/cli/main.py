@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -132,8 +133,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, found {one_line(text)!r}") from None
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import GitError, diff, format_github, format_markdown, format_text, review_notices
+    from .diff import GitError, diff, format_changelog, format_github, format_markdown, format_text, review_notices
 
     root = _root_or_exit(args)
     try:
@@ -142,6 +150,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     except GitError as error:
         print(f"atlas: error: git: {error}", file=sys.stderr)
         return 2
+    if args.format == "changelog":
+        print(format_changelog(changes, args.date or dt.date.today()), end="")
+        return 0
     if args.format == "github":
         annotations = format_github(changes)
         if annotations:
@@ -254,13 +265,16 @@ def build_parser() -> argparse.ArgumentParser:
     changes = commands.add_parser("diff", help="list the entities a change adds, removes or changes",
                                   description="Compare the atlas between two git revisions, entity by entity.",
                                   epilog="examples:\n  atlas diff origin/main\n  atlas diff main HEAD --format markdown"
-                                         " >> \"$GITHUB_STEP_SUMMARY\"",
+                                         " >> \"$GITHUB_STEP_SUMMARY\"\n  atlas diff v2026-12-06 HEAD --format "
+                                         "changelog --date 2026-12-07",
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     changes.add_argument("base", metavar="BASE", help="the revision before the change, e.g. origin/main")
     changes.add_argument("head", metavar="HEAD", nargs="?", default="HEAD", help="the revision after (default HEAD)")
-    changes.add_argument("--format", choices=["text", "markdown", "github"], default="text",
+    changes.add_argument("--format", choices=["text", "markdown", "github", "changelog"], default="text",
                          help="github: only annotations on records whose facts change while their last_verified "
-                              "stays, for a pull request's check")
+                              "stays, for a pull request's check; changelog: a dated section for the data "
+                              "changelog (content/changes.md)")
+    changes.add_argument("--date", type=_iso_date, help="the release's date, for --format changelog (default today)")
     changes.set_defaults(run=cmd_diff)
 
     languages = commands.add_parser("translations", help="how complete each language is; stamp a translation",
