@@ -138,16 +138,23 @@ def repository_report(data_date) -> Report:
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Path:
-    """This repository's site, built once by MkDocs as the Pages workflow builds it: the site,
-    browser and hostile-site tests all read this build (a modified atlas gets its own)."""
+def real_site(tmp_path_factory, worker_id) -> Path:
+    """This repository's site, built once per run by MkDocs as the Pages workflow builds it, for every test
+    worker (the first to need it builds it, the others wait for it): the site, browser and hostile-site
+    tests all read this build, and never change it (a modified atlas gets its own)."""
+    from filelock import FileLock
+
     from .site import build_languages
 
-    # English and German (its translated profile, pages and messages); the demo has every language.
-    site = tmp_path_factory.mktemp("real") / "site"
-    result = build_languages(ROOT, site, {"ATLAS_REPO_URL": REPO_URL, "ATLAS_SITE_URL": SITE_URL}, ["de"])
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared.parent if worker_id != "master" else shared  # the run's folder, above each worker's own
+    site = shared / "real-site" / "site"
+    with FileLock(str(shared / "real-site.lock")):
+        if not (site / "index.html").is_file():
+            # English and German (its translated profile, pages and messages); the demo has every language.
+            result = build_languages(ROOT, site, {"ATLAS_REPO_URL": REPO_URL, "ATLAS_SITE_URL": SITE_URL}, ["de"])
+            assert result.returncode == 0, result.stderr
+            assert "WARNING" not in result.stderr, result.stderr
     return site
 
 
