@@ -109,6 +109,16 @@ def test_front_matter_closes_only_where_mkdocs_closes_it(atlas):
     assert [d.code for d in found] == ["yaml-syntax"], found
 
 
+@pytest.mark.parametrize("text, line, says", [
+    ("---\ntitle: About\n---", 3, "no line break after it"),  # MkDocs publishes it all as the page's text
+    ("---\n---\n# About\n", 2, "nothing between them"),
+])
+def test_front_matter_mkdocs_would_publish_as_text_is_refused(atlas, text, line, says):
+    d = only(page(atlas, "content/about.md", text), "front-matter-not-read")
+    assert d.line == line and d.message.endswith(says) and d.hint
+    assert page(atlas, "content/about.md", "---\ntitle: About\n---\n") == []
+
+
 def test_the_front_matter_our_pages_use_is_accepted(atlas):
     found = page(atlas, "content/about.md", "---\ntitle: About\ndescription: What it is.\nhide: [navigation, toc]\n"
                  "search:\n  boost: 2\nmachine_assisted: true\n---\n\n# About\n")

@@ -344,6 +344,38 @@ def test_the_data_changelog_names_what_a_release_added_corrected_and_removed_and
     assert [d for d in atlas.diagnostics() if d.path == "content/changes.md"] == []
 
 
+def test_the_changelog_script_writes_one_section_per_day_the_data_changed_newest_first_keeping_the_introduction(
+        atlas):
+    import sys
+
+    (atlas.root / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts/data_changelog.sh", atlas.root / "scripts")
+    atlas.write("content/changes.md", "---\ntitle: Data changes\n---\n\n# Data changes\n\nOur introduction.\n\n"
+                                      "## An old section the script replaces\n")
+    git(atlas.root, "init", "-q", "-b", "main")
+    git(atlas.root, "commit", "-q", "--allow-empty", "-m", "the code, before any data")
+
+    def commit_on(day: str) -> None:
+        git(atlas.root, "add", "-A")
+        subprocess.run(["git", "-C", str(atlas.root), "-c", "user.name=t", "-c", "user.email=t@example.org",
+                        "commit", "-qm", day], check=True, env={**os.environ, "GIT_COMMITTER_DATE": f"{day}T12:00:00",
+                                                                 "GIT_AUTHOR_DATE": f"{day}T12:00:00"})
+    commit_on("2026-11-22")
+    atlas.write("cities/tilos.md", f"---\nname: Tilos\ncountry: GR\ncoordinates: [36.42, 27.37]\n"
+                                   f"sources: [https://example.org/tilos]\nlast_verified: {RECENT}\n---\n")
+    commit_on("2026-12-06")
+    result = subprocess.run(["bash", "scripts/data_changelog.sh"], cwd=atlas.root, capture_output=True, text=True,
+                            env={**os.environ, "ATLAS": str(Path(sys.executable).parent / "atlas")})
+    assert result.returncode == 0, result.stderr
+    page = (atlas.root / "content/changes.md").read_text()
+    assert page.startswith("---\ntitle: Data changes\n---\n\n# Data changes\n\nOur introduction.\n\n## 6 December")
+    assert "An old section" not in page
+    newest, oldest = page.split("## 6 December 2026 {: #2026-12-06 }\n\n")[1].split("\n\n## 22 November 2026 ")
+    assert newest == "**Added, 1 city**: Tilos (GR)."
+    assert "**Added, 1 city**: Testville (DE)." in oldest and "**Added, 1 network**: Test Network." in oldest
+    assert [d for d in atlas.diagnostics() if d.path == "content/changes.md"] == []
+
+
 def test_diff_of_an_unknown_revision_says_so(atlas, capsys):
     git(atlas.root, "init", "-q", "-b", "main")
     git(atlas.root, "add", "-A")

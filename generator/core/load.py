@@ -170,6 +170,15 @@ _CLOSES = re.compile(r"(?:---|\.\.\.)[ \t]*")
 SETTING_LINE = re.compile(r"[ ]{0,3}([A-Za-z0-9_-]+):")
 
 
+# What MkDocs takes for a page's front matter (mkdocs.utils.meta): an opening line, at least one line, a closing
+# line and a line break after it. Anything else it publishes as the page's text, front matter and all.
+_MKDOCS_FRONT_MATTER = re.compile(r"-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+
+
+def mkdocs_reads_front_matter(text: str) -> bool:
+    return _MKDOCS_FRONT_MATTER.match(text) is not None
+
+
 def has_front_matter(text: str) -> bool:
     """Whether a text (line ends already \\n) opens front matter as MkDocs reads it."""
     return _OPENS.fullmatch(text.split("\n", 1)[0]) is not None

@@ -28,7 +28,7 @@ from . import geo, i18n, safety
 from .countries import country_name
 from .diagnostics import Diagnostic, Severity, NotText, read_text
 from .load import (FOLDERS, KINDS, RESERVED_SLUGS, SETTING_LINE, SLUG, SourceFile, file_slug, fold, has_front_matter,
-                   parse_source, read_source, slugify)
+                   mkdocs_reads_front_matter, parse_source, read_source, slugify)
 from .kinds import KINDS as REGISTRY
 from .kinds import NEWS_FOLDER, PAGE, POST, POST_KIND
 from .model import Country as CountryType
@@ -579,17 +579,24 @@ def check_page(path: Path, page: str, display: str, context: Context, max_bytes:
         return [text.diagnostic(display)]
     first_line = 1
     found = []
-    setting = None if has_front_matter(text) else SETTING_LINE.match(text)
+    opened = has_front_matter(text)
+    setting = None if opened else SETTING_LINE.match(text)
     if setting:  # MkDocs would read it, and the lines after it, as the page's settings, past every check
         return [diagnostic(1, 1, "settings-without-front-matter",
                            f"expected the page to start with its text or with front matter between '---' lines, "
                            f"found '{setting.group(1)}:' on line 1, which MkDocs would read as "
                            "one of the page's settings without the atlas's checks",
                            "put settings between two '---' lines at the top, or start the page with its '# Title'")]
-    if has_front_matter(text):  # front matter: MkDocs reads it; the body starts after it
+    if opened:  # front matter: MkDocs reads it; the body starts after it
         source, found = parse_source(raw, path, display, "page")
         if not source.readable:
             return found
+        if not mkdocs_reads_front_matter(text):  # it would publish the fields as the page's text, unchecked
+            return [diagnostic(source.body_line - 1, 1, "front-matter-not-read",
+                               "expected front matter as MkDocs reads it, with at least one line between the two "
+                               "'---' lines and a line break after the closing one, found "
+                               + ("nothing between them" if source.body_line == 3 else "no line break after it"),
+                               "end the closing '---' line with a line break, or remove empty front matter")]
         if not page.startswith(NEWS_FOLDER + "/"):  # a post's is checked as a post's (check_post)
             checker = Checker(source, context)
             PAGE.check(source.data, checker, ())
