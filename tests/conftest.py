@@ -138,45 +138,29 @@ def repository_report(data_date) -> Report:
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory, worker_id) -> Path:
-    """This repository's site, built once per run by MkDocs as the Pages workflow builds it, for every test
-    worker (the first to need it builds it, the others wait for it): the site, browser and hostile-site
-    tests all read this build, and never change it (a modified atlas gets its own)."""
-    from filelock import FileLock
+def real_site() -> Path:
+    """This repository's site, built once per run by MkDocs as the Pages workflow builds it (tests/shared_sites.py):
+    the site, browser and hostile-site tests all read this build, and never change it (a modified atlas gets
+    its own)."""
+    from . import shared_sites
 
-    from .site import build_languages
-
-    shared = tmp_path_factory.getbasetemp()
-    shared = shared.parent if worker_id != "master" else shared  # the run's folder, above each worker's own
-    site = shared / "real-site" / "site"
-    with FileLock(str(shared / "real-site.lock")):
-        if not (site / "index.html").is_file():
-            # English and German (its translated profile, pages and messages); the demo has every language.
-            result = build_languages(ROOT, site, {"ATLAS_REPO_URL": REPO_URL, "ATLAS_SITE_URL": SITE_URL}, ["de"])
-            assert result.returncode == 0, result.stderr
-            assert "WARNING" not in result.stderr, result.stderr
-    return site
+    return shared_sites.wait("real")[0]
 
 
 # ---- the browser tests' sites and browser (tests/browser.py has their helpers) -----
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory):
-    """A built synthetic atlas of 150 cities in every language served on localhost, with its data."""
+def demo():
+    """A built synthetic atlas of 150 cities in every language served on localhost, with its data: built and
+    served once per run (tests/shared_sites.py). Tests may add files to it, never change its own."""
     import json
+    from types import SimpleNamespace
 
-    from .site import Server, build_languages, demo_atlas
+    from . import shared_sites
 
-    base = tmp_path_factory.mktemp("demo")
-    atlas = demo_atlas(base / "atlas")
-    # Served at its own site_url: Material navigates instantly only to the addresses of its sitemap.
-    server = Server(base / "site")
-    result = build_languages(atlas, base / "site", {"ATLAS_SITE_URL": server.url})
-    assert result.returncode == 0, result.stderr
-    server.data = json.loads((base / "site/data/atlas.json").read_text())
-    server.atlas, server.site = atlas, base / "site"
-    yield server
-    server.close()
+    site, url = shared_sites.wait("demo")
+    return SimpleNamespace(url=url, site=site, atlas=site.parent / "atlas",
+                           data=json.loads((site / "data/atlas.json").read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="session")
@@ -209,6 +193,34 @@ def page(browser):
     page = open_page(browser)
     yield page
     check(page)
+
+
+# ---- the run's shared sites ------------------------------------------------------------
+
+def pytest_configure(config):
+    """The run's folder of shared sites (tests/shared_sites.py); with test workers (make test), both sites start
+    building now, beside the tests that need neither."""
+    import os
+    import tempfile
+
+    from . import shared_sites
+
+    if hasattr(config, "workerinput"):
+        return  # a worker: the run's folder is in its environment
+    os.environ[shared_sites.FOLDER] = tempfile.mkdtemp(prefix="atlas-test-sites-")
+    if getattr(config.option, "numprocesses", None) and getattr(config.option, "dist", "no") != "no":
+        for name in shared_sites.NAMES:
+            shared_sites.start(name)
+
+
+def pytest_unconfigure(config):
+    import os
+
+    from . import shared_sites
+
+    shared_sites.stop_all()
+    if not hasattr(config, "workerinput") and shared_sites.FOLDER in os.environ:
+        shutil.rmtree(os.environ.pop(shared_sites.FOLDER), ignore_errors=True)
 
 
 # ---- staleness: information, never a failure -----------------------------------------

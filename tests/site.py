@@ -163,7 +163,7 @@ HOSTILE_NAME = "<img src=x onerror=window.__pwned=1> Évry & Co"
 TRANSLATED_CITY = "city-00001"  # a featured city of the demo, with a German translation
 
 
-def demo_atlas(target: Path, cities: int = 150, hostile: bool = True) -> Path:
+def demo_atlas(target: Path, cities: int = 150, hostile: bool = True, featured: int = 12) -> Path:
     """A synthetic atlas (deterministic) with this repository's pages, theme and configs (every language).
 
     With `hostile`, one city's name is HTML that would run a script if inserted as HTML. One featured
@@ -171,7 +171,7 @@ def demo_atlas(target: Path, cities: int = 150, hostile: bool = True) -> Path:
     """
     from benchmarks.synthetic import generate
 
-    atlas = generate(target, cities=cities, featured=12, initiatives=60, networks=6)
+    atlas = generate(target, cities=cities, featured=featured, initiatives=60, networks=6)
     if hostile:
         path = atlas / "cities" / "city-00003.md"
         text = path.read_text(encoding="utf-8")

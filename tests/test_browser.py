@@ -216,7 +216,7 @@ def test_a_phone_sees_the_map(browser, demo):
 
 def test_the_policy_stops_what_a_sanitiser_bug_would_let_through(browser, demo, tmp_path):
     """A page with active content injected after the build: the browser runs and loads none of it."""
-    site = Path(demo.httpd.RequestHandlerClass.keywords["directory"])
+    site = demo.site
     html = (site / "about/index.html").read_text(encoding="utf-8")
     injected = ('<script>window.__pwned = 1</script><img src="x" onerror="window.__pwned = 2">'
                 '<img src="https://tracker.example/p.gif"><div style="background:url(https://tracker.example/b.gif)">x</div>'

@@ -218,16 +218,19 @@ def test_a_failed_build_leaves_the_previous_site_in_place(tmp_path):
     atlas = small_atlas(tmp_path / "atlas")
     shutil.copy(ROOT / "Makefile", atlas / "Makefile")
     make = ["make", "-s", "-C", str(atlas), "site", "READY=", f"BIN={Path(sys.executable).parent}"]
-    assert subprocess.run(make, capture_output=True, text=True).returncode == 0
-    before = (atlas / "site/index.html").read_text()
+    (atlas / "site").mkdir()
+    (atlas / "site/index.html").write_text("the site the last make site wrote")
     # A mistake only the strict build sees (the navigation names a page that does not exist):
     # MkDocs has already emptied and rewritten its output folder when it gives up.
     config = (atlas / "mkdocs.yml").read_text()
     (atlas / "mkdocs.yml").write_text(config.replace("  - Map: map.md\n", "  - Map: map.md\n  - Gone: gone.md\n"))
     result = subprocess.run(make, capture_output=True, text=True)
     assert result.returncode != 0 and "gone.md" in result.stderr
-    assert (atlas / "site/index.html").read_text() == before
+    assert (atlas / "site/index.html").read_text() == "the site the last make site wrote"
     assert not (atlas / ".site-build").exists()
+    # Every language inherits the mistake: those built beside English fail too, and no other is started after it
+    assert "the build failed for: en" in result.stderr and "; site not written (not built after the failure: " \
+        in result.stderr and ", es)" in result.stderr
 
 
 def test_the_readme_first_atlas_new_example_works_on_a_fresh_clone(tmp_path):

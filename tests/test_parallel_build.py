@@ -19,7 +19,7 @@ from mkdocs.exceptions import Abort, PluginError
 
 from generator.site import sites
 
-from .site import ROOT, TRANSLATED_CITY, copy_atlas, page_file, read_page, resolve, small_atlas
+from .site import ROOT, TRANSLATED_CITY, copy_atlas, demo_atlas, page_file, read_page, resolve, small_atlas
 
 BUILD = """
 import sys
@@ -44,7 +44,8 @@ def build(atlas: Path, site: Path, mode: str) -> subprocess.CompletedProcess:
 
 
 def test_the_site_built_with_the_reports_in_a_second_process_is_byte_for_byte_the_one_built_in_one(tmp_path):
-    atlas = copy_atlas(tmp_path / "atlas")
+    # Pages of every kind, translated and not, and three reports to print (each takes a second or so)
+    atlas = demo_atlas(tmp_path / "atlas", cities=40, featured=3, hostile=False)
     sites_built = {}
     for mode in ("parallel", "serial"):
         done = build(atlas, tmp_path / mode, mode)

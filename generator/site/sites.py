@@ -5,7 +5,8 @@ inherits mkdocs.yml) goes under /<language>/. The atlas is validated and linked 
 language is then built by `mkdocs build --strict` in a process forked from this one, which starts
 with the linked atlas (generator/site/build.py, `preload`) and MkDocs' modules already loaded. As many
 builds run at a time as the machine has cores. Each writes into a folder of its own; the site is
-put together only when every build succeeded, so a failure never leaves half a site.
+put together only when every build succeeded, so a failure never leaves half a site. After a failure,
+no further language is started: the site will not be written, and the error is shown sooner.
 
 Where forking is not possible (no `fork`, or other threads running in this process), each
 language is a `python -m mkdocs build` of its own, which reads the data itself: the same site.
@@ -72,7 +73,8 @@ def _child(root: Path, language: str, target: Path, env: dict, log: Path) -> Non
 
 
 def _forked(root: Path, languages: list[str], work: Path, env: dict, workers: int) -> list[tuple[str, int, str, float]]:
-    """Every language in a forked child, `workers` at a time: (language, exit status, messages, seconds)."""
+    """Every language in a forked child, `workers` at a time, until one fails: (language, exit status, messages,
+    seconds) of each language built."""
     context = multiprocessing.get_context("fork")
     pending, running, done = list(languages), {}, {}
     gc.freeze()  # the loaded atlas stays shared with the children (a collection would copy its pages)
@@ -89,23 +91,31 @@ def _forked(root: Path, languages: list[str], work: Path, env: dict, workers: in
                 process.join()
                 messages = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
                 done[language] = (language, process.exitcode, messages, time.perf_counter() - started)
+                if process.exitcode != 0:
+                    pending.clear()  # the site will not be written: the languages not yet started are not built
     finally:
         gc.unfreeze()
-    return [done[language] for language in languages]
+    return [done[language] for language in languages if language in done]
 
 
 def _subprocesses(root: Path, languages: list[str], work: Path, env: dict,
                   workers: int) -> list[tuple[str, int, str, float]]:
     from concurrent.futures import ThreadPoolExecutor
 
-    def one(language: str) -> tuple[str, int, str, float]:
+    failed = threading.Event()
+
+    def one(language: str) -> tuple[str, int, str, float] | None:
+        if failed.is_set():
+            return None  # the site will not be written: not built
         started = time.perf_counter()
         result = subprocess.run([sys.executable, "-m", "mkdocs", *command(root, language, work / language)],
                                 capture_output=True, text=True, env=language_env(env, language), cwd=root)
+        if result.returncode != 0:
+            failed.set()
         return language, result.returncode, result.stderr, time.perf_counter() - started
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, languages))
+        return [result for result in pool.map(one, languages) if result is not None]
 
 
 def can_fork() -> bool:
@@ -182,7 +192,10 @@ def build_site(root: Path, site_dir: Path, languages: list[str] | None = None, j
     failed = [lang for lang, code, _, _ in results if code != 0]
     if failed:
         shutil.rmtree(work, ignore_errors=True)
-        return False, messages + f"the build failed for: {', '.join(failed)}; site not written\n"
+        built = {lang for lang, _, _, _ in results}
+        skipped = [lang for lang in languages if lang not in built]
+        return False, messages + f"the build failed for: {', '.join(failed)}; site not written" + \
+            (f" (not built after the failure: {', '.join(skipped)})" if skipped else "") + "\n"
     for lang in languages:
         if lang != SOURCE:
             (work / lang).rename(work / SOURCE / lang)
