@@ -198,19 +198,22 @@ def page(browser):
 # ---- the run's shared sites ------------------------------------------------------------
 
 def pytest_configure(config):
-    """The run's folder of shared sites (tests/shared_sites.py); with test workers (make test), both sites start
-    building now, beside the tests that need neither."""
+    """The run's folder of shared sites (tests/shared_sites.py), made by its first process; its workers inherit it."""
     import os
     import tempfile
 
     from . import shared_sites
 
-    if hasattr(config, "workerinput"):
-        return  # a worker: the run's folder is in its environment
-    os.environ[shared_sites.FOLDER] = tempfile.mkdtemp(prefix="atlas-test-sites-")
-    if getattr(config.option, "numprocesses", None) and getattr(config.option, "dist", "no") != "no":
-        for name in shared_sites.NAMES:
-            shared_sites.start(name)
+    if not hasattr(config, "workerinput"):
+        os.environ[shared_sites.FOLDER] = tempfile.mkdtemp(prefix="atlas-test-sites-")
+        os.environ[shared_sites.RUN] = str(os.getpid())
+
+
+def pytest_collection_finish(session):
+    """The shared sites these tests need start building now, beside the tests that need neither."""
+    from . import shared_sites
+
+    shared_sites.start_needed(session.items)
 
 
 def pytest_unconfigure(config):
@@ -218,8 +221,8 @@ def pytest_unconfigure(config):
 
     from . import shared_sites
 
-    shared_sites.stop_all()
     if not hasattr(config, "workerinput") and shared_sites.FOLDER in os.environ:
+        shared_sites.stop_all()
         shutil.rmtree(os.environ.pop(shared_sites.FOLDER), ignore_errors=True)
 
 

@@ -5,10 +5,11 @@
   was built for (Material navigates instantly only to the addresses of its sitemap) by the same
   process, until the run ends.
 
-`make test` (pytest-xdist) starts both as the run starts (conftest.py, pytest_configure), so they are
-built while the test workers run the tests that need neither: no worker waits idle for a build that
-the other is doing, and the demo is built once, not once per worker. A run without workers (a
-developer's `pytest tests/test_x.py`) starts a site the first time a test asks for it.
+A run starts each of them as soon as its tests are collected, if one of them needs it (conftest.py,
+pytest_collection_finish), so it is built while the tests that need neither run: under `make test`
+(pytest-xdist) the first worker to collect starts it, and every worker uses the same build. The
+run's first process stops them at its end (pytest_unconfigure); a site's process also stops when
+that process is gone.
 
     python -m tests.shared_sites real|demo FOLDER
 
@@ -19,6 +20,7 @@ writes FOLDER/site, then FOLDER/ready (the address it is served at, for the demo
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -27,11 +29,10 @@ from pathlib import Path
 
 from filelock import FileLock
 
-
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = "ATLAS_TEST_SITES"  # the environment variable naming the run's folder of shared sites
-NAMES = ("real", "demo")
-_started: list[subprocess.Popen] = []  # the processes this process started, stopped by stop_all()
+RUN = "ATLAS_TEST_RUN"  # the environment variable naming the run's first process
+NEEDS = {"real": "real_site", "demo": "demo"}  # the fixture that needs each site
 
 
 def folder(name: str) -> Path:
@@ -43,12 +44,20 @@ def start(name: str) -> None:
     where = folder(name)
     where.mkdir(parents=True, exist_ok=True)
     with FileLock(str(where / "start.lock")):
-        if (where / "started").exists():
+        if (where / "pid").exists():
             return
-        log = open(where / "log", "wb")
-        _started.append(subprocess.Popen([sys.executable, "-m", "tests.shared_sites", name, str(where)], cwd=ROOT,
-                                          stdout=log, stderr=subprocess.STDOUT))
-        (where / "started").touch()
+        with open(where / "log", "wb") as log:
+            process = subprocess.Popen([sys.executable, "-m", "tests.shared_sites", name, str(where)], cwd=ROOT,
+                                       stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        (where / "pid").write_text(str(process.pid))
+
+
+def start_needed(items) -> None:
+    """Starts every site that one of these tests needs."""
+    needed = {fixture for item in items for fixture in getattr(item, "fixturenames", ())}
+    for name, fixture in NEEDS.items():
+        if fixture in needed:
+            start(name)
 
 
 def wait(name: str, timeout: float = 1200) -> tuple[Path, str]:
@@ -66,13 +75,20 @@ def wait(name: str, timeout: float = 1200) -> tuple[Path, str]:
 
 
 def stop_all() -> None:
-    for process in _started:
-        process.terminate()
+    """Stops the run's sites (the demo serves until then; a build still running is not needed any more)."""
+    for name in NEEDS:
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    _started.clear()
+            os.killpg(int((folder(name) / "pid").read_text()), signal.SIGTERM)
+        except (OSError, ValueError):
+            pass  # not started, or already ended
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
 
 
 def _build(name: str, where: Path) -> None:
@@ -96,11 +112,9 @@ def _build(name: str, where: Path) -> None:
     (where / "ready.part").write_text(server.url if server else "")
     (where / "ready.part").rename(where / "ready")
     if server is not None:
-        while os.getppid() == parent:  # serves until the run stops this process, or ends without stopping it
+        run = int(os.environ.get(RUN) or os.getppid())
+        while _running(run):  # serves until the run stops this process, or ends without stopping it
             time.sleep(1)
-
-
-parent = os.getppid()
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
 
 @pytest.fixture
 def session(tmp_path):
-    atlas = demo_atlas(tmp_path / "atlas", cities=60, hostile=False)
+    atlas = demo_atlas(tmp_path / "atlas", cities=60, hostile=False, featured=3)  # three reports to print
     preview = PreviewSession(atlas / "mkdocs.yml", tmp_path / "site")
     preview.atlas, preview.tmp = atlas, tmp_path
     preview.build()
@@ -148,7 +148,7 @@ def test_the_german_preview_follows_a_translation_and_its_english_text_exactly(t
     makes it out of date), rebuild the German site exactly as a clean German build writes it."""
     from .site import TRANSLATED_CITY
 
-    atlas = demo_atlas(tmp_path / "atlas", cities=40, hostile=False)
+    atlas = demo_atlas(tmp_path / "atlas", cities=40, hostile=False, featured=3)
     preview = PreviewSession(atlas / "mkdocs.de.yml", tmp_path / "site")
     try:
         preview.build()
