@@ -173,6 +173,11 @@ def clean_feed(xml: str) -> str:
 TAGS_IN_TEXT = re.compile(r"<[^>]*>")
 
 
+def plain(text: str) -> str:
+    """Text for a place Material prints as HTML (titles, the table of contents): tags out, escaped."""
+    return html.escape(html.unescape(TAGS_IN_TEXT.sub("", text)), quote=True)
+
+
 # ---- the Content-Security-Policy -----------------------------------------------------
 
 def tile_sources(url_template: str | None) -> list[str]:

@@ -1,8 +1,11 @@
-"""A language's hand-written pages (content/): its translations in place of the English pages, and the
-notice above each that says how it stands (not yet translated, or machine-assisted)."""
+"""A language's hand-written pages (content/) and news posts: its translations in place of the English pages,
+the notice above each that says how it stands (not yet translated, or machine-assisted), a post's footer, and
+their front matter escaped where Material prints it as it is."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -12,6 +15,7 @@ from mkdocs.structure.files import File, Files
 from ..core import i18n
 from ..core.kinds import NEWS_FOLDER, POST_KIND, translatable
 from ..core.load import parse_source
+from ..core.safety import plain
 from ..core.translate import front_matter, page_language
 
 
@@ -84,3 +88,56 @@ def merged_post(english: str, translation: str) -> str:
             data[field.name] = translated.data[field.name]
     meta = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{meta}---\n\n{translated.body.lstrip()}"
+
+
+def post_slug(src_uri: str) -> str | None:
+    """The slug of a news post (content/news/posts/<slug>.md), or None for any other page."""
+    folder, _, name = src_uri.rpartition("/")
+    return name[:-3] if folder == NEWS_FOLDER and name.endswith(".md") else None
+
+
+def escape_front_matter(page) -> None:
+    """A hand-written page's title and description (Material prints them as they are), tags out and escaped.
+    A post's are escaped only once the feed, which escapes them itself, has read them (escape_post_title); the
+    feed prints a post's authors as they are."""
+    if post_slug(page.file.src_uri):
+        if isinstance(page.meta.get("authors"), list):
+            page.meta["authors"] = [html.escape(str(name), quote=True) for name in page.meta["authors"]]
+        return
+    for key in ("title", "description"):
+        if isinstance(page.meta.get(key), str):
+            page.meta[key] = plain(page.meta[key])
+
+
+def escape_post_title(page) -> None:
+    """A post's title and description, after the feed read them: plain text from checked front matter, escaped."""
+    if post_slug(page.file.src_uri):
+        for key in ("title", "description"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = html.escape(page.meta[key], quote=True)
+
+
+def with_notices(markdown: str, url: str, state: str | None, gettext: Callable[[str], str]) -> str:
+    """A hand-written page with its translation state under its heading."""
+    notice = page_notice(state, url, gettext)
+    if not notice:
+        return markdown
+    heading = re.search(r"^# .*$", markdown, re.MULTILINE)
+    at = heading.end() + 1 if heading else 0
+    return markdown[:at] + "\n" + notice + markdown[at:]
+
+
+def post_with_footer(markdown: str, url: str, state: str | None, language: str, gettext: Callable[[str], str],
+                     footer: str) -> str:
+    """A news post: what it is about, its authors and sources (`footer`) follow its text, out of its excerpt
+    (the news list shows the excerpts); so does its translation state. An untranslated post says, in another
+    language, that it is in English; a machine-assisted one says so."""
+    separator = "" if "<!-- more -->" in markdown else "\n\n<!-- more -->\n"
+    if language == i18n.SOURCE or state == "translated":
+        english = ""
+    elif state == "machine-assisted":
+        english = page_notice(state, url, gettext)
+    else:
+        english = ('<p class="atlas-notice atlas-translation atlas-translation--missing">'
+                   + html.escape(gettext("This post is written in English.")) + "</p>\n\n")
+    return markdown.rstrip("\n") + separator + "\n" + english + footer

@@ -14,7 +14,6 @@ itself in every language (hreflang, and the language switcher).
 from __future__ import annotations
 
 import gc
-import html
 import json
 import logging
 import os
@@ -28,55 +27,27 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import assets, background, feed, handwritten
+from . import assets, background, feed, handwritten, languages
 from ..core import i18n
 from ..render import report
 from .build import BuildFailed, build
 from ..core.diagnostics import Severity, format_text
 from .html_blocks import GeneratedHtml
 from ..core.load import FOLDERS
-from .preview import Preview, digest, fingerprint, listening
+from .preview import LOG as PREVIEW_LOG, Preview, digest, fingerprint, listening
 from .printing import ReportPrinter
 from ..core.project import VOCABULARIES
-from ..core.kinds import NEWS_FOLDER
 from ..render.pages import Publishing, UnknownSnippet, render_post_footer, render_snippet
-from ..core.safety import content_security_policy, sanitise
+from ..core.safety import content_security_policy, plain, sanitise
 
 log = logging.getLogger("mkdocs.plugins.atlas")
-PREVIEW_LOG = logging.getLogger("atlas.preview")
 POSTS_WORK = Path(".cache") / "posts"  # in the atlas's folder (git-ignored): a language's news posts, as the blog reads them
-if not PREVIEW_LOG.handlers:
-    _handler = logging.StreamHandler()
-    _handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
-    PREVIEW_LOG.addHandler(_handler)
-    PREVIEW_LOG.propagate = False
 SNIPPET = re.compile(r"<!--\s*atlas:([a-z-]+)\s*-->")
-TAG = re.compile(r"<[^>]*>")
-# Material writes one <link rel="alternate" hreflang> per language, to each language's home page;
-# on_post_page puts links to the same page in every language in their place.
-# Starts with its literal text, so that the search skips ahead (a leading [ \t]* made it try every position).
-MATERIAL_ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?[ \t]*')
-
-
-def _without_material_alternates(output: str) -> str:
-    """Material's links to each language's home page, out of <head> (the only place it writes them):
-    only the head is searched, because a pattern run over every page's whole HTML cost a second a build."""
-    end = output.find("</head>")
-    if end < 0:
-        return output
-    return MATERIAL_ALTERNATE.sub("", output[:end]) + output[end:]
-
-
 
 
 class AtlasConfig(Config):
     root = c.Optional(c.Type(str))  # the atlas's folder; default: the folder of mkdocs.yml
     reports = c.Type(bool, default=True)  # print the featured cities' PDF reports (when WeasyPrint can)
-
-
-def plain(text: str) -> str:
-    """Text for a place Material prints as HTML (titles, the table of contents): tags out, escaped."""
-    return html.escape(html.unescape(TAG.sub("", text)), quote=True)
 
 
 class _DirtyNotice(logging.Filter):
@@ -85,14 +56,6 @@ class _DirtyNotice(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("A 'dirty' build is being performed")
-
-
-def _never() -> bool:
-    return False
-
-
-def _always() -> bool:
-    return True
 
 
 class AtlasPlugin(BasePlugin[AtlasConfig]):
@@ -130,27 +93,11 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         if self.language not in i18n.LANGUAGES:
             raise PluginError(f"{config.config_file_path}: theme.language: expected one of "
                               f"{', '.join(i18n.LANGUAGES)}, found {self.language!r}")
-        # English is the site's root; every other language lives under /<language>/ with the same slugs.
-        self.base_url = config.site_url or ""
-        if self.language != i18n.SOURCE and config.site_url:
-            config.site_url = f"{config.site_url.rstrip('/')}/{self.language}/"
+        self.translations = i18n.translations(self.language)
+        self.base_url = languages.localise_config(config, self.language, self.translations.gettext)
         # Inside the whole site (generator/site/sites.py), a language's pages use the theme's files at its root.
         shared = self.language != i18n.SOURCE and os.environ.get(assets.SHARED) == "1" and bool(config.site_url)
         self.shared_urls = assets.SharedUrls(config.site_url, self.base_url) if shared else None
-        config.extra["alternate"] = [{"name": i18n.language_name(code), "lang": code,
-                                      "link": self.language_root(code)} for code in i18n.LANGUAGES]
-        self.translations = i18n.translations(self.language)
-        blog = config.plugins.get("material/blog") or config.plugins.get("blog")
-        if blog is not None:  # the news writes dates as the atlas's pages do (not "December 30, 2022" in English)
-            blog.config.post_date_format = i18n.date_pattern(self.language)
-        # mkdocs.yml's own words, in this language (i18n.extract_config gives them to the catalogue; not `_`:
-        # these are no literal messages). Material prints them as they are: escaped here, the footer sanitised.
-        translate = self.translations.gettext
-        config.site_description = plain(translate(config.site_description)) if config.site_description else None
-        config.copyright = sanitise(translate(config.copyright)) if config.copyright else None
-        for palette in config.theme.get("palette") or []:
-            if isinstance(palette, dict) and isinstance(palette.get("toggle"), dict):
-                palette["toggle"]["name"] = plain(translate(palette["toggle"]["name"]))
         if not config.repo_url:  # a local build without ATLAS_REPO_URL: no "edit this page" links
             config.edit_uri = None
         tiles = ((config.extra or {}).get("atlas") or {}).get("tiles") or {}
@@ -202,14 +149,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                     (log.error if diagnostic.severity is Severity.ERROR else log.info)(format_text(diagnostic))
                 raise PluginError(failure.advice) from None
             publishing()  # the preview goes on with its last good site, whose reports it keeps printing
-            # The preview keeps the last good site and shows the errors in the browser until they are fixed.
-            # (Reported outside MkDocs' logger, whose --strict count would end the preview.)
-            for diagnostic in failure.report.diagnostics:
-                (PREVIEW_LOG.error if diagnostic.severity is Severity.ERROR else PREVIEW_LOG.warning)(
-                    format_text(diagnostic))
-            PREVIEW_LOG.error(f"the preview shows the last good site, with these {len(failure.report.errors)} "
-                              "error(s) listed over every page, until they are fixed")
-            preview.errors = [format_text(d) for d in failure.report.errors]
+            preview.keep_last_good(failure)
             self.result = preview.result
         else:
             for warning in self.result.report.diagnostics:  # data warnings inform; they don't break the site
@@ -243,13 +183,6 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         gc.enable()
 
 
-    def language_root(self, language: str) -> str:
-        """A language's home page, relative to this build's root (English's is the site's root, the others'
-        its folders): the switcher and hreflang links work wherever the site is served."""
-        up = "" if self.language == i18n.SOURCE else "../"
-        prefix = "" if language == i18n.SOURCE else f"{language}/"
-        return "./" if language == self.language else up + prefix
-
     def on_env(self, env, *, config, files):
         env.globals["atlas_csp"] = self.csp
         env.globals["atlas_preview"] = self.preview is not None
@@ -260,13 +193,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         env.globals["atlas_language"] = self.language
         env.globals["atlas_messages"] = json.dumps(i18n.map_messages(self.language), ensure_ascii=False,
                                                    sort_keys=True).replace("<", "\\u003c")
-        if self.preview:  # the order in which pages are built, and so indexed for search
-            env.bytecode_cache = self.preview.templates
-            pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-            self.preview.order = [file.url for file in pages]
-            for file in pages:  # a page this build skips still names itself in the navigation and the sitemap
-                if file.page is not None and file.page.markdown is None and file.url in self.preview.pages:
-                    file.page.title, file.page.meta = self.preview.pages[file.url]
+        if self.preview:
+            self.preview.begin_pages(env, files)
         self._keep()
         return env
 
@@ -276,37 +204,20 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             if file.src_dir != config.docs_dir and not assets.published(file.dest_uri, self.shared_urls is not None):
                 files.remove(file)
         self.page_states = handwritten.choose_pages(files, self.language, self.root / POSTS_WORK / self.language)
+        generated = {}
         for output in self.result.outputs:
             inclusion = InclusionLevel.INCLUDED if output.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, output.path, content=output.content, inclusion=inclusion)
             # "Edit this page" opens the data file, relative to edit_uri (which points at docs_dir).
             file.edit_uri = f"../{output.source}" if output.source else None
             files.append(file)
-            if self.preview:
-                self.preview.destinations[output.path] = file.dest_uri
-                if self.preview.unchanged(output.path):
-                    file.is_modified = _never  # type: ignore[method-assign]
+            generated[output.path] = file
         if self.preview:
-            for file in files.documentation_pages():
-                if file.generated_by:
-                    continue
-                # Hand-written pages: all of them on a full rebuild; those with atlas snippets when data changed.
-                # News posts every time: the feed is written from the posts rendered in this build.
-                if self.preview.full or _post_slug(file.src_uri) or (self.preview.changed
-                                                                     and "atlas:" in file.content_string):
-                    file.is_modified = _always  # type: ignore[method-assign]
+            self.preview.skip_unchanged(files, generated)
         return files
 
     def on_nav(self, nav, *, config, files):
-        """The navigation's titles from mkdocs.yml, in this build's language, escaped (Material prints them as
-        they are)."""
-        translate = self.translations.gettext
-        stack = list(nav.items)
-        while stack:
-            item = stack.pop()
-            if getattr(item, "title", None):
-                item.title = plain(translate(item.title))
-            stack.extend(getattr(item, "children", None) or [])
+        languages.translate_nav(nav, self.translations.gettext)
         return nav
 
     def on_pre_build(self, *, config):
@@ -314,39 +225,22 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             feed.prepare(config.plugins["rss"], self.result.atlas)
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        """A hand-written page or a news post (generated pages come ready, their front matter escaped by
+        templates/_meta.md.j2): its front matter escaped, its translation notice, its atlas snippets, a post's
+        footer."""
         if page.file.generated_by:
             return markdown
-        post = _post_slug(page.file.src_uri)
-        # Generated pages escape theirs (templates/_meta.md.j2). A post's are escaped once the feed, which
-        # escapes them itself, has read them (on_page_content); the feed prints its authors as they are.
-        for key in () if post else ("title", "description"):
-            if isinstance(page.meta.get(key), str):
-                page.meta[key] = plain(page.meta[key])
-        if post and isinstance(page.meta.get("authors"), list):
-            page.meta["authors"] = [html.escape(str(name), quote=True) for name in page.meta["authors"]]
-        # A hand-written page's translation state, under its heading (a post's follows its text: the news
-        # list shows the posts' excerpts).
+        handwritten.escape_front_matter(page)
         state = getattr(self, "page_states", {}).get(page.file.src_uri)
-        notice = "" if post else handwritten.page_notice(state, page.url, self.translations.gettext)
-        if notice:
-            heading = re.search(r"^# .*$", markdown, re.MULTILINE)
-            at = heading.end() + 1 if heading else 0
-            markdown = markdown[:at] + "\n" + notice + markdown[at:]
+        post = handwritten.post_slug(page.file.src_uri)
+        gettext = self.translations.gettext
+        if not post:  # a post's notice follows its text: the news list shows the posts' excerpts
+            markdown = handwritten.with_notices(markdown, page.url, state, gettext)
         if "atlas:" in markdown:
             markdown = self._snippets(markdown, page, config)
-        if post:  # a news post: what it is about, its authors and sources follow its text, out of its excerpt
-            separator = "" if "<!-- more -->" in markdown else "\n\n<!-- more -->\n"
-            # An untranslated post says, in another language, that it is in English; a machine-assisted one
-            # says so (both after the excerpt, which the news list shows).
-            if self.language == i18n.SOURCE or state == "translated":
-                english = ""
-            elif state == "machine-assisted":
-                english = handwritten.page_notice(state, page.url, self.translations.gettext)
-            else:
-                english = ('<p class="atlas-notice atlas-translation atlas-translation--missing">'
-                           + html.escape(self.translations.gettext("This post is written in English.")) + "</p>\n\n")
-            markdown = (markdown.rstrip("\n") + separator + "\n" + english
-                        + render_post_footer(self.result.atlas, post, self.language))
+        if post:
+            markdown = handwritten.post_with_footer(markdown, page.url, state, self.language, gettext,
+                                                    render_post_footer(self.result.atlas, post, self.language))
         return markdown
 
     def _snippets(self, markdown: str, page, config) -> str:
@@ -362,10 +256,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     @event_priority(-100)  # after any other plugin has changed the page: nothing escapes the sanitiser
     def on_page_content(self, content: str, page, config, files) -> str:
-        if _post_slug(page.file.src_uri):  # after the feed read them (mkdocs-rss-plugin, priority -75)
-            for key in ("title", "description"):  # plain text from checked front matter: escaped, kept whole
-                if isinstance(page.meta.get(key), str):
-                    page.meta[key] = html.escape(page.meta[key], quote=True)
+        handwritten.escape_post_title(page)  # after the feed read it (mkdocs-rss-plugin, priority -75)
         for item in _walk(page.toc):
             item.title = plain(item.title)
         return sanitise(content)
@@ -374,45 +265,19 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         """The 404 page (a theme template, not a page): no link to the languages' home pages either."""
         if not template_name.endswith(".html"):
             return output_content
-        output_content = _without_material_alternates(output_content)
+        output_content = languages.without_material_alternates(output_content)
         return self.shared_urls(output_content, "") if self.shared_urls else output_content
 
-    def _roots(self) -> dict[str, str]:
-        """Each language's home, relative to this build's root and escaped for an attribute."""
-        if getattr(self, "_roots_key", None) != self.language:
-            self._roots_key = self.language
-            self._roots_cache = {code: html.escape(self.language_root(code).removeprefix("./"))
-                                 for code in i18n.LANGUAGES}
-        return self._roots_cache
-
     def on_post_page(self, output: str, *, page, config) -> str:
-        """Links to this page in every language (hreflang), in place of Material's to each home page."""
-        # (Material's script would fetch a sitemap for each; the switcher's links are set by atlas-map.js.)
-        output = _without_material_alternates(output)
-        if self.shared_urls:
-            output = self.shared_urls(output, page.url)
-        if not page.url.endswith("/") and page.url:  # 404.html: no page of its own in other languages
-            return output
-        roots = self._roots()
-        url = html.escape(page.url)
-        up = "../" * page.url.count("/")  # from this page to its build's root
-        hrefs = {code: f"{up}{roots[code]}{url}" or "./" for code in i18n.LANGUAGES}
-        links = [f'<link rel="alternate " hreflang="{code}" href="{hrefs[code]}">' for code in i18n.LANGUAGES]
-        links.append(f'<link rel="alternate " hreflang="x-default" href="{hrefs[i18n.SOURCE]}">')
-        # rel="alternate " (with a space: still the link type alternate): Material's script fetches a sitemap
-        # for every element matching [rel=alternate], and there is none at each page's address.
-        return output.replace("</head>", "  " + "\n  ".join(links) + "\n  </head>", 1)
+        output = languages.alternate_links(output, page.url, self.language)
+        return self.shared_urls(output, page.url) if self.shared_urls else output
 
     @event_priority(-100)  # after search has indexed the page: remember its entries
     def on_page_context(self, context, *, page, config, nav):
         for excerpt in context.get("posts") or ():  # the blog's lists render posts' excerpts past on_page_content
             excerpt.content = sanitise(excerpt.content)
-        index = _search_index(config)
         if self.preview:
-            self.preview.pages[page.url] = (page.title, dict(page.meta))
-        if self.preview and index is not None:
-            self.preview.search[page.url] = index.entries[self.preview.mark:]
-            self.preview.mark = len(index.entries)
+            self.preview.remember(page, _search_index(config))
         return context
 
     @event_priority(-100)  # after search wrote its index (of the rebuilt pages only): write the whole one
@@ -427,11 +292,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 gc.unfreeze()
             return
         site_dir = Path(config.site_dir)
-        index = _search_index(config)
-        if index is not None:
-            index.entries = [entry for url in self.preview.order for entry in self.preview.search.get(url, [])]
-            (site_dir / "search" / "search_index.json").write_text(index.generate_search_index(None),
-                                                                   encoding="utf-8")
+        self.preview.write_search_index(site_dir, _search_index(config))
         self.preview.finish(site_dir)
         self.preview.write_errors(site_dir)
         gc.enable()
@@ -466,12 +327,6 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
-
-
-def _post_slug(src_uri: str) -> str | None:
-    """The slug of a news post (content/news/posts/<slug>.md), or None for any other page."""
-    folder, _, name = src_uri.rpartition("/")
-    return name[:-3] if folder == NEWS_FOLDER and name.endswith(".md") else None
 
 
 def _search_plugin(config):

@@ -18,14 +18,34 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 import jinja2.bccache
+from mkdocs.structure.files import Files, InclusionLevel
 
+from ..core.diagnostics import Severity, format_text
 from ..render.pages import Memo
+from .handwritten import post_slug
+
+# The preview's own messages, outside MkDocs' logger, whose --strict count would end the preview.
+LOG = logging.getLogger("atlas.preview")
+if not LOG.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+    LOG.addHandler(_handler)
+    LOG.propagate = False
+
+
+def _never() -> bool:
+    return False
+
+
+def _always() -> bool:
+    return True
 
 
 def fingerprint(paths: list[Path]) -> str:
@@ -97,6 +117,54 @@ class Preview:
             if stale.is_file():
                 stale.unlink()
         self.hashes = self.new_hashes
+
+    def keep_last_good(self, failure) -> None:
+        """A data file has errors: the preview goes on with its last good site, and shows the errors in the
+        browser until they are fixed."""
+        for diagnostic in failure.report.diagnostics:
+            (LOG.error if diagnostic.severity is Severity.ERROR else LOG.warning)(format_text(diagnostic))
+        LOG.error(f"the preview shows the last good site, with these {len(failure.report.errors)} "
+                  "error(s) listed over every page, until they are fixed")
+        self.errors = [format_text(d) for d in failure.report.errors]
+
+    def skip_unchanged(self, files: Files, generated: dict[str, object]) -> None:
+        """The pages this build writes: the generated outputs whose hash changed (`generated`: output path ->
+        its File); the hand-written pages, all of them on a full rebuild, those with atlas snippets when data
+        changed; the news posts every time (the feed is written from the posts rendered in this build)."""
+        for path, file in generated.items():
+            self.destinations[path] = file.dest_uri
+            if self.unchanged(path):
+                file.is_modified = _never  # type: ignore[method-assign]
+        for file in files.documentation_pages():
+            if file.generated_by:
+                continue
+            if self.full or post_slug(file.src_uri) or (self.changed and "atlas:" in file.content_string):
+                file.is_modified = _always  # type: ignore[method-assign]
+
+    def begin_pages(self, env, files: Files) -> None:
+        """The compiled templates of the last build, the order in which pages are built (and so indexed for
+        search), and the title and meta of each page this build skips, which still names itself in the
+        navigation and the sitemap."""
+        env.bytecode_cache = self.templates
+        pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        self.order = [file.url for file in pages]
+        for file in pages:
+            if file.page is not None and file.page.markdown is None and file.url in self.pages:
+                file.page.title, file.page.meta = self.pages[file.url]
+
+    def remember(self, page, index) -> None:
+        """After search indexed a page (`index`: Material's search index, or None): its title, meta and entries."""
+        self.pages[page.url] = (page.title, dict(page.meta))
+        if index is not None:
+            self.search[page.url] = index.entries[self.mark:]
+            self.mark = len(index.entries)
+
+    def write_search_index(self, site_dir: Path, index) -> None:
+        """Search indexed the rebuilt pages only: the whole index, in build order, from what each page gave."""
+        if index is None:
+            return
+        index.entries = [entry for url in self.order for entry in self.search.get(url, [])]
+        (site_dir / "search" / "search_index.json").write_text(index.generate_search_index(None), encoding="utf-8")
 
     def write_errors(self, site_dir: Path) -> None:
         (site_dir / "atlas-preview.json").write_text(json.dumps({"errors": self.errors}, ensure_ascii=False),
