@@ -121,5 +121,7 @@ if __name__ == "__main__":
     name, where = sys.argv[1], Path(sys.argv[2])
     try:
         _build(name, where)
-    except Exception:  # the waiting tests show it
-        (where / "failed").write_text(traceback.format_exc())
+    except BaseException:  # also an interruption: the waiting tests show it, rather than wait for their timeout
+        if not (where / "ready").exists():
+            (where / "failed").write_text(traceback.format_exc())
+        raise

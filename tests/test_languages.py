@@ -127,6 +127,37 @@ def test_a_language_that_fails_to_build_leaves_no_site(tmp_path):
     assert "the build failed for: it; site not written" in messages
 
 
+STOPPED_BUILD = """
+import sys
+from pathlib import Path
+from generator.site import sites
+
+if sys.argv[3] == "subprocesses":
+    sites.can_fork = lambda: False  # as where `fork` is missing: each language a `python -m mkdocs build`
+ok, messages = sites.build_site(Path(sys.argv[1]), Path(sys.argv[2]), ["de", "it"], jobs=1)
+sys.stderr.write(messages)
+sys.exit(0 if ok else 1)
+"""
+
+
+@pytest.mark.parametrize("how", ["forked", "subprocesses"])
+def test_after_a_language_fails_no_further_language_is_started(tmp_path, how):
+    import subprocess
+    import sys
+
+    from .site import ROOT, small_atlas
+
+    atlas = small_atlas(tmp_path / "atlas")
+    config = atlas / "mkdocs.yml"
+    config.write_text(config.read_text().replace("language: en", "language: nl"))  # English, built first, fails
+    result = subprocess.run([sys.executable, "-c", STOPPED_BUILD, str(atlas), str(tmp_path / "site"), how],
+                            cwd=ROOT, capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1",
+                                                                            "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 1 and not (tmp_path / "site").exists()
+    assert "the build failed for: en; site not written (not built after the failure: de, it)" in result.stderr
+    assert "[de]" not in result.stderr and "[it]" not in result.stderr  # neither was started
+
+
 def test_a_translated_initiative_title_is_used_wherever_the_german_site_names_it(real_site):
     title = "Potsdamer Erklärung der Städte Sicherer Häfen"
     assert read_page(page_file(real_site, "de/initiatives/potsdam-declaration/")).meta["og:title"] == title
