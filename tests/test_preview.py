@@ -198,12 +198,23 @@ def test_an_entitys_text_and_translation_state_show_on_its_own_page_alone(langua
         assert [path for path in before if before[path] != after.get(path)] == changed, (kind, slug)
 
 
-@pytest.mark.parametrize("poll", ["", "1"], ids=["notified", "polling"])
-def test_make_serve_shows_a_save_at_once_and_rebuilds_only_after_a_change(tmp_path, poll):
+# What `mkdocs serve` meets where the system refuses notices (inotify's limit of watched folders reached):
+# watchdog's inotify emitter refuses as the kernel does, with ENOSPC.
+REFUSED = ("import errno, sys, watchdog.observers.inotify as inotify\n"
+           "def refuse(self): raise OSError(errno.ENOSPC, 'inotify watch limit reached')\n"
+           "inotify.InotifyEmitter.on_thread_start = refuse\n"
+           "from mkdocs.__main__ import cli\n"
+           "sys.argv[0] = 'mkdocs'; cli()\n")
+
+
+@pytest.mark.parametrize("poll,refused", [("", False), ("1", False), ("", True)],
+                         ids=["notified", "polling", "notices-refused"])
+def test_make_serve_shows_a_save_at_once_and_rebuilds_only_after_a_change(tmp_path, poll, refused):
     """make serve's own server: a saved file is on the served page after the reload (the live-reload script's
     way: it asks the server for a newer site, then loads the page again), and a build that only reads the
     files starts no other build (a server told of every file opened would rebuild for ever). Also with
-    ATLAS_PREVIEW_POLL=1, MkDocs' own look at the folders every half second, for mounts without notices."""
+    ATLAS_PREVIEW_POLL=1, MkDocs' own look at the folders every half second, for mounts without notices;
+    and where the system refuses to send notices, the preview looks for changes instead and says so."""
     import os
     import re
     import time
@@ -215,7 +226,8 @@ def test_make_serve_shows_a_save_at_once_and_rebuilds_only_after_a_change(tmp_pa
     atlas = small_atlas(tmp_path / "atlas")
     port = _free_port()
     root = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "--dirty", "-a", f"127.0.0.1:{port}"],
+    command = [sys.executable, "-c", REFUSED] if refused else [sys.executable, "-m", "mkdocs"]
+    server = subprocess.Popen([*command, "serve", "--strict", "--dirty", "-a", f"127.0.0.1:{port}"],
                               cwd=atlas, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "ATLAS_SITE_URL": root,
                                                 "ATLAS_PREVIEW_POLL": poll},
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -233,3 +245,7 @@ def test_make_serve_shows_a_save_at_once_and_rebuilds_only_after_a_change(tmp_pa
         server.terminate()
         _, errors = server.communicate(timeout=30)
     assert "Traceback" not in errors, errors
+    warned = "looks for changes every half second instead" in errors
+    assert warned == refused, errors
+    if refused:
+        assert "inotify watch limit reached" in errors and "fs.inotify.max_user_watches" in errors, errors

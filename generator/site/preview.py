@@ -171,27 +171,76 @@ class Preview:
                                                       encoding="utf-8")
 
 
+class Notices:
+    """The preview's watcher: the system's notices of changes (inotify and its kin, through watchdog), or,
+    where the system refuses them (its limit of watched folders reached, as on machines running many
+    editors and containers, or a mount that sends none), a look at the folders every half second, as
+    MkDocs does, with a warning that says so. MkDocs' server calls schedule, unschedule, start, stop and
+    join; whichever observer is at work answers them."""
+
+    def __init__(self, observer=None, polling=None):
+        import watchdog.events as events
+        import watchdog.observers
+        import watchdog.observers.polling
+
+        # Changes only: a build reads every file, and a notice of each reading would start another build.
+        self.changes = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent,
+                        events.FileMovedEvent, events.FileClosedEvent]
+        self.observer = observer if observer is not None else watchdog.observers.Observer()
+        self._polling = polling or (lambda: watchdog.observers.polling.PollingObserver(timeout=0.5))
+        self._asked: list[tuple] = []  # (handler, path, recursive) of every schedule, to hand on
+        self.polling = False
+
+    def schedule(self, handler, path, *, recursive=False, **_):
+        self._asked.append((handler, path, recursive))
+        try:
+            return self.observer.schedule(handler, path, recursive=recursive, event_filter=self.changes)
+        except OSError as error:  # refused while running: a folder added after the start
+            self._fall_back(error)
+            return self.observer.schedule(handler, path, recursive=recursive, event_filter=self.changes)
+
+    def unschedule(self, watch):
+        # A watch is known by its path and options, so the polling observer knows the notices' watches.
+        self._asked = [asked for asked in self._asked if os.fspath(asked[1]) != watch.path]
+        self.observer.unschedule(watch)
+
+    def start(self):
+        try:
+            self.observer.start()
+        except OSError as error:
+            self._fall_back(error)
+
+    def stop(self):
+        self.observer.stop()
+
+    def join(self, timeout=None):
+        self.observer.join(timeout)
+
+    def _fall_back(self, error: OSError) -> None:
+        running = self.observer.is_alive()
+        self.observer.unschedule_all()  # the emitters that did start, stopped
+        if running:
+            self.observer.stop()
+        self.observer = self._polling()
+        for handler, path, recursive in self._asked:
+            self.observer.schedule(handler, path, recursive=recursive, event_filter=self.changes)
+        self.observer.start()
+        self.polling = True
+        LOG.warning("The system refused to tell the preview of changes to its files (%s); it looks for changes "
+                    "every half second instead, so a save shows a little later. On Linux, raising "
+                    "fs.inotify.max_user_watches or max_user_instances (sysctl) brings the notices back.",
+                    error.strerror or error)
+
+
 def listening(server, config, builder):
-    """mkdocs serve's server, told of a save as it happens (inotify and its kin, through watchdog) instead of
-    looking for changes every half second (which made a save wait a quarter of a second on average, half a
-    second at worst, before the rebuild began). MkDocs' `on_serve` event takes the server a plugin returns.
-    ATLAS_PREVIEW_POLL=1 keeps MkDocs' polling, for folders that send no notices (some network and
-    container mounts)."""
-    import watchdog.events as events
-    import watchdog.observers
+    """mkdocs serve's server, told of a save as it happens (Notices) instead of looking for changes every
+    half second (which made a save wait a quarter of a second on average, half a second at worst, before
+    the rebuild began). MkDocs' `on_serve` event takes the server a plugin returns. ATLAS_PREVIEW_POLL=1
+    keeps MkDocs' polling, for folders that send no notices (some network and container mounts)."""
     from mkdocs.livereload import LiveReloadServer
 
     if os.environ.get("ATLAS_PREVIEW_POLL") == "1" or not isinstance(server, LiveReloadServer):
         return server
-    changes = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent, events.FileMovedEvent,
-               events.FileClosedEvent]
-
-    class Notices(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
-        """Changes only: a build reads every file, and a notice of each reading would start another build."""
-
-        def schedule(self, handler, path, *, recursive=False, event_filter=None, follow_symlink=False):
-            return super().schedule(handler, path, recursive=recursive, event_filter=event_filter or changes,
-                                    follow_symlink=follow_symlink)
 
     class Listening(LiveReloadServer):
         def __init__(self, *args, **kwargs):
