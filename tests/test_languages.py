@@ -100,8 +100,10 @@ def test_the_navigation_the_404_page_and_the_maps_messages_are_in_german(real_si
         assert words in home.plain, words
     assert "Seite nicht gefunden" in read_page(real_site / "de/404.html").plain
     html = page_file(real_site, "de/map/").read_text(encoding="utf-8")
-    messages = json.loads(re.search(r'<script id="atlas-messages" type="application/json">(.*?)</script>',
-                                    html).group(1))
+    script = re.search(r'<script src="([./]*atlas-messages\.js)"></script>', html).group(1)
+    assert script == "../atlas-messages.js"  # the German one, /de/atlas-messages.js, not English's
+    text = (real_site / "de/atlas-messages.js").read_text(encoding="utf-8")
+    messages = json.loads(re.fullmatch(r"self\.atlasMessages = (\{.*\});\n", text, re.S).group(1))
     assert messages["language"] == "de" and messages["legendFeatured"] == "Ausführliches Profil"
     assert messages["shown"] == {"one": "%(count)s Stadt angezeigt", "other": "%(count)s Städte angezeigt"}
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -19,6 +21,7 @@ from generator.render import export
 from generator.cli.diff import review_notices
 from generator.core.i18n import read_catalogue
 from generator.core.safety import clean_feed
+from generator.site.plugin import messages_script
 
 from .conftest import RECENT, only
 
@@ -237,6 +240,14 @@ def test_a_translation_may_hold_only_the_markup_of_its_english(tmp_path, msgid, 
 def test_a_translation_may_write_the_englishs_markup_its_own_way(tmp_path):
     assert catalogue(tmp_path, "See <a href=\\\"%(url)s\\\">the list</a>",
                      "Siehe <a  href='%(url)s' >die Liste</a>") == []
+
+
+def test_the_maps_messages_reach_the_script_as_data_whatever_a_translation_holds():
+    hostile = {"language": "de", "copied": '"; fetch("https://evil.example"); "\u2028</script><script>x()',
+               "shown": {"one": "\\\"};alert(1);//", "other": "\u2029`${alert(1)}`"}}
+    script = messages_script(hostile)
+    literal = re.fullmatch(r"self\.atlasMessages = (\{[ -~]*\});\n", script).group(1)  # one line of ASCII
+    assert json.loads(literal) == hostile  # a JSON literal (a JavaScript expression) holding the same text
 
 
 # ---- the feed and the downloads ---------------------------------------------------------

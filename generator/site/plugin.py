@@ -42,6 +42,7 @@ from ..core.safety import content_security_policy, plain, sanitise
 
 log = logging.getLogger("mkdocs.plugins.atlas")
 POSTS_WORK = Path(".cache") / "posts"  # in the atlas's folder (git-ignored): a language's news posts, as the blog reads them
+MESSAGES = "atlas-messages.js"  # the map's messages in the build's language, at its root (/de/atlas-messages.js)
 SNIPPET = re.compile(r"<!--\s*atlas:([a-z-]+)\s*-->")
 
 
@@ -191,8 +192,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         env.policies["ext.i18n.trimmed"] = True
         env.install_gettext_translations(self.translations, newstyle=True)
         env.globals["atlas_language"] = self.language
-        env.globals["atlas_messages"] = json.dumps(i18n.map_messages(self.language), ensure_ascii=False,
-                                                   sort_keys=True).replace("<", "\\u003c")
+        env.globals["atlas_messages"] = MESSAGES
         if self.preview:
             self.preview.begin_pages(env, files)
         self._keep()
@@ -212,6 +212,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             file.edit_uri = f"../{output.source}" if output.source else None
             files.append(file)
             generated[output.path] = file
+        # The map's messages in this language: one file that every page loads (and the browser keeps), not
+        # 2.5 KB in each page's head.
+        files.append(File.generated(config, MESSAGES, content=messages_script(i18n.map_messages(self.language))))
         if self.preview:
             self.preview.skip_unchanged(files, generated)
         return files
@@ -327,6 +330,12 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def messages_script(messages: dict) -> str:
+    """The map's messages as the script that hands them over: one JSON literal (ASCII, so that no line
+    separator nor quote of a catalogue's text ends it), data that never becomes code."""
+    return f"self.atlasMessages = {json.dumps(messages, ensure_ascii=True, sort_keys=True)};\n"
 
 
 def _search_plugin(config):

@@ -13,8 +13,8 @@
  * added to <body>, which instant navigation keeps (it rewrites <head>).
  * /embed/map/ is the explorer without its controls, for other sites' iframes: the same address
  * state, no history of its own, wheel zoom only once clicked, and a link back to /map/.
- * Every word the maps show comes from the page's language: the theme writes the catalogue's
- * messages into <head> as a JSON data block (script#atlas-messages; the CSP allows no inline script).
+ * Every word the maps show comes from the page's language: the build writes the catalogue's messages
+ * into its language's atlas-messages.js (self.atlasMessages), which every page loads before this script.
  */
 (function () {
   "use strict";
@@ -28,8 +28,8 @@
   var parsedMessages = null, plurals = null;
   function messages() {
     if (parsedMessages) return parsedMessages;
-    var element = document.head.querySelector('script#atlas-messages[type="application/json"]');
-    try { parsedMessages = element ? JSON.parse(element.textContent) : {}; } catch (e) { parsedMessages = {}; }
+    var loaded = self.atlasMessages;
+    parsedMessages = loaded && typeof loaded === "object" ? loaded : {};
     return parsedMessages;
   }
 
