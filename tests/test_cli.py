@@ -127,6 +127,24 @@ def test_new_initiative_and_network_templates_validate_once_filled_in(atlas, cap
     assert atlas.diagnostics() == []
 
 
+def test_new_post_writes_a_news_post_that_fails_until_filled_in(atlas, capsys):
+    code, out, _ = run(atlas, "new", "post", "Testville opens its doors", capsys=capsys)
+    path = atlas.root / "content/news/posts/testville-opens-its-doors.md"
+    assert code == 0 and path.exists() and "content/news/posts/testville-opens-its-doors.md" in out
+    text = path.read_text()
+    assert "title: Testville opens its doors" in text and text.endswith("\n<!-- more -->\n")  # the excerpt's end
+    codes = atlas.codes("content/news/posts/testville-opens-its-doors.md")
+    assert "empty-value" in codes and "post-without-subject" in codes
+    path.write_text(text.replace("date:\n", "date: 2026-11-23\n", 1)
+                        .replace("authors:\n", "authors: [Atlas editors]\n", 1)
+                        .replace("# cities: [maintal]\n", "cities: [testville]\n", 1)
+                        .replace("  - title:\n    url:\n", "  - https://example.org\n")
+                        .replace("<!-- more -->\n", "The council voted for it.\n\n<!-- more -->\n\nUnanimously.\n"))
+    assert atlas.diagnostics("content/news/posts/testville-opens-its-doors.md") == []
+    code, _, err = run(atlas, "new", "post", "Welcome", "--country", "DE", capsys=capsys)
+    assert code == 2 and "--country is for cities" in err
+
+
 def test_new_refuses_to_overwrite(atlas, capsys):
     before = (atlas.root / "cities/testville.md").read_text()
     code, _, err = run(atlas, "new", "city", "Testville", capsys=capsys)
@@ -141,11 +159,12 @@ def test_new_refuses_a_name_whose_file_would_replace_a_generated_page(atlas, cap
 
 
 def test_schema_describes_every_field_of_the_model(capsys):
-    from generator.core.kinds import KINDS
+    from generator.core.kinds import REGISTRY
 
     assert main(["schema"]) == 0
     schemas = json.loads(capsys.readouterr().out)
-    for name, kind in KINDS.items():
+    assert set(schemas) == {"city", "initiative", "network", "post"}
+    for name, kind in REGISTRY.items():
         assert set(schemas[name]["properties"]) == set(kind.record.field_names())
         assert schemas[name]["additionalProperties"] is False
 
@@ -162,7 +181,8 @@ def test_the_schema_accepts_the_real_files_and_rejects_an_unknown_field(capsys, 
         cls = jsonschema.validators.validator_for(schema)
         cls.check_schema(schema)
         validators[kind] = cls(schema)
-    for source in repository_report.sources:
+    assert repository_report.posts  # the news posts, a kind of their own
+    for source in [*repository_report.sources, *repository_report.posts]:
         data = json.loads(json.dumps(source.data, default=str))
         validators[source.kind].validate(data)
         with pytest.raises(jsonschema.ValidationError):

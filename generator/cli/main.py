@@ -13,7 +13,7 @@ from .. import __version__
 from ..core.countries import is_country_code
 from ..core.diagnostics import format_github, format_json, format_text, one_line, summary_line
 from ..core.load import FOLDERS, RESERVED_SLUGS, slugify
-from ..core.kinds import KINDS as KINDS_REGISTRY
+from ..core.kinds import REGISTRY as KINDS_REGISTRY
 from ..core.kinds import json_schema
 from ..core.model import Country as CountryType
 
@@ -29,6 +29,7 @@ EPILOG_NEW = """examples:
   atlas new city "Potsdam" --country DE --featured     a full profile, with its sections
   atlas new initiative "Welcome Centre" --city potsdam
   atlas new network "From the Sea to the City"
+  atlas new post "Maintal becomes a Safe Harbour"      a news post, in content/news/posts/
 The file is named after NAME (cities/hallstatt.md); an existing file is never overwritten."""
 
 
@@ -88,9 +89,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not slug:
         print(f"atlas: error: cannot make a file name from {args.name!r}; use letters or digits", file=sys.stderr)
         return 2
-    if slug in RESERVED_SLUGS:
-        print(f"atlas: error: {FOLDERS[args.kind]}/{slug}.md is a page the site generates, the list of all "
-              f"{FOLDERS[args.kind]}; add a word to the name, e.g. \"{args.name} (region)\"", file=sys.stderr)
+    kind = KINDS_REGISTRY[args.kind]
+    if slug in RESERVED_SLUGS and kind.index_template:
+        print(f"atlas: error: {kind.files}/{slug}.md is a page the site generates, the list of all "
+              f"{kind.folder}; add a word to the name, e.g. \"{args.name} (region)\"", file=sys.stderr)
         return 2
     given: dict[str, str] = {}
     fields = {f.name: f for f in KINDS_REGISTRY[args.kind].fields}
@@ -115,7 +117,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             print(f"atlas: error: --featured is for cities (a featured city has a full profile)", file=sys.stderr)
             return 2
         given["featured"] = "true"
-    target = root / FOLDERS[args.kind] / f"{slug}.md"
+    target = root / kind.files / f"{slug}.md"
     if target.exists():
         print(f"atlas: error: {target.relative_to(root)} already exists; edit it instead", file=sys.stderr)
         return 1
@@ -243,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.set_defaults(run=cmd_validate)
 
-    new = commands.add_parser("new", help="write a template for a new city, initiative or network",
+    new = commands.add_parser("new", help="write a template for a new city, initiative, network or news post",
                               description="Write a template for a new entity, with every field explained.",
                               epilog=EPILOG_NEW, formatter_class=argparse.RawDescriptionHelpFormatter)
     new.add_argument("kind", choices=list(KINDS_REGISTRY))
@@ -254,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a featured city: a full profile, with its sections (needs sources for each)")
     new.set_defaults(run=cmd_new)
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of the entity files",
+    schema = commands.add_parser("schema", help="print the JSON Schema of the entity files and news posts",
                                  description="Print the JSON Schema of each entity's front matter, derived from "
                                              "the model the validator uses.",
                                  epilog="examples:\n  atlas schema\n  atlas schema city > city.schema.json",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ..core.kinds import KINDS
+from ..core.kinds import REGISTRY
 from ..core.model import Field, Record
 
 
@@ -20,7 +20,7 @@ def _example_lines(f: Field) -> list[str]:
 
 def render_template(kind: str, name: str, given: dict[str, str]) -> str:
     """A file that fails validation until every required field is filled in."""
-    entry = KINDS[kind]
+    entry = REGISTRY[kind]
     lines = ["---"]
     lines += _comment(f"{entry.intro} Lines starting with # explain the field below them; you may delete them. "
                       "Fields marked (required) must be filled in; the others are optional: fill them in "
@@ -48,6 +48,8 @@ def render_template(kind: str, name: str, given: dict[str, str]) -> str:
     else:
         what = entry.body or f"what your sources say about the {entry.name}, if you like (or nothing)"
         lines.append(f"<!-- Write {what}, in your own words. -->")
+    if entry.excerpt_marker:
+        lines += ["<!-- Lists show what is above the next line: a sentence or two. -->", "", entry.excerpt_marker]
     for heading in headings:
         lines += ["", f"## {heading}", ""]
     return "\n".join(lines) + "\n"

@@ -11,8 +11,9 @@ the page shows it); to add a kind, add one `Kind` to KINDS (see DEVELOPING.md, "
 from __future__ import annotations
 
 import datetime as dt
+from collections import ChainMap
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from .model import (COMMITMENT, LAST_VERIFIED, MEMBERSHIP, SOURCES, WEBSITE, Boolean, Choice, Coordinates, Country, Date,
                     Either, Field, Integer, ListOf, Number, OneOf, PartialDate, Record, Ref, Text, Url, Year)
@@ -27,8 +28,8 @@ class Kind:
     record: Record  # the fields of its front matter
     title: str  # the field that names an entity: its page's heading
     intro: str  # what `atlas new` says the file is
-    template: str  # its page
-    index_template: str  # the page listing every entity of the kind
+    template: str | None = None  # its page (none for a kind whose pages another plugin writes: posts)
+    index_template: str | None = None  # the page listing every entity of the kind
     headings: tuple[str, ...] = ()  # the sections of its text, after the reference atlas
     body: str = ""  # what its text holds, when it has no set headings
     anchors: tuple[str, ...] = ("sources",)  # sections every page of the kind has (#sources)
@@ -41,6 +42,13 @@ class Kind:
     # A featured entity (featured: true) is a full profile: these fields, with at least so many items,
     # and its text under exactly the kind's headings.
     profile: tuple[tuple[str, int], ...] = ()
+    source_folder: str = ""  # where its files are, from the atlas's root, if not in `folder` (posts)
+    excerpt_marker: str = ""  # the line that ends what a list shows of its text, if lists show an excerpt
+
+    @property
+    def files(self) -> str:
+        """The folder of its files, from the atlas's root: cities, content/news/posts."""
+        return self.source_folder or self.folder
 
     @property
     def fields(self) -> list[Field]:
@@ -61,9 +69,15 @@ class Kind:
         return self.field_of(Coordinates) is not None and self.field_of(Country) is not None
 
     @property
+    def noun(self) -> str:
+        """What one file of the kind is, without its article: "city", "news post"."""
+        return self.record.label.split(" ", 1)[1]
+
+    @property
     def sections(self) -> str:
         """What the text below the front matter holds, in words."""
-        return "; ".join(h[0].lower() + h[1:] for h in self.headings) or self.body
+        held = "; ".join(h[0].lower() + h[1:] for h in self.headings) or self.body
+        return f"{held}; a line `{self.excerpt_marker}` ends what a list shows of it" if self.excerpt_marker else held
 
 
 def _commitments(city) -> dict[str, str]:
@@ -237,31 +251,43 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (CITY, INITIATIVE, NETWORK
 BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS.values()}
 
 
-# News posts are Markdown pages in content/news/posts/, where Material's blog plugin reads them (it reads
-# the file itself, so a post cannot be a generated page like a kind's); their front matter is checked
-# against this record, with the same field types and rules, and linked to the entities they are about.
-NEWS_FOLDER = "news/posts"  # under content/: /news/<slug>/ on the site
-POST = Record([
-    Field("title", Text(max_length=200, paired=True), "The post's headline.", required=True, example="Maintal becomes a Safe Harbour",
-          translatable=True),
-    Field("date", Date(), "The day of the event or the report the post tells of: the news and the feed sort by it.",
-          required=True,
-          example=dt.date(2026, 11, 23)),
-    Field("authors", ListOf(Text()), "Who wrote the post.", required=True, example=["Moving Cities Atlas editors"]),
-    Field("description", Text(), "One sentence for search engines and the feed.", example="...", translatable=True),
-    Field("cities", ListOf(Ref("city")), "Slugs of the cities it is about.", example=["maintal"]),
-    Field("networks", ListOf(Ref("network")), "Slugs of the networks it is about.",
-          example=["seebruecke-safe-harbours"]),
-    Field("initiatives", ListOf(Ref("initiative")), "Slugs of the initiatives it is about.",
-          example=["other-initiative"]),
-    SOURCES,
-], label="a news post")
-POST_KIND = "post"  # the name translations use for a news post (cities/x.de.md is a city's; posts/x.de.md a post's)
+# News posts are a kind of their own, written as Markdown pages in content/news/posts/, where Material's
+# blog plugin reads them (it reads the file itself, so a post has no generated page, no index of ours, no
+# download and no place on the map). Their front matter is checked against the kind's record, with the
+# same field types and rules, and each post is linked to the entities it is about.
+POST = Kind(
+    name="post",  # the name translations use for a news post (cities/x.de.md is a city's; posts/x.de.md a post's)
+    folder="news/posts",  # under content/: /news/<slug>/ on the site
+    source_folder="content/news/posts",
+    record=Record([
+        Field("title", Text(max_length=200, paired=True), "The post's headline.", required=True,
+              example="Maintal becomes a Safe Harbour", translatable=True),
+        Field("date", Date(), "The day of the event or the report the post tells of: the news and the feed sort "
+              "by it.", required=True, example=dt.date(2026, 11, 23)),
+        Field("authors", ListOf(Text()), "Who wrote the post.", required=True, example=["Moving Cities Atlas editors"]),
+        Field("description", Text(), "One sentence for search engines and the feed.", example="...",
+              translatable=True),
+        Field("cities", ListOf(Ref("city")), "Slugs of the cities it is about.", example=["maintal"]),
+        Field("networks", ListOf(Ref("network")), "Slugs of the networks it is about.",
+              example=["seebruecke-safe-harbours"]),
+        Field("initiatives", ListOf(Ref("initiative")), "Slugs of the initiatives it is about.",
+              example=["other-initiative"]),
+        SOURCES,
+    ], label="a news post"),
+    title="title",
+    intro="A news post of the Moving Cities Atlas.",
+    body="the news",
+    excerpt_marker="<!-- more -->",  # Material's blog: the news list shows each post up to it
+)
+NEWS_FOLDER = POST.folder
+# Every kind by name: the atlas's data kinds (KINDS, each a folder of files with pages of ours), then the
+# posts; a view, so that a kind added to KINDS is in it.
+REGISTRY: Mapping[str, Kind] = ChainMap({POST.name: POST}, KINDS)
 
 
 def translatable(kind: str) -> list[Field]:
-    """The fields a translation of a kind (or of a news post) gives in its language."""
-    return [f for f in POST.fields if f.translatable] if kind == POST_KIND else KINDS[kind].translatable
+    """The fields a translation of a kind (a city's, a news post's) gives in its language."""
+    return REGISTRY[kind].translatable
 
 
 # The second reading a machine-assisted translation had against the English, for facts added, lost or
@@ -292,7 +318,7 @@ PAGE = Record([
 
 
 def json_schema(kind: str) -> dict:
-    entry = KINDS[kind]
+    entry = REGISTRY[kind]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": kind.capitalize(),

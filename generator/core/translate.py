@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import i18n
 from .i18n import N_
-from .kinds import CHECKED, KINDS, NEWS_FOLDER, POST_KIND, translatable
+from .kinds import CHECKED, KINDS, NEWS_FOLDER, POST, REGISTRY, translatable
 from .load import FOLDERS, SourceFile, fold
 from .model import Boolean, Field, Record, Text
 
@@ -42,8 +42,8 @@ MACHINE_ASSISTED = Field("machine_assisted", Boolean(), "true while a machine-as
 
 def translation_record(kind: str) -> Record:
     """What a translation of a kind may hold: its translatable fields, the revision, the review state."""
-    label = "a news post" if kind == POST_KIND else kind
-    return Record([TRANSLATES, MACHINE_ASSISTED, CHECKED, *translatable(kind)], label=f"a translation of {label}")
+    return Record([TRANSLATES, MACHINE_ASSISTED, CHECKED, *translatable(kind)],
+                  label=f"a translation of {REGISTRY[kind].record.label}")
 
 
 def revision(data: dict, body: str, kind: str) -> str:
@@ -192,8 +192,8 @@ def post_revision(path: Path) -> str | None:
     """The revision of an English news post's title, description and text (None if it cannot be read)."""
     from .load import parse_source
 
-    source, _ = parse_source(path.read_bytes(), path, path.name, POST_KIND)
-    return revision(source.data, source.body, POST_KIND) if source.readable else None
+    source, _ = parse_source(path.read_bytes(), path, path.name, POST.name)
+    return revision(source.data, source.body, POST.name) if source.readable else None
 
 
 def front_matter(text: str) -> dict:
@@ -286,7 +286,7 @@ def stamp(path: Path, root: Path) -> str:
     slug, language = file_slug(path.name)
     kind = next((name for name, folder in FOLDERS.items() if path.parent.name == folder), None)
     if path.resolve().parent.as_posix().endswith("/" + NEWS_FOLDER):
-        kind = POST_KIND
+        kind = POST.name
     if language is None or kind is None:
         raise ValueError(f"{path}: expected a translation such as cities/potsdam.de.md "
                          f"or content/{NEWS_FOLDER}/<slug>.de.md")

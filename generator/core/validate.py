@@ -30,7 +30,7 @@ from .diagnostics import Diagnostic, Severity, NotText, read_text
 from .load import (FOLDERS, KINDS, RESERVED_SLUGS, SETTING_LINE, SLUG, SourceFile, file_slug, fold, has_front_matter,
                    mkdocs_reads_front_matter, parse_source, read_source, slugify)
 from .kinds import KINDS as REGISTRY
-from .kinds import NEWS_FOLDER, PAGE, POST, POST_KIND
+from .kinds import NEWS_FOLDER, PAGE, POST
 from .model import Country as CountryType
 from .model import MEMBERSHIP, Either, ListOf, Ref, nearest
 from .project import (VOCABULARIES, Project, Report, Settings, Vocabulary, discover, display_name,  # noqa: F401 (re-exported)
@@ -530,13 +530,13 @@ def check_expectations(sources: list[SourceFile], expectations: list, context: C
 # ---- news posts ------------------------------------------------------------------------
 
 def check_post(source: SourceFile, context: Context) -> list[Diagnostic]:
-    """A news post's front matter: the fields of kinds.POST (references must exist), and what it is about."""
+    """A news post's front matter: the fields of kinds.POST's record (references must exist), and what it is about."""
     checker = Checker(source, context)
     check_file_name(checker)
     if "/" in source.display.split(f"/{NEWS_FOLDER}/", 1)[-1]:
         checker.report_at(1, 1, "stray-folder", f"expected news posts directly in {NEWS_FOLDER}/, found one in a "
                           "sub-folder", f"move it up into {NEWS_FOLDER}/: its file name is its address")
-    POST.check(source.data, checker, ())
+    POST.record.check(source.data, checker, ())
     subjects = [f.name for f in POST.fields if isinstance(f.type, ListOf) and isinstance(f.type.item, Ref)]
     if not any(source.data.get(name) for name in subjects):
         checker.report((), "post-without-subject", f"expected the post to name what it is about ({', '.join(subjects)}), "
@@ -553,8 +553,8 @@ def check_post_translation(source: SourceFile, original: SourceFile | None, cont
         checker.report_at(1, 1, "translation-orphan", f"expected a translation of {folder}/{source.slug}.md, "
                           "which does not exist or cannot be read",
                           f"name the file after the English post it translates: {folder}/<slug>.{source.language}.md")
-    translate.translation_record(POST_KIND).check(source.data, checker, ())
-    translate.check_revision(checker, translate.revision(original.data, original.body, POST_KIND)
+    translate.translation_record(POST.name).check(source.data, checker, ())
+    translate.check_revision(checker, translate.revision(original.data, original.body, POST.name)
                              if original is not None else None)
     return checker.finish()
 
@@ -870,7 +870,7 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
         diagnostics.extend(problems)
         # A post's front matter too (its body is checked above); a file that could not be read is reported once.
         if page.startswith(NEWS_FOLDER + "/") and not any(d.code in ("file-too-large", "not-utf8") for d in problems):
-            post, unreadable = read_cached(path, display_name(path, root), "post", settings.max_file_bytes, parsed)
+            post, unreadable = read_cached(path, display_name(path, root), POST.name, settings.max_file_bytes, parsed)
             diagnostics.extend(unreadable)
             if post.readable and post.language is not None:
                 post_translations.append((path, post))

@@ -508,11 +508,10 @@ def field_rows(record, prefix: str = "") -> list[dict]:
 def render_field_reference(r: Renderer) -> Output:
     from ..core import body, safety
 
-    from ..core.kinds import NEWS_FOLDER, POST
+    from ..core.kinds import POST
 
     entities = [(kind.name, kind.folder, field_rows(kind.record), kind.sections) for kind in KINDS.values()]
-    entities.append(("news post", f"content/{NEWS_FOLDER}", field_rows(POST),
-                     "the news in your own words; a line `<!-- more -->` ends what the list of news shows of it"))
+    entities.append((POST.noun, f"content/{POST.folder}", field_rows(POST.record), POST.sections))
     attributes = {tag: sorted(names) for tag, names in safety.BODY_ATTRIBUTES.items() if tag != "*"}
     return Output("fields.md", r.page("fields.md.j2", "fields.md", entities=entities, tags=sorted(safety.BODY_TAGS),
                                       everywhere=sorted(safety.BODY_ATTRIBUTES["*"]), attributes=attributes,

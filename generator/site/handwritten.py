@@ -13,7 +13,7 @@ import yaml
 from mkdocs.structure.files import File, Files
 
 from ..core import i18n
-from ..core.kinds import NEWS_FOLDER, POST_KIND, translatable
+from ..core.kinds import NEWS_FOLDER, POST, translatable
 from ..core.load import parse_source
 from ..core.safety import plain
 from ..core.translate import front_matter, page_language
@@ -77,13 +77,13 @@ def merged_post(english: str, translation: str) -> str:
     """A news post in a language: the English post's front matter with the translation's title and
     description, and the translation's text (the English post as it is if either cannot be read: the
     validator says why)."""
-    original, _ = parse_source(english.encode("utf-8"), Path("post.md"), "post.md", POST_KIND)
-    translated, _ = parse_source(translation.encode("utf-8"), Path("post.md"), "post.md", POST_KIND)
+    original, _ = parse_source(english.encode("utf-8"), Path("post.md"), "post.md", POST.name)
+    translated, _ = parse_source(translation.encode("utf-8"), Path("post.md"), "post.md", POST.name)
     if not (original.readable and translated.readable and isinstance(original.data, dict)
             and isinstance(translated.data, dict)):
         return english
     data = dict(original.data)
-    for field in translatable(POST_KIND):
+    for field in translatable(POST.name):
         if isinstance(translated.data.get(field.name), str):
             data[field.name] = translated.data[field.name]
     meta = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
