@@ -249,3 +249,15 @@ def test_make_serve_shows_a_save_at_once_and_rebuilds_only_after_a_change(tmp_pa
     assert warned == refused, errors
     if refused:
         assert "inotify watch limit reached" in errors and "fs.inotify.max_user_watches" in errors, errors
+
+
+@pytest.mark.parametrize("dirty", [False, True])
+def test_plain_mkdocs_serve_says_how_to_get_the_fast_preview(caplog, dirty):
+    """`mkdocs serve` without --dirty rebuilds every page on every save (MkDocs' way): the terminal says how to
+    get the preview that rebuilds only what a save changes; make serve (--dirty) has it and says nothing."""
+    from generator.site.plugin import AtlasPlugin
+
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.atlas"):
+        AtlasPlugin().on_startup(command="serve", dirty=dirty)
+    told = [r.getMessage() for r in caplog.records if "mkdocs serve --dirty" in r.getMessage()]
+    assert bool(told) != dirty and all("make serve" in message for message in told)

@@ -71,6 +71,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         self.preview = Preview() if self.serving and dirty else None
         if self.preview:
             logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNotice())
+        elif self.serving:  # plain `mkdocs serve`: MkDocs rebuilds every page on every save
+            log.info("Each save rebuilds the whole atlas. For a preview that rebuilds only what a save "
+                     "changes (about a second), run make serve, or mkdocs serve --dirty.")
 
     @event_priority(100)  # before Material's search reads its settings (its on_config)
     def _search_language(self, config):
