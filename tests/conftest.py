@@ -209,6 +209,17 @@ def pytest_configure(config):
         os.environ[shared_sites.RUN] = str(os.getpid())
 
 
+def pytest_collection_modifyitems(items):
+    """The tests that need no shared site first, then those that read this repository's site, then those of
+    the demo (in their own order within each): pytest-xdist gives each worker an even share of the list, in
+    order, so that no worker starts by waiting for a site that is still being built."""
+    from . import shared_sites
+
+    needs = list(shared_sites.NEEDS.values())  # real_site, demo: the order they are ready in
+    items.sort(key=lambda item: max((needs.index(f) + 1 for f in getattr(item, "fixturenames", ()) if f in needs),
+                                    default=0))
+
+
 def pytest_collection_finish(session):
     """The shared sites these tests need start building now, beside the tests that need neither."""
     from . import shared_sites
