@@ -327,14 +327,24 @@ def test_the_timeline_shows_the_cities_by_the_year_they_joined_by_keyboard_and_i
 def test_the_timeline_plays_the_years_one_after_another_and_stops_at_the_last(page, demo):
     open_map(page, demo)
     years = sorted({y for c in demo.data["cities"] if (y := joined(c)) is not None})
-    play = page.get_by_role("button", name="Play")
+    play = page.locator(".atlas-timeline__play")
     play.focus()
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    page.keyboard.press("Enter")  # from every city: the first year, then the next
+    expect(play).to_have_text("Pause")
     slider = page.get_by_role("slider", name="Joined by")
-    expect(slider).to_have_value(str(years[1]), timeout=5000)
-    expect(slider).to_have_value(str(years[-1]), timeout=3000 * len(years))
-    expect(page.get_by_role("button", name="Play")).to_be_visible()  # stopped at the last year
+    expect(slider).to_have_value(str(years[0]))
+    expect(slider).to_have_value(str(years[0] + 1), timeout=5000)
+    page.keyboard.press("Enter")  # paused where it is
+    expect(play).to_have_text("Play")
+    slider.focus()
+    for key in ("End", "ArrowLeft", "ArrowLeft"):  # the year before the last (End is every city)
+        page.keyboard.press(key)
+    expect(slider).to_have_value(str(years[-1] - 1))
+    play.focus()
+    page.keyboard.press("Enter")  # on from there: the last year, where it stops
+    expect(slider).to_have_value(str(years[-1]))
+    expect(play).to_have_text("Play", timeout=5000)  # stopped at the last year
+    expect(slider).to_have_value(str(years[-1]))
     expect(page.locator("[data-atlas-count]")).to_contain_text(f"joined by {years[-1]}")
 
 
