@@ -195,6 +195,16 @@ def page(browser):
     check(page)
 
 
+@pytest.fixture
+def phone(browser):
+    """A phone (390 x 844, touch) that fails the test on a console error or a request off localhost."""
+    from .browser import PHONE, check, open_page
+
+    page = open_page(browser, **PHONE)
+    yield page
+    check(page)
+
+
 # ---- the run's shared sites ------------------------------------------------------------
 
 def pytest_configure(config):

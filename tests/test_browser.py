@@ -209,7 +209,7 @@ def test_a_phone_sees_the_map(browser, demo):
     assert (ARTIFACTS / "map-phone.png").stat().st_size > 10_000  # a drawn map, not a blank box
 
 
-# (axe-core's checks of the pages, in both colour schemes on desktop and phone: test_public_face.py)
+# (axe-core's checks of the pages, in both colour schemes on desktop and phone: test_accessibility.py)
 
 
 # ---- the Content-Security-Policy, in the browser -------------------------------------

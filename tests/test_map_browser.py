@@ -1,10 +1,12 @@
-"""The public face in a real browser (issue 12): the basemap, the map's history, the home page,
-phones, keyboards, dark mode, the pages around the map, search and the cross-links.
+"""The map as a reader uses it, in a real browser: its basemap, its history (Back and Forward), phones,
+keyboards and screen readers, readability, the dark colour scheme, and the links to it from the pages of
+countries, networks and topics.
 
-Each test is a defect a reader met, written as what the reader must see instead. Like every
-browser test, each fails on a console error (a Content-Security-Policy violation among them) or
-on a request that leaves localhost. `demo` is a synthetic atlas of 150 cities; `real` is this
-repository's site as published.
+Each test is a defect a reader met (issue 12 listed most), written as what the reader must see instead.
+Like every browser test, each fails on a console error (a Content-Security-Policy violation among them)
+or on a request that leaves localhost. `demo` is a synthetic atlas of 150 cities; `real` is this
+repository's site as published. tests/test_browser.py checks the map against the data: every city,
+the filters, the popups, the policy.
 """
 
 from __future__ import annotations
@@ -14,21 +16,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .browser import (PHONE, check, count_text, eventually, listed, open_map, open_page, settle, shown_on_map,
-                      skip_without_chromium, wait_for_map)
+from .browser import (check, count_text, eventually, listed, open_map, open_page, settle, shown_on_map,
+                      wait_for_map, skip_without_chromium)
 
 pytestmark = pytest.mark.browser
 skip_without_chromium()
 
 from playwright.sync_api import expect  # noqa: E402  (after the skip: only where chromium is)
-
-
-@pytest.fixture
-def phone(browser):
-    """A phone (390 x 844, touch) that fails the test on a console error or a request off localhost."""
-    page = open_page(browser, **PHONE)
-    yield page
-    check(page)
 
 
 def query(page) -> dict[str, str]:
@@ -93,7 +87,6 @@ def test_crimea_is_drawn_as_part_of_ukraine(page, real):
     assert any("atlas-land--focus" in c for c in layers_at(page, 44.95, 34.10))  # Simferopol
     assert not any("atlas-land--focus" in c for c in layers_at(page, 47.2, 39.7))  # Rostov-on-Don
 
-
 # ---- history: one action, one entry; Back and Forward walk exactly the states chosen -----
 
 def test_back_and_forward_walk_exactly_the_views_chosen_from_the_first(page, demo):
@@ -147,7 +140,6 @@ def test_arrow_keys_through_the_country_list_make_one_history_entry(page, demo):
     page.go_back()
     expect(page.locator("select[name=country]")).to_have_value("")
     assert "country" not in query(page)
-
 
 # ---- phones -----------------------------------------------------------------------------
 
@@ -388,7 +380,6 @@ def test_on_a_phone_the_attribution_is_one_line_at_the_map_s_edge(phone, demo):
     assert attribution["height"] < 20
     assert attribution["x"] >= map_box["x"] and attribution["y"] + attribution["height"] <= map_box["y"] + map_box["height"] + 1
 
-
 # ---- keyboards and screen readers ------------------------------------------------------
 
 def test_the_view_radios_show_where_the_keyboard_is(page, demo):
@@ -444,7 +435,6 @@ def test_a_popup_opened_from_the_keyboard_takes_the_focus_and_escape_closes_it(p
     page.keyboard.press("Escape")
     expect(page.locator(".atlas-popup")).to_have_count(0)
     assert page.evaluate("document.activeElement.classList.contains('atlas-marker')")
-
 
 # ---- readability --------------------------------------------------------------------------
 
@@ -530,7 +520,6 @@ def test_popups_and_tooltips_take_the_dark_colours(browser, demo):
     assert colours["popup"] == colours["page"] == colours["tooltip"]
     assert colours["link"] != "rgb(0, 120, 168)"  # Leaflet's blue
 
-
 # ---- dark mode ---------------------------------------------------------------------------
 
 def contrast(page, selector: str) -> float:
@@ -554,261 +543,6 @@ def test_in_dark_mode_outline_buttons_and_cluster_numbers_are_readable(browser, 
     button, cluster = contrast(page, "[data-atlas-controls] button[type=reset]"), contrast(page, ".marker-cluster div")
     check(page)
     assert button >= 4.5 and cluster >= 4.5, (button, cluster)
-
-
-# ---- the home page: map first ------------------------------------------------------------
-
-def featured(server) -> list[dict]:
-    return [c for c in server.data["cities"] if c["featured"]]
-
-
-@pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_the_home_page_opens_on_the_map_of_featured_cities_with_its_legend(browser, demo, device):
-    page = open_page(browser, **(PHONE if device == "phone" else {}))
-    height = page.viewport_size["height"]
-    page.goto(demo.url)
-    wait_for_map(page, "home")
-    box = page.locator(".atlas-map").bounding_box()
-    ready = page.get_attribute("[data-atlas-map='home']", "data-atlas-ready")
-    legend = page.get_by_role("group", name="Legend").is_visible()
-    actions = [page.locator(".atlas-actions").get_by_role("link", name=name, exact=True).bounding_box()
-               for name in ("Explore the map", "Browse the cities", "Add your city")]
-    check(page)
-    assert box["y"] >= 0 and box["y"] + box["height"] <= height, (box, height)  # the whole map, in the first screen
-    assert box["height"] >= 250
-    assert int(ready) == len(featured(demo)) and legend
-    assert all(a["y"] + a["height"] <= box["y"] for a in actions)  # the calls to action, above it
-
-
-@pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_the_home_page_counters_are_a_compact_row(browser, demo, device):
-    page = open_page(browser, **(PHONE if device == "phone" else {}))
-    page.goto(demo.url)
-    rows = page.eval_on_selector_all(".atlas-counts li", "items => items.map(i => Math.round(i.getBoundingClientRect().top))")
-    tallest = page.eval_on_selector_all(".atlas-counts li", "items => Math.max(...items.map(i => i.getBoundingClientRect().height))")
-    check(page)
-    assert len(rows) == 6  # cities, countries, featured, initiatives, networks; readiness for admission (issue 16)
-    assert len(set(rows)) <= (1 if device == "desktop" else 2), rows
-    assert tallest < 90
-
-
-def test_the_home_page_shows_the_featured_cities_as_cards(page, demo):
-    page.goto(demo.url)
-    cards = page.locator(".grid.cards li")
-    expect(cards).to_have_count(len(featured(demo)))
-    names = sorted(c["name"] for c in featured(demo))
-    assert sorted(page.eval_on_selector_all(".grid.cards li a", "links => links.map(a => a.textContent)")) == names
-    assert "/cities/" in page.get_attribute(".grid.cards li a >> nth=0", "href")
-
-
-@pytest.mark.parametrize("path", ["", "map/"])
-def test_home_and_map_have_no_navigation_rail_or_table_of_contents(page, demo, path):
-    page.goto(demo.url + path)
-    expect(page.locator(".md-sidebar--primary")).to_be_hidden()
-    expect(page.locator(".md-sidebar--secondary")).to_be_hidden()
-    expect(page.get_by_text("Table of contents", exact=True).locator("visible=true")).to_have_count(0)
-
-
-# ---- the pages around the map -------------------------------------------------------------
-
-def test_a_featured_city_page_has_no_empty_section(page, real):
-    page.goto(real.url + "cities/potsdam/")
-    empty = page.eval_on_selector_all("article h2", "hs => hs.filter(h => { const next = h.nextElementSibling;"
-                                      " return !next || /^H[12]$/.test(next.tagName); }).map(h => h.textContent)")
-    assert empty == []
-    headings = page.eval_on_selector_all("article h2", "hs => hs.map(h => h.textContent.replace('¶', '').trim())")
-    assert "What is unique about the city" in headings and "Profile" not in headings
-
-
-def test_dates_of_joining_a_network_read_as_words(page, real):
-    page.goto(real.url + "cities/potsdam/")
-    text = page.inner_text("article")
-    assert "since June 2019" in text and "since 2019-06" not in text
-    page.goto(real.url + "networks/cities-of-safe-harbours/")
-    assert "since June 2019" in page.inner_text("article")
-
-
-def test_field_names_never_break_and_the_field_tables_scroll_by_keyboard_on_a_phone(phone, real):
-    phone.goto(real.url + "fields/")
-    broken = phone.eval_on_selector_all("article td:first-child code",
-                                        "codes => codes.filter(c => c.getClientRects().length > 1).map(c => c.textContent)")
-    assert broken == []
-    scrolling = phone.eval_on_selector_all("article *", """nodes => nodes
-        .filter(n => n.scrollWidth > n.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(n).overflowX))
-        .map(n => [n.tagName, n.getAttribute('tabindex'), n.getAttribute('aria-label')])""")
-    assert scrolling and all(tabindex == "0" and label for _, tabindex, label in scrolling), scrolling
-    box = phone.locator(".atlas-table").first
-    box.focus()
-    phone.keyboard.press("ArrowRight")
-    assert eventually(lambda p: box.evaluate("b => b.scrollLeft") > 0, phone, True)
-
-
-def test_the_home_page_is_titled_by_the_site_s_name_with_a_picture_for_link_previews(page, real):
-    page.goto(real.url)
-    assert page.title() == "Moving Cities Atlas"
-    assert page.get_attribute("meta[property='og:title']", "content") == "Moving Cities Atlas"
-    image = page.get_attribute("meta[property='og:image']", "content")
-    assert image == "https://atlas.example.net/assets/atlas/og-image.png"  # absolute, on the site itself
-    response = page.request.get(real.url + "assets/atlas/og-image.png")
-    assert response.ok and response.body()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert int.from_bytes(response.body()[16:20], "big") == 1200 and int.from_bytes(response.body()[20:24], "big") == 630
-
-
-def test_the_favicon_is_the_atlas_s_own(page, real):
-    page.goto(real.url + "about/")
-    icon = page.get_attribute("link[rel=icon]", "href")
-    assert icon.endswith("assets/atlas/favicon.svg")
-    response = page.request.get(real.url + "assets/atlas/favicon.svg")
-    assert response.ok and b"<svg" in response.body()
-
-
-def apart(boxes: list[dict], least: float = 4) -> bool:
-    """No two of these boxes touch: on one row they are `least` pixels apart, on two rows too."""
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            horizontal = max(b["x"] - (a["x"] + a["width"]), a["x"] - (b["x"] + b["width"]))
-            vertical = max(b["y"] - (a["y"] + a["height"]), a["y"] - (b["y"] + b["height"]))
-            if max(horizontal, vertical) < least:
-                return False
-    return True
-
-
-@pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_the_missing_pages_buttons_stand_apart_on_desktop_and_phone(browser, real, device):
-    page = open_page(browser, expected_statuses=(404,), **(PHONE if device == "phone" else {}))
-    page.goto(real.url + "cities/no-such-city/")
-    buttons = page.locator(".atlas-actions--list .md-button")
-    expect(buttons).to_have_count(6)
-    assert apart([buttons.nth(i).bounding_box() for i in range(6)])
-    page.context.close()
-
-
-def test_the_home_pages_add_your_city_button_keeps_its_paragraphs_line_spacing(page, real):
-    page.goto(real.url)
-    section = page.locator("h2:has-text('Add your city') + p")
-    heights = section.evaluate("p => { const r = document.createRange(); r.selectNodeContents(p);"
-                               " return [...r.getClientRects()].map(b => Math.round(b.height)); }")
-    assert len(set(heights)) == 1, heights  # every line of the text as high as the others
-    button = page.locator("p > a.md-button:has-text('Add your city')").last
-    assert button.evaluate("a => a.parentElement.textContent.trim() === a.textContent.trim()")  # a paragraph of its own
-    expect(page.locator(".md-footer__link")).to_be_hidden()  # no "Next: Map" under the home page
-
-
-def test_a_missing_page_at_any_depth_offers_search_and_the_main_pages(browser, real):
-    page = open_page(browser, expected_statuses=(404,))
-    response = page.goto(real.url + "cities/no-such-city/deeper/")
-    assert response.status == 404
-    expect(page.locator("h1")).to_have_text("Page not found")
-    assert page.title() == "Page not found - Moving Cities Atlas"
-    header = page.eval_on_selector(".md-header", "h => getComputedStyle(h).backgroundColor")
-    assert header == "rgb(0, 91, 79)"  # the site's styles, found from this depth
-    for name in ("The map", "Cities", "Countries", "Networks", "Initiatives"):
-        expect(page.get_by_role("link", name=name, exact=True).last).to_be_visible()
-    page.get_by_label("Search the atlas for a city, an initiative or a network").fill("Potsdam")
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: url.startswith(real.url + "?q=Potsdam") or "q=Potsdam" in url)
-    expect(page.locator(".md-search-result__item").first).to_contain_text("Potsdam")
-    page.goto(real.url + "cities/no-such-city/deeper/")
-    page.get_by_role("link", name="The map", exact=True).click()
-    wait_for_map(page)
-    check(page)
-
-
-# ---- search --------------------------------------------------------------------------------
-
-def search(page, server, words: str) -> list[str]:
-    """The pages the site's search lists for some words, best first, as site paths."""
-    page.goto(server.url)
-    page.click("input.md-search__input")
-    # All but the last letter filled in, the last one typed: the search listens to key presses, so it
-    # searches once, for the whole words, and the first results shown are theirs (typing every letter
-    # let a slow moment show the results of a few letters).
-    page.fill("input.md-search__input", words[:-1])
-    page.keyboard.type(words[-1])
-    page.wait_for_selector(".md-search-result__item", timeout=10_000)
-    expect(page.locator(".md-search-result__meta")).not_to_contain_text("Initializing")
-    page.wait_for_timeout(300)  # results of the last key press
-    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a =>"
-                                     " new URL(a.href).pathname.slice(1))")
-
-
-@pytest.mark.parametrize("words, first", [("Potsdam", "cities/potsdam/"), ("Palermo", "cities/palermo/"),
-                                          ("Germany", "countries/de/"),
-                                          ("Cities of Safe Harbours", "networks/cities-of-safe-harbours/"),
-                                          ("Charter of Palermo", "initiatives/charter-of-palermo/")])
-def test_a_page_ranks_first_for_its_own_name(page, real, words, first):
-    search(page, real, words)
-    # On a busy machine the results of the last key press may come after the pause; wait for them.
-    assert eventually(first_result, page, first) == first
-
-
-@pytest.mark.parametrize("words, first", [("Seebrucke", "networks/seebruecke-safe-harbours/"),
-                                          ("Osnabruck", "cities/osnabruck/"), ("Logrono", "cities/logrono/"),
-                                          ("Zürich", "cities/zurich/")])
-def test_search_folds_accents_both_ways(page, real, words, first):
-    search(page, real, words)
-    assert eventually(first_result, page, first) == first
-
-
-def test_the_search_index_loads_when_the_reader_first_goes_to_search(page, real):
-    requested: list[str] = []
-    page.on("request", lambda r: requested.append(r.url) if "search_index.json" in r.url else None)
-    page.goto(real.url + "cities/potsdam/")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)
-    assert requested == []  # a page view without a search costs no index
-    page.click("a:has-text('Germany')")  # instant navigation to another page: still none
-    page.wait_for_load_state("networkidle")
-    assert requested == []
-    links = search(page, real, "Potsdam")
-    assert links and len(requested) == 1
-
-
-def first_result(page) -> str | None:
-    links = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a =>"
-                                      " new URL(a.href).pathname.slice(1))")
-    return links[0] if links else None
-
-
-# ---- contributing, without programming -----------------------------------------------------
-
-def test_add_your_city_leads_to_the_issue_form_and_the_repository(page, real):
-    from .conftest import REPO_URL
-    from .site import ROOT
-
-    assert (ROOT / ".github/ISSUE_TEMPLATE/add-city.yml").exists()
-    page.goto(real.url)
-    page.locator(".atlas-actions").get_by_role("link", name="Add your city").click()
-    page.wait_for_url(lambda url: url.endswith("/contribute/"))
-    form = page.get_by_role("link", name="Propose a city with a form")
-    expect(form).to_be_visible()
-    assert form.get_attribute("href") == f"{REPO_URL}/issues/new?template=add-city.yml"
-    assert page.get_by_role("link", name="Open the repository").get_attribute("href") == REPO_URL
-
-
-def test_without_a_repository_the_contribute_page_says_what_to_send_instead(page, demo):
-    page.goto(demo.url + "contribute/")  # the demo is built without ATLAS_REPO_URL
-    text = page.inner_text("article")
-    assert "published without the address of its repository" in text
-    assert "its name and country" in text and "web addresses where anyone can check these facts" in text
-    assert page.locator("article a[href*='github.com']").count() == 0
-
-
-def test_network_and_topic_pages_show_readers_no_yaml_instructions(page, real, real_site):
-    from .site import read_page
-
-    def instructions(text: str) -> bool:
-        return "networks:" in text or ".yml" in text or "in its file" in text
-
-    # What a reader sees where the instructions were: a network without members, the topics.
-    for path in ("networks/from-the-sea-to-the-city/", "topics/", "networks/"):
-        page.goto(real.url + path, wait_until="domcontentloaded")
-        assert not instructions(page.inner_text("article")), path
-    # And every other network and topic page of the site, as built.
-    pages = [*real_site.glob("networks/*/index.html"), *real_site.glob("topics/*/index.html")]
-    assert len(pages) >= 15
-    assert [p for p in pages if instructions(read_page(p).plain)] == []
-
 
 # ---- cross-links: country, network and topic pages to their view of the map ---------------
 
@@ -845,42 +579,3 @@ def test_a_topic_page_opens_the_map_on_the_cities_of_its_initiatives(page, real)
     assert query(page)["topic"] == "political-participation"
     expect(page.locator("select[name=topic]")).to_have_value("political-participation")
     assert "with initiatives on political participation" in count_text(page)
-
-
-# ---- accessibility: axe in both colour schemes, on desktop and phone -----------------------
-
-AXE_PAGES = {"home": "", "map": "map/", "featured city": "cities/potsdam/", "network": "networks/cities-of-safe-harbours/",
-             "country": "countries/de/", "404": "no-such-page/at/any/depth/",
-             "embedded map": "embed/map/?view=network&network=cities-of-safe-harbours",
-             "commitments": "networks/seebruecke-safe-harbours/", "news": "news/",
-             "news post": "news/iash-founded-palermo/", "german city": "de/cities/potsdam/"}
-
-
-@pytest.mark.parametrize("device", ["desktop", "phone"])
-@pytest.mark.parametrize("name", list(AXE_PAGES))
-def test_no_serious_or_critical_accessibility_violation(browser, real, name, device):
-    """axe on each page as it opens for a reader who prefers light colours, then once the reader has switched
-    it to dark ones with the header's toggle."""
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import expect
-
-    page = open_page(browser, expected_statuses=(404,) if name == "404" else (), color_scheme="light",
-                     **(PHONE if device == "phone" else {}))
-    page.goto(real.url + AXE_PAGES[name])
-    serious = {}
-    for scheme in ("light", "dark"):
-        if scheme == "dark":
-            if not page.locator("[data-md-component=palette]").count():
-                break  # no colour schemes to choose from (the embedded map): the same page again
-            page.emulate_media(color_scheme="dark")
-            page.locator("[data-md-component=palette] label:visible").click()  # the reader's toggle
-            expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
-        if page.locator("[data-atlas-map]").count():
-            page.wait_for_selector("[data-atlas-map][data-atlas-ready]", state="attached")
-            settle(page)
-        results = Axe().run(page)
-        serious[scheme] = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-                           f" {v['nodes'][0].get('failureSummary', '')[:300]}"
-                           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    check(page)
-    assert serious == {scheme: [] for scheme in serious}
