@@ -107,3 +107,23 @@ def count_text(page) -> str:
 
 def members(server, network: str) -> list[str]:
     return sorted(c["name"] for c in server.data["cities"] if network in [m["network"] for m in c["networks"]])
+
+
+def search(page, url: str, words: str) -> list[str]:
+    """The pages the site's search lists for some words, best first, as site paths. The page at `url` is
+    opened unless it is open already: a second search on it reuses the index it loaded."""
+    from playwright.sync_api import expect
+
+    if page.url != url:
+        page.goto(url)
+    page.click("input.md-search__input")
+    page.fill("input.md-search__input", "")
+    expect(page.locator(".md-search-result__item")).to_have_count(0)
+    # The words filled in, then a key pressed: the search listens to key presses (a letter outside ASCII,
+    # typed, is inserted without one), so it searches once, for the whole words
+    page.fill("input.md-search__input", words)
+    page.keyboard.press("End")
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(300)  # results of the last key press
+    return page.eval_on_selector_all(".md-search-result__item > a",
+                                     "links => links.map(a => new URL(a.href).pathname.slice(1))")

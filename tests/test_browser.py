@@ -212,6 +212,28 @@ def test_a_phone_sees_the_map(browser, demo):
 # (axe-core's checks of the pages, in both colour schemes on desktop and phone: test_accessibility.py)
 
 
+def test_every_request_off_localhost_is_recorded_and_refused_and_none_on_it(browser, tmp_path):
+    # What "requests anything outside localhost" fails on: a page without a policy asks other hosts,
+    # one that starts like localhost's address among them, and this server itself
+    from .browser import open_page
+    from .site import Server
+
+    (tmp_path / "index.html").write_text("<!doctype html><title>t</title><p>t</p>", encoding="utf-8")
+    (tmp_path / "here.json").write_text("{}", encoding="utf-8")
+    server = Server(tmp_path)
+    page = open_page(browser)
+    try:
+        page.goto(server.url)
+        off = ["http://example.org/a.js", "https://127.0.0.1.example.net/b.css", "http://localhost.example.org/c"]
+        answers = [page.evaluate("u => fetch(u).then(r => r.status, () => 'refused')", url)
+                   for url in [*off, server.url + "here.json"]]
+    finally:
+        page.context.close()
+        server.close()
+    assert answers == ["refused"] * 3 + [200]
+    assert page.outside == off
+
+
 # ---- the Content-Security-Policy, in the browser -------------------------------------
 
 def test_the_policy_stops_what_a_sanitiser_bug_would_let_through(browser, demo, tmp_path):

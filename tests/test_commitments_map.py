@@ -75,10 +75,8 @@ def test_an_unknown_commitment_in_the_address_is_ignored(page, real):
     assert len(listed(page)) > 100
 
 
-def test_on_a_phone_the_commitment_table_scrolls_in_its_own_box_and_the_page_does_not(browser, real):
-    from .browser import PHONE, check, open_page
-
-    page = open_page(browser, **PHONE)
+def test_on_a_phone_the_commitment_table_scrolls_in_its_own_box_and_the_page_does_not(phone, real):
+    page = phone
     page.goto(real.url + "networks/seebruecke-safe-harbours/")
     box = page.locator(".atlas-commitments")
     sizes = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
@@ -86,7 +84,6 @@ def test_on_a_phone_the_commitment_table_scrolls_in_its_own_box_and_the_page_doe
     box.focus()  # reached by Tab, scrolled by the arrow keys
     page.keyboard.press("ArrowRight")
     scrolled = eventually(lambda p: box.evaluate("b => b.scrollLeft") > 0, page, True)
-    check(page)
     assert sizes[0] > sizes[1], sizes
     assert page_width[0] <= page_width[1], page_width
     assert scrolled

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from .browser import count_text, eventually, listed, skip_without_chromium, wait_for_map
+from .browser import count_text, eventually, listed, search, skip_without_chromium, wait_for_map
 from .site import TRANSLATED_CITY
 
 pytestmark = pytest.mark.browser
@@ -112,24 +112,6 @@ def test_the_map_speaks_greek_with_greek_plurals(page, demo):
 
 # ---- search, in each language's own words ----------------------------------------------------------
 
-def search_results(page, url: str, words: str) -> list[str]:
-    """The pages a language's search lists for some words, best first, as site paths (the page stays
-    open: a second search reuses the index it loaded)."""
-    if page.url != url:
-        page.goto(url)
-    page.click("input.md-search__input")
-    page.fill("input.md-search__input", "")
-    expect(page.locator(".md-search-result__item")).to_have_count(0)
-    # The words filled in, then a key pressed: the search listens to key presses (a letter outside ASCII,
-    # typed, is inserted without one)
-    page.fill("input.md-search__input", words)
-    page.keyboard.press("End")
-    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=30_000)
-    page.wait_for_timeout(300)  # results of the last key press
-    return page.eval_on_selector_all(".md-search-result__item > a",
-                                     "links => links.map(a => new URL(a.href).pathname.slice(1))")
-
-
 @pytest.mark.parametrize("language, written, folded, first", [
     ("de", "Städte", "Stadte", "de/cities/"),  # the page whose title it is comes first
     ("de", "Geflüchtete", "Gefluchtete", "de/"),  # the home page says "Geflüchtete"
@@ -143,16 +125,16 @@ def search_results(page, url: str, words: str) -> list[str]:
 ])
 def test_search_finds_a_languages_own_words_with_and_without_their_marks(page, demo, language, written, folded,
                                                                           first):
-    found = search_results(page, f"{demo.url}{language}/", written)
+    found = search(page, f"{demo.url}{language}/", written)
     assert found and all(path.startswith(f"{language}/") for path in found), found
     if first is not None:
         assert found[0] == first, found[:3]
-    assert search_results(page, f"{demo.url}{language}/", folded)[:5] == found[:5]
+    assert search(page, f"{demo.url}{language}/", folded)[:5] == found[:5]
 
 
 def test_german_search_finds_a_word_in_its_other_forms(page, demo):
     # German is stemmed, index and query alike: "Stadt" finds the page titled "Städte"
-    assert "de/cities/" in search_results(page, f"{demo.url}de/", "Stadt")[:3]
+    assert "de/cities/" in search(page, f"{demo.url}de/", "Stadt")[:3]
 
 
 def test_the_switcher_stays_on_the_address_the_site_is_served_at(page, real):

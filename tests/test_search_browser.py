@@ -7,38 +7,19 @@ from __future__ import annotations
 
 import pytest
 
-from .browser import eventually, skip_without_chromium
+from .browser import eventually, search, skip_without_chromium
 
 pytestmark = pytest.mark.browser
 skip_without_chromium()
 
-from playwright.sync_api import expect  # noqa: E402  (after the skip: only where chromium is)
-
-
 # ---- search --------------------------------------------------------------------------------
-
-def search(page, server, words: str) -> list[str]:
-    """The pages the site's search lists for some words, best first, as site paths."""
-    page.goto(server.url)
-    page.click("input.md-search__input")
-    # All but the last letter filled in, the last one typed: the search listens to key presses, so it
-    # searches once, for the whole words, and the first results shown are theirs (typing every letter
-    # let a slow moment show the results of a few letters).
-    page.fill("input.md-search__input", words[:-1])
-    page.keyboard.type(words[-1])
-    page.wait_for_selector(".md-search-result__item", timeout=10_000)
-    expect(page.locator(".md-search-result__meta")).not_to_contain_text("Initializing")
-    page.wait_for_timeout(300)  # results of the last key press
-    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a =>"
-                                     " new URL(a.href).pathname.slice(1))")
-
 
 @pytest.mark.parametrize("words, first", [("Potsdam", "cities/potsdam/"), ("Palermo", "cities/palermo/"),
                                           ("Germany", "countries/de/"),
                                           ("Cities of Safe Harbours", "networks/cities-of-safe-harbours/"),
                                           ("Charter of Palermo", "initiatives/charter-of-palermo/")])
 def test_a_page_ranks_first_for_its_own_name(page, real, words, first):
-    search(page, real, words)
+    search(page, real.url, words)
     # On a busy machine the results of the last key press may come after the pause; wait for them.
     assert eventually(first_result, page, first) == first
 
@@ -47,7 +28,7 @@ def test_a_page_ranks_first_for_its_own_name(page, real, words, first):
                                           ("Osnabruck", "cities/osnabruck/"), ("Logrono", "cities/logrono/"),
                                           ("Zürich", "cities/zurich/")])
 def test_search_folds_accents_both_ways(page, real, words, first):
-    search(page, real, words)
+    search(page, real.url, words)
     assert eventually(first_result, page, first) == first
 
 
@@ -61,7 +42,7 @@ def test_the_search_index_loads_when_the_reader_first_goes_to_search(page, real)
     page.click("a:has-text('Germany')")  # instant navigation to another page: still none
     page.wait_for_load_state("networkidle")
     assert requested == []
-    links = search(page, real, "Potsdam")
+    links = search(page, real.url, "Potsdam")
     assert links and len(requested) == 1
 
 
