@@ -184,6 +184,32 @@ def test_search_results_never_show_the_embed_code(real_site):
     assert '<details class="atlas-embed" data-search-exclude' in page  # still on the page, for who wants it
 
 
+def test_search_indexes_what_is_written_about_a_place_and_not_the_pages_structure(real_site):
+    """A city's entries hold its lead, its other names, its takeaways and its profile; its facts, lists,
+    sources and embed code are on the page, not in the index (generator/site/search.py)."""
+    docs = json.loads((real_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    palermo = {d["location"]: d for d in docs if d["location"].startswith("cities/palermo/")}
+    text = " ".join(d["text"] for d in palermo.values())
+    assert "The open harbour city that challenges European migration politics." in text  # the lead
+    assert "Palerme" in text  # its name in French, found from any language
+    assert "cities/palermo/#key-takeaways" in palermo and "cities/palermo/#what-is-unique-about-the-city" in palermo
+    assert "cities/palermo/#sources" not in palermo and "cities/palermo/#initiatives" not in palermo
+    for words in ("Last verified", "Networks:", "Population:", "Country:", "moving-cities.eu", "atlas-embed"):
+        assert words not in text, words
+    charter = " ".join(d["text"] for d in docs if d["location"].startswith("initiatives/charter-of-palermo/"))
+    assert "Actors:" in charter and "City:" not in charter  # who runs it is searched; the links around it not
+    facts = [d["location"] for d in docs if d["location"].startswith("cities/") and "Country:" in d["text"]]
+    assert facts == [], facts[:5]  # "Germany" finds the country's page, not the facts of every German city
+    shown = " ".join(read_page(page_file(real_site, "cities/palermo/")).plain.split())
+    assert "Last verified" in shown and "Networks:" in shown and "Sources" in shown  # still on the page itself
+    html = (real_site / "cities/palermo/index.html").read_text(encoding="utf-8")
+    assert "atlas:unsearched" not in html and "atlas:searched" not in html  # the marks never reach a reader
+    german = json.loads((real_site / "de/search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    notices = [d["location"] for d in german if d["location"].startswith(("cities/", "initiatives/", "networks/"))
+               and "noch nicht übersetzt" in d["text"]]
+    assert notices == [], notices[:5]  # nor the notice of an untranslated profile, on hundreds of pages
+
+
 def test_a_city_without_a_profile_tells_in_sentences_what_the_atlas_knows(real_site):
     from .site import ROOT
 

@@ -7,7 +7,8 @@ finder and MkDocs' anchor scan) and running its inline patterns over the placeho
 its place, which cost more than the Markdown they replaced. This extension stores each marked
 block as Python-Markdown stores raw HTML, so what comes out is the same; the sanitiser checks
 it afterwards like every other part of the page. (A body that writes the marker itself only
-opts its next block out of Markdown, as raw HTML already is.)
+opts its next block out of Markdown, as raw HTML already is.) The lines that mark what search leaves
+out (generator/site/search.py) are stored the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from markdown import Extension
 from markdown.blockprocessors import BlockProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
+
+from .search import MARKERS as SEARCH_MARKERS
 
 MARKER = "<!-- atlas:html -->"
 
@@ -36,7 +39,7 @@ class StoreGeneratedHtml(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         self.placeholders.clear()
-        if MARKER not in lines:
+        if MARKER not in lines and not any(marker in lines for marker in SEARCH_MARKERS):
             return lines
         out: list[str] = []
         block: list[str] | None = None
@@ -50,6 +53,8 @@ class StoreGeneratedHtml(Preprocessor):
                 block = None
             if line == MARKER:
                 block = []
+            elif line in SEARCH_MARKERS:  # a line of its own, kept as it is (generator/site/search.py)
+                self.store([line], out)
             else:
                 out.append(line)
         if block:

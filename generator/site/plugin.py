@@ -33,6 +33,7 @@ from ..render import report
 from .build import BuildFailed, build
 from ..core.diagnostics import Severity, format_text
 from .html_blocks import GeneratedHtml
+from .search import SearchViews, searched_part
 from ..core.load import FOLDERS
 from .preview import LOG as PREVIEW_LOG, Preview, digest, fingerprint, listening
 from .printing import ReportPrinter
@@ -64,6 +65,10 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     command: str | None = None
     preview: Preview | None = None
     printer: ReportPrinter | None = None  # kept from build to build: make serve prints in the background
+
+    def __init__(self):
+        super().__init__()
+        self.search_views = SearchViews()  # what search indexes of each page (generator/site/search.py)
 
     def on_startup(self, *, command, dirty):
         self.command = command  # only MkDocs' command line says (an API build leaves it None)
@@ -265,7 +270,14 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         handwritten.escape_post_title(page)  # after the feed read it (mkdocs-rss-plugin, priority -75)
         for item in _walk(page.toc):
             item.title = plain(item.title)
+        searched = searched_part(content)
+        self.search_views.keep(page, None if searched is None else sanitise(searched))
         return sanitise(content)
+
+    @event_priority(50)  # before Material's search indexes the page (its on_page_context)
+    def _lend_to_search(self, context, *, page, config, nav):
+        self.search_views.lend(page)
+        return context
 
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
         """The 404 page (a theme template, not a page): no link to the languages' home pages either."""
@@ -278,13 +290,16 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         output = languages.alternate_links(output, page.url, self.language)
         return self.shared_urls(output, page.url) if self.shared_urls else output
 
-    @event_priority(-100)  # after search has indexed the page: remember its entries
-    def on_page_context(self, context, *, page, config, nav):
+    @event_priority(-100)  # after search has indexed the page: the whole page again, and its entries remembered
+    def _after_search(self, context, *, page, config, nav):
+        self.search_views.give_back(page)
         for excerpt in context.get("posts") or ():  # the blog's lists render posts' excerpts past on_page_content
             excerpt.content = sanitise(excerpt.content)
         if self.preview:
             self.preview.remember(page, _search_index(config))
         return context
+
+    on_page_context = CombinedEvent(_lend_to_search, _after_search)
 
     @event_priority(-100)  # after search wrote its index (of the rebuilt pages only): write the whole one
     def on_post_build(self, *, config):
