@@ -55,7 +55,7 @@ def language_name(language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def check_catalogue(language: str, root: Path | None = None) -> tuple[Any, list[Diagnostic]]:
+def check_catalogue(language: str) -> tuple[Any, list[Diagnostic]]:
     """The catalogue of a language, read, and what is wrong with it (file, line, what, hint)."""
     path = catalogue_path(language)
     try:
@@ -63,15 +63,14 @@ def check_catalogue(language: str, root: Path | None = None) -> tuple[Any, list[
         stamp = (status.st_size, status.st_mtime_ns)
     except OSError:
         stamp = None
-    return _check_catalogue(language, root, stamp)
+    return _check_catalogue(language, stamp)
 
 
-@lru_cache(maxsize=32)  # validate() runs often (tests, the preview); a catalogue is read again when it changes
-def _check_catalogue(language: str, root: Path | None, stamp: tuple | None) -> tuple[Any, list[Diagnostic]]:
-    path = catalogue_path(language)
-    display = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else \
-        f"generator/locale/{language}/LC_MESSAGES/{DOMAIN}.po"
-    return read_catalogue(path, language, display)
+# Read once per process and change: validate() runs often (tests, the preview), and each language's build,
+# forked after `make site` validated the data, finds every catalogue already read.
+@lru_cache(maxsize=32)
+def _check_catalogue(language: str, stamp: tuple | None) -> tuple[Any, list[Diagnostic]]:
+    return read_catalogue(catalogue_path(language), language, f"generator/locale/{language}/LC_MESSAGES/{DOMAIN}.po")
 
 
 def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[Diagnostic]]:

@@ -850,7 +850,7 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
         (sources if source.language is None else translations).append(source)
         diagnostics.extend(problems)
     for language in i18n.LANGUAGES[1:]:  # the messages of the site, also from pull requests
-        diagnostics.extend(i18n.check_catalogue(language, root)[1])
+        diagnostics.extend(i18n.check_catalogue(language)[1])
 
     context = make_context(root, settings, vocabularies, sources, today, project)
     for source in [*sources, *translations]:
