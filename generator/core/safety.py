@@ -167,7 +167,8 @@ def clean_feed(xml: str) -> str:
         plain = html.unescape(TAGS_IN_TEXT.sub("", html.unescape(match.group(3))))
         return match.group(1) + html.escape(plain, quote=False) + match.group(4)
 
-    return FEED_TEXT.sub(text, FEED_HTML.sub(description, xml))
+    # Again at the end: a reference in a post's text ("&#1;", unescaped above) can make one of them.
+    return XML_FORBIDDEN.sub("", FEED_TEXT.sub(text, FEED_HTML.sub(description, xml)))
 
 
 TAGS_IN_TEXT = re.compile(r"<[^>]*>")
