@@ -362,7 +362,7 @@ def test_links_in_generated_html_are_written_as_mkdocs_writes_links(here, target
 
 
 def test_an_unknown_snippet_marker_in_a_page_stops_the_build_naming_the_page(tmp_path):
-    atlas = copy_atlas(tmp_path / "atlas")
+    atlas = small_atlas(tmp_path / "atlas")
     with (atlas / "content/about.md").open("a") as page:
         page.write("\n<!-- atlas:cuonts -->\n")
     result = build_site(atlas, tmp_path / "out")
