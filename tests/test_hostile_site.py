@@ -207,7 +207,7 @@ def test_what_validate_accepts_the_strict_build_accepts(tmp_path):
 
 
 def test_a_missing_atlas_yml_stops_the_build_as_it_stops_validate(tmp_path):
-    atlas = copy_atlas(tmp_path / "atlas")
+    atlas = small_atlas(tmp_path / "atlas")
     (atlas / "atlas.yml").unlink()
     result = build_site(atlas, tmp_path / "site")
     assert result.returncode == 1 and "atlas.yml:1:1: error[missing-file]" in result.stderr
@@ -244,11 +244,11 @@ def test_the_readme_first_atlas_new_example_works_on_a_fresh_clone(tmp_path):
 
 
 def test_two_slugs_that_differ_only_by_case_stop_the_build_with_a_diagnostic_not_a_traceback(tmp_path):
-    atlas = copy_atlas(tmp_path / "atlas")
-    shutil.copy(atlas / "cities/bern.md", atlas / "cities/Bern.md")
+    atlas = small_atlas(tmp_path / "atlas")
+    shutil.copy(atlas / "cities/testville.md", atlas / "cities/Testville.md")
     result = build_site(atlas, tmp_path / "site")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "cities/bern.md:1:1: error[slug-collision]" in result.stderr
+    assert "cities/testville.md:1:1: error[slug-collision]" in result.stderr
 
 
 def test_only_the_live_preview_allows_an_inline_script():

@@ -328,20 +328,28 @@ def test_a_failing_data_file_stops_the_build_with_its_diagnostic_and_writes_noth
 
 
 def test_data_text_is_shown_as_text_never_as_markup(tmp_path):
-    atlas = copy_atlas(tmp_path / "atlas")
-    replaced = {"subtitle:": "subtitle: '<b>Bold</b> *stars* [link](x) The capital'",
-                "name:": "name: '<i>Pots</i>dam & *Co* \"q\"'"}
-    text = "\n".join(next((new for key, new in replaced.items() if line.startswith(key)), line)
-                     for line in (ROOT / "cities/potsdam.md").read_text().splitlines())
-    (atlas / "cities/potsdam.md").write_text(text + "\n")
+    from generator.core.link import link
+    from generator.core.validate import validate
+
+    from .site import demo_atlas
+
+    atlas = demo_atlas(tmp_path / "atlas", cities=60, hostile=False, featured=3)
+    # A city with a subtitle, an initiative and a network: its name shows on every kind of page.
+    linked = link(validate(atlas))
+    city = next(c for c in linked.cities.values() if c.initiatives and c.memberships and c.subtitle)
+    path = atlas / city.path
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^subtitle: .*$", "subtitle: '<b>Bold</b> *stars* [link](x) The capital'", text, count=1)
+    text = re.sub(r"(?m)^name: .*$", "name: '<i>Pots</i>dam & *Co* \"q\"'", text, count=1)
+    path.write_text(text, encoding="utf-8")
     result = build_site(atlas, tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    html = (tmp_path / "out/cities/potsdam/index.html").read_text()
+    html = page_file(tmp_path / "out", f"cities/{city.slug}/").read_text()
     assert "&lt;b&gt;Bold&lt;/b&gt; *stars* [link](x) The capital" in html
     # The name, in every list, table and card of generated HTML that shows it, and on its map.
     name = '<i>Pots</i>dam & *Co* "q"'
-    for url in ("cities/potsdam/", "cities/", "countries/de/", "networks/cities-of-safe-harbours/",
-                "initiatives/potsdam-declaration/"):
+    for url in (f"cities/{city.slug}/", "cities/", f"countries/{city.country.code.lower()}/",
+                f"networks/{city.memberships[0].network.slug}/", f"initiatives/{city.initiatives[0].slug}/"):
         page = read_page(page_file(tmp_path / "out", url))
         assert name in page.plain, url
         assert "<i>Pots" not in page_file(tmp_path / "out", url).read_text(), url
