@@ -11,7 +11,7 @@ import geojson
 import pytest
 
 from .conftest import REPO_URL, SITE_URL
-from .site import ROOT, build_in_process, build_site, copy_atlas, page_file, read_page, resolve, small_atlas
+from .site import ROOT, build_site, copy_atlas, page_file, read_page, resolve, small_atlas
 
 pytestmark = pytest.mark.build
 
