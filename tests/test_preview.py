@@ -177,8 +177,9 @@ def test_an_entitys_text_and_translation_state_show_on_its_own_page_alone(langua
     from generator.core.translate import Translation, localise
     from generator.core.validate import validate
 
+    report = validate(ROOT)  # read once; each rendering links a graph of its own from it
+
     def rendered(change=None) -> dict[str, str]:
-        report = validate(ROOT)
         atlas = link(report)
         localise(atlas, report, language)
         if change:
