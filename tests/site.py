@@ -61,10 +61,10 @@ def without_posts(folder: str, names: list[str]) -> list[str]:
     return [name for name in names if name == "posts" and Path(folder).name == "news"]
 
 
-def with_bad_country(atlas: Path, city: str = "potsdam") -> str:
-    """A copy of this repository's atlas with a country written out ("Germany") in one city: returns the
-    diagnostic's start the build must print, with the line of the country in that file."""
-    text = (ROOT / f"cities/{city}.md").read_text(encoding="utf-8").replace("country: DE", "country: Germany")
+def with_bad_country(atlas: Path, city: str = "testville") -> str:
+    """An atlas (small_atlas's, or a copy of this repository's) with a country written out ("Germany") in one
+    German city: returns the diagnostic's start the build must print, with the line of the country in that file."""
+    text = (atlas / f"cities/{city}.md").read_text(encoding="utf-8").replace("country: DE", "country: Germany")
     (atlas / f"cities/{city}.md").write_text(text, encoding="utf-8")
     line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("country:"))
     return f"cities/{city}.md:{line}:10: error[bad-country]"

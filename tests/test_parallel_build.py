@@ -19,7 +19,7 @@ from mkdocs.exceptions import Abort, PluginError
 
 from generator.site import sites
 
-from .site import ROOT, TRANSLATED_CITY, copy_atlas, demo_atlas, page_file, read_page, resolve, small_atlas
+from .site import ROOT, TRANSLATED_CITY, demo_atlas, page_file, read_page, resolve, small_atlas
 
 BUILD = """
 import sys
@@ -130,7 +130,7 @@ def test_the_atlas_is_read_checked_and_linked_once_for_every_language(tmp_path):
 def test_a_data_error_stops_every_language_before_it_builds_and_is_said_once(tmp_path):
     from .site import build_languages, with_bad_country
 
-    atlas = copy_atlas(tmp_path / "atlas")
+    atlas = small_atlas(tmp_path / "atlas")
     expected = with_bad_country(atlas)
     result = build_languages(atlas, tmp_path / "site")
     assert result.returncode == 1 and not (tmp_path / "site").exists()

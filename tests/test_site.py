@@ -11,7 +11,7 @@ import geojson
 import pytest
 
 from .conftest import REPO_URL, SITE_URL
-from .site import ROOT, build_site, copy_atlas, page_file, read_page, resolve, small_atlas
+from .site import ROOT, build_site, page_file, read_page, resolve, small_atlas
 
 pytestmark = pytest.mark.build
 
@@ -318,7 +318,7 @@ def test_the_built_site_requests_nothing_from_other_hosts(site, pages):
 def test_a_failing_data_file_stops_the_build_with_its_diagnostic_and_writes_nothing(tmp_path):
     from .site import with_bad_country
 
-    atlas = copy_atlas(tmp_path / "atlas")
+    atlas = small_atlas(tmp_path / "atlas")
     expected = with_bad_country(atlas)
     result = build_site(atlas, tmp_path / "out")
     assert result.returncode == 1
