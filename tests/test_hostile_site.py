@@ -41,7 +41,7 @@ ATTACKS = [
     "<div data-atlas-map=explore data-root=https://evil.example/></div>", "<img srcset=\"https://evil.example/a.png 1x\">",
     "<video poster=https://evil.example/p.png>", "<link rel=stylesheet href=https://evil.example/x.css>",
     "{{ 7*7 }}", "{% raw %}", "${7*7}", "%3Cscript%3E", "<", ">", "&", "\"", "'", "*", "_", "[", "]", "(", ")",
-    "#", "|", "{", "}", "\\", ":", "Évry", "Ωμέγα", "text", " ",
+    "#", "|", "{", "}", "\\", ":", "Évry", "Ωμέγα", "text", " ", "<!-- atlas:unsearched -->", "<!-- atlas:searched -->",
 ]
 BREAKS = ["\n", "\n\n", "\n- ", "\n> ", "\n## ", "\n    "]
 
@@ -70,11 +70,17 @@ def q(value: str) -> str:
 
 
 def hostile_atlas(root: Path, t: dict) -> None:
+    """A featured city whose profile is complete (two takeaways, every section), so that what the checks let
+    through is built: its report, its card and its search entries included. The first section holds body1."""
+    from generator.core.kinds import KINDS
+
+    first, *others = KINDS["city"].headings
+    profile = f"## {first}\n\n{t['body1']}\n\n" + "".join(f"## {heading}\n\nText.\n\n" for heading in others)
     (root / "cities/testville.md").write_text(
         f"---\nname: {q(t['name'])}\ncountry: DE\ncoordinates: [52.52, 13.405]\nfeatured: true\n"
         f"subtitle: {q(t['subtitle'])}\npopulation: {{value: 5000, year: 2020, source: {q(t['url1'])}}}\n"
-        f"networks: [test-network]\ntakeaways: [{q(t['takeaway'])}]\nwebsite: {q(t['url2'])}\n"
-        f"sources:\n  - title: {q(t['source'])}\n    url: {q(t['url3'])}\nlast_verified: {RECENT}\n---\n\n{t['body1']}\n",
+        f"networks: [test-network]\ntakeaways: [{q(t['takeaway'])}, A second takeaway.]\nwebsite: {q(t['url2'])}\n"
+        f"sources:\n  - title: {q(t['source'])}\n    url: {q(t['url3'])}\nlast_verified: {RECENT}\n---\n\n{profile}",
         encoding="utf-8")
     (root / "networks/test-network.md").write_text(
         f"---\nname: {q(t['network'])}\nshort_name: {q(t['short'])}\nscope: european\nwebsite: {q(t['url4'])}\n"
@@ -113,6 +119,57 @@ def test_hostile_strings_in_every_field_and_body_are_refused_or_built_inert(host
     heading = read_page(page_file(site, "cities/testville/")).plain
     assert " ".join(texts["name"].split()) in heading
     shutil.rmtree(site)
+
+
+# What the checks let through is built: text that looks like an attack but is legal (LOOKALIKES, less the
+# few the checks refuse to be safe) in every field and body, each example validated and built.
+ACCEPTED_LINE = [text for text in LOOKALIKES if "\n" not in text]
+ACCEPTED_BODY = [text for text in LOOKALIKES if text not in ("## Heading {: #anchor .atlas-lead }", "\\<script\\>",
+                                                             "<!-- atlas:counts -->", "{{ 7*7 }}")]
+accepted_line = st.lists(st.sampled_from(ACCEPTED_LINE), min_size=1, max_size=3).map(" ".join)
+accepted_body = st.lists(st.sampled_from(ACCEPTED_BODY + ["\n\n", "\n- ", "\n> "]), min_size=1, max_size=8).map(
+    lambda parts: "Text. " + "".join(parts))
+ACCEPTED = {**{name: accepted_line for name in FIELDS if not name.startswith(("url", "body"))},
+            **{f"url{n}": st.sampled_from(["https://example.org/", "https://example.org/a_(b)?x=1&y=2#z"])
+               for n in range(1, 7)}, "body1": accepted_body, "body2": accepted_body, "body3": accepted_body}
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.fixed_dictionaries(ACCEPTED))
+def test_what_looks_like_an_attack_but_is_legal_is_built_inert_and_shown_as_written(hostile_root, tmp_path, texts):
+    hostile_atlas(hostile_root, texts)
+    assert validate(hostile_root).errors == []  # accepted: so it is built (the test above mostly meets refusals)
+    site = tmp_path / f"site-{abs(hash(json.dumps(texts)))}"
+    assert build_in_process(hostile_root, site)
+    assert site_active_content(site) == []  # every page, the report's page and the search index
+    heading = read_page(page_file(site, "cities/testville/")).plain
+    assert " ".join(texts["name"].split()) in heading
+    shutil.rmtree(site)
+
+
+# Search's marks (generator/site/search.py) in a contributor's text: what search is handed is cut at them,
+# so a cut that joins the pieces of a tag around them must still be inert, in the page and in the index.
+MARKED = ["<scr<!-- atlas:unsearched -->x<!-- atlas:searched -->ipt>window.__pwned=1</script>",
+          "<img src=x <!-- atlas:unsearched -->title=\"<!-- atlas:searched -->\" onerror=window.__pwned=1>",
+          "<!-- atlas:unsearched -->\n\n<a href=\"javascript:alert(1)\">x</a>\n\n<!-- atlas:searched -->",
+          "<!-- atlas:searched --><svg/onload=alert(1)><!-- atlas:unsearched -->",
+          "<abbr title=\"<!-- atlas:unsearched -->\">X</abbr> <b>y</b> <abbr title=\"<!-- atlas:searched -->\">Z</abbr>"]
+# ... and marks that the checks let through, which the build must then cut into nothing active either.
+MARKED_BUILT = ["Before.\n\n<!-- atlas:unsearched -->\n\nHidden <b>text</b>.\n\n<!-- atlas:searched -->\n\nAfter.",
+                "Text <!-- atlas:unsearched --> to the end"]
+
+
+@pytest.mark.parametrize("marked", MARKED + MARKED_BUILT)
+def test_search_marks_in_a_body_cut_nothing_into_active_content(hostile_root, tmp_path, marked):
+    texts = {**{name: "text" for name in FIELDS}, **{f"url{n}": "https://example.org/" for n in range(1, 7)}}
+    hostile_atlas(hostile_root, {**texts, "body1": f"A profile.\n\n{marked}\n\nMore text.", "body3": marked})
+    if validate(hostile_root).errors:
+        assert marked in MARKED, validate(hostile_root).errors  # refused, with its file and line
+        return
+    assert build_in_process(hostile_root, tmp_path / "site")
+    assert site_active_content(tmp_path / "site") == []  # every page and the search index as Material shows it
+    page = read_page(page_file(tmp_path / "site", "cities/testville/")).plain
+    assert "A profile." in page and "More text." in page  # the page itself is whole
 
 
 HTML_PIECES = ATTACKS + ["<p>", "</p>", "<a href=\"", "\">", "<img src=\"", "\" onerror=\"x\">", "<div ",
