@@ -268,8 +268,10 @@ def test_search_works_under_the_policy(page, demo):
     page.goto(demo.url)
     page.click("input.md-search__input")
     page.keyboard.type("Synthetic Network")  # typed: the search listens to key presses
-    page.wait_for_selector(".md-search-result__item", timeout=10_000)
-    assert "Synthetic Network" in page.inner_text(".md-search-result__list")
+    # The list first shows results for what was typed so far ("Synth..."); wait for the whole query's
+    results = page.locator(".md-search-result__list")
+    expect(results).to_contain_text("Synthetic Network", timeout=15_000)
+    expect(results.locator("a[href*='networks/']").first).to_be_visible()
 
 
 def test_the_colour_toggle_works_and_is_remembered_under_the_policy(page, demo):
