@@ -134,7 +134,8 @@ ACCEPTED = {**{name: accepted_line for name in FIELDS if not name.startswith(("u
                for n in range(1, 7)}, "body1": accepted_body, "body2": accepted_body, "body3": accepted_body}
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Three examples a run (each builds a site with its report: about three seconds); each run draws new ones.
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.fixed_dictionaries(ACCEPTED))
 def test_what_looks_like_an_attack_but_is_legal_is_built_inert_and_shown_as_written(hostile_root, tmp_path, texts):
     hostile_atlas(hostile_root, texts)
