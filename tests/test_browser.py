@@ -9,7 +9,6 @@ that `page.wait_for_function` with a string would need.
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
