@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import RECENT, ROOT, only
+from .conftest import RECENT, only
 from .site import build_site, page_file, read_page, site_active_content, small_atlas
 
 

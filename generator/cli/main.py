@@ -114,7 +114,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         given[option] = value
     if args.featured:
         if "featured" not in fields:
-            print(f"atlas: error: --featured is for cities (a featured city has a full profile)", file=sys.stderr)
+            print("atlas: error: --featured is for cities (a featured city has a full profile)", file=sys.stderr)
             return 2
         given["featured"] = "true"
     target = root / kind.files / f"{slug}.md"

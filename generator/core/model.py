@@ -12,7 +12,7 @@ import functools
 import json
 import math
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Protocol
 import re
 from urllib.parse import quote, urlsplit
