@@ -298,7 +298,7 @@ def test_atlas_translations_reports_every_language_with_counts_and_percentages()
     lines = result.stdout.splitlines()
     for language in i18n.LANGUAGES[1:]:
         line = next(line for line in lines if line.startswith(f"{language} ("))
-        for part in ("UI strings", "hand-written pages", "featured profiles", "initiatives"):
+        for part in ("UI strings", "hand-written pages", "featured profiles", "initiatives", "networks"):
             assert part in line
         assert "%)" in line
     german = next(line for line in lines if line.startswith("de ("))
@@ -308,6 +308,9 @@ def test_atlas_translations_reports_every_language_with_counts_and_percentages()
     posts = [p for p in (ROOT / "content/news/posts").glob("*.md") if "." not in p.stem]
     translated = sum(1 for p in posts if p.with_suffix(".de.md").is_file())
     assert f"news posts {translated}/{len(posts)} (" in german
+    networks = [p for p in (ROOT / "networks").glob("*.md") if "." not in p.stem]
+    translated = sum(1 for p in networks if p.with_suffix(".de.md").is_file())
+    assert f"networks {translated}/{len(networks)} (" in german
     markdown = subprocess.run([sys.executable, "-m", "generator", "translations", "--format", "markdown"],
                               cwd=ROOT, capture_output=True, text=True).stdout
     assert markdown.startswith("| language | UI strings | hand-written pages |")

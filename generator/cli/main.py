@@ -280,8 +280,8 @@ def build_parser() -> argparse.ArgumentParser:
     changes.set_defaults(run=cmd_diff)
 
     languages = commands.add_parser("translations", help="how complete each language is; stamp a translation",
-                                    description="Per language: UI strings, hand-written pages, featured profiles and "
-                                                "initiatives translated (counts and percentages), and the translations "
+                                    description="Per language: UI strings, hand-written pages, featured profiles, "
+                                                "initiatives and networks translated (counts and percentages), and the translations "
                                                 "whose English text has changed since.",
                                     epilog="examples:\n  atlas translations\n"
                                            "  atlas translations --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n"

@@ -208,7 +208,7 @@ def front_matter(text: str) -> dict:
 
 
 def completeness(report: "Report", docs_dir: Path) -> list[LanguageReport]:
-    """Per language: messages, hand-written pages, featured profiles and initiatives translated."""
+    """Per language: messages, hand-written pages, featured profiles, initiatives and networks translated."""
     reports = []
     originals = {(s.kind, s.slug): s for s in report.sources if s.readable}
     pages = content_pages(docs_dir)
@@ -238,7 +238,8 @@ def completeness(report: "Report", docs_dir: Path) -> list[LanguageReport]:
                     result.outdated.append(display)
         translations = {(t.kind, t.slug): t for t in report.translations if t.language == language and t.readable}
         for name, wanted in ((N_("featured profiles"), lambda s: s.kind == "city" and s.data.get("featured") is True),
-                             (N_("initiatives"), lambda s: s.kind == "initiative")):
+                             (N_("initiatives"), lambda s: s.kind == "initiative"),
+                             (N_("networks"), lambda s: s.kind == "network")):
             chosen = [s for s in originals.values() if wanted(s) and has_prose(s)]
             result.parts.append(Part(name, sum(1 for s in chosen if (s.kind, s.slug) in translations), len(chosen)))
         for key, translation in sorted(translations.items(), key=lambda item: item[1].display):
