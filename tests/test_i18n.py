@@ -275,6 +275,24 @@ def test_a_name_in_another_language_is_text_on_every_page_never_markup(atlas):
 
 # ---- the report ----------------------------------------------------------------------
 
+def test_a_revision_of_digits_only_is_stamped_and_hinted_as_text(atlas):
+    """About one English text in a hundred has a revision of ten digits, which YAML reads as a number."""
+    from generator.core.translate import stamp
+
+    from .conftest import CITY
+
+    body = next(text for text in (f"A city for tests, number {n}." for n in range(100_000))
+                if revision({}, text, "city").isdigit())
+    atlas.write("cities/testville.md", CITY.replace("A city for tests.", body))
+    translation = atlas.write("cities/testville.de.md", GERMAN.replace("translates: {revision}\n", ""))
+    hint = only(atlas.diagnostics(), "missing-field").hint
+    assert f'translates: "{revision({}, body, "city")}"' in hint  # as the contributor copies it
+    stamp(translation, atlas.root)
+    assert atlas.diagnostics() == []
+    german = next(r for r in completeness(atlas.validate(), atlas.root / "content") if r.language == "de")
+    assert german.outdated == []
+
+
 def test_a_change_to_the_english_text_makes_its_translation_outdated_until_it_is_stamped_again(atlas):
     from generator.core.translate import stamp
 

@@ -82,7 +82,8 @@ def check_revision(checker: "Checker", current: str | None) -> None:
     """The translation names the revision of the English it translates (`current`, when it can be read)."""
     source = checker.source
     # The hint gives the revision itself, for a contributor in the web editor who cannot run the command.
-    hint = (f"add the line  translates: {current}  if this translates the English text as it is now "
+    # Quoted: a revision of digits only would otherwise be read as a number.
+    hint = (f'add the line  translates: "{current}"  if this translates the English text as it is now '
             f"(or run: atlas translations --stamp {source.display})" if current else
             f"run: atlas translations --stamp {source.display}")
     value = source.data.get("translates")
@@ -297,10 +298,11 @@ def stamp(path: Path, root: Path) -> str:
         raise ValueError(f"{original}: cannot be read: {problems[0].message if problems else ''}")
     value = revision(source.data, source.body, kind)
     text = path.read_text(encoding="utf-8")
+    line = f'translates: "{value}"'  # quoted: a revision of digits only is otherwise read as a number
     if re.search(r"^translates:.*$", text, re.MULTILINE):
-        text = re.sub(r"^translates:.*$", f"translates: {value}", text, count=1, flags=re.MULTILINE)
+        text = re.sub(r"^translates:.*$", line, text, count=1, flags=re.MULTILINE)
     else:
-        text = re.sub(r"\A---\n", f"---\ntranslates: {value}\n", text, count=1)
+        text = re.sub(r"\A---\n", f"---\n{line}\n", text, count=1)
     path.write_text(text, encoding="utf-8")
     return value
 
