@@ -57,7 +57,8 @@ def real_texts() -> dict[str, list]:
         if not path.stem.count("."):
             texts["initiatives"].append(LINK.sub(r"\1", _body(path)).strip())
     for path in sorted((ROOT / "networks").glob("*.md")):
-        texts["networks"].append(LINK.sub(r"\1", _body(path)).strip())
+        if not path.stem.count("."):  # the English texts, not their translations (iash.de.md)
+            texts["networks"].append(LINK.sub(r"\1", _body(path)).strip())
     return texts
 
 

@@ -154,7 +154,7 @@ def test_a_translation_without_its_revision_is_told_the_revision_to_write(atlas)
     atlas.write("cities/testville.de.md", GERMAN.format(revision="x").replace("translates: x\n", ""))
     problem = only(atlas.diagnostics(), "missing-field")
     assert problem.path == "cities/testville.de.md"
-    assert f"translates: {english_revision(atlas)}" in problem.hint
+    assert f'translates: "{english_revision(atlas)}"' in problem.hint
 
 
 def test_a_translation_of_a_file_that_does_not_exist_is_an_error(atlas):
@@ -219,7 +219,7 @@ def test_a_news_post_translation_gives_title_description_and_text_and_the_revisi
     assert (problem.path, problem.line) == ("content/news/posts/opening.de.md", 7)
     assert "title" in problem.hint and "description" in problem.hint
     atlas.write("content/news/posts/opening.de.md", GERMAN_POST.format(revision="x").replace("translates: x\n", ""))
-    assert f"translates: {current}" in only(atlas.diagnostics(), "missing-field").hint
+    assert f'translates: "{current}"' in only(atlas.diagnostics(), "missing-field").hint
     atlas.write("content/news/posts/closing.de.md", GERMAN_POST.format(revision=current))
     assert "content/news/posts/closing.md" in only(atlas.diagnostics(), "translation-orphan").message
 
