@@ -266,6 +266,26 @@ def test_without_pango_the_site_is_built_without_reports_and_says_how_to_get_the
         "libharfbuzz-subset0) and build again.")
 
 
+def test_a_build_whose_reports_are_all_printed_already_publishes_them_without_weasyprint(featured, monkeypatch,
+                                                                                         caplog):
+    site = featured / "site"
+    assert build_in_process(featured, site)  # the first build prints the report into the cache
+    printed = (site / "reports/testville.pdf").read_bytes()
+    without_pango(monkeypatch)  # every later build of the same text copies it: no WeasyPrint, no Pango
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.atlas"):
+        assert build_in_process(featured, site)
+    assert (site / "reports/testville.pdf").read_bytes() == printed
+    assert "../../reports/testville.pdf" in read_page(page_file(site, "cities/testville/")).links
+    assert "City reports (PDF): 0 printed, 1 unchanged from the cache" in caplog.text
+    assert not any(n == "weasyprint" or n.startswith("weasyprint.") for n in sys.modules)
+    # A changed text must be printed, which needs WeasyPrint: without it, the site says so and links no report.
+    text = (featured / "cities/testville.md").read_text(encoding="utf-8")
+    (featured / "cities/testville.md").write_text(text.replace("Four hundred", "Five hundred"), encoding="utf-8")
+    assert build_in_process(featured, site)
+    assert not (site / "reports").exists()
+    assert "../../reports/testville.pdf" not in read_page(page_file(site, "cities/testville/")).links
+
+
 def test_without_the_weasyprint_package_the_notice_says_to_install_the_pinned_packages(monkeypatch):
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # `import weasyprint`: ModuleNotFoundError
     assert report.unavailable().startswith("WeasyPrint is not installed (import of weasyprint halted")

@@ -297,6 +297,16 @@ def _key(document: str, version: str) -> str:
     return hashlib.sha256(f"{version}\0{document}".encode()).hexdigest()
 
 
+def in_cache(documents: dict[str, str], cache_dir: Path) -> bool:
+    """Whether every report (slug -> HTML) is printed already, by this WeasyPrint: then publishing them is
+    copying files, and needs neither WeasyPrint's import (half a second) nor its libraries."""
+    try:
+        version = importlib.metadata.version("weasyprint")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return all((cache_dir / f"{_key(document, version)}.pdf").is_file() for document in documents.values())
+
+
 def print_reports(documents: dict[str, str], site_dir: Path, cache_dir: Path, processes: int | None = None,
                   pool_from: int = 2) -> Printed:
     """Write every report (slug -> HTML) to site_dir/reports/<slug>.pdf, from the cache where it has it.

@@ -41,12 +41,12 @@ class Result:
 
 def build(root: Path, today: dt.date | None = None, docs_dir: Path | None = None,
           theme_dir: Path | None = None, parsed: dict | None = None, language: str = SOURCE,
-          publishing: Publishing | Callable[[], Publishing] | None = None,
+          publishing: Publishing | Callable[[Atlas], Publishing] | None = None,
           memo: tuple[Memo, str] | None = None) -> Result:
     """Validate the atlas at root, then link and render it in a language; refuse to build on any error.
 
-    `publishing` may be a function, asked only once the data is linked, just before rendering:
-    what it waits for (whether WeasyPrint can print here) is found out meanwhile. The pages are
+    `publishing` may be a function of the linked atlas (in the build's language), asked just before
+    rendering: whether the pages link to reports depends on them (generator/site/plugin.py). The pages are
     rendered when `Result.outputs` is first asked for. The atlas that `preload` read, checked and
     linked is used instead of reading it again, once, when it is the same atlas. `memo` (the live
     preview's) keeps the entity pages of the last render, with a digest of what else the pages
@@ -62,7 +62,7 @@ def build(root: Path, today: dt.date | None = None, docs_dir: Path | None = None
         atlas = link(report)
     localise(atlas, report, language)
     if callable(publishing):
-        publishing = publishing()
+        publishing = publishing(atlas)
     return Result(report, atlas, Later(_render, atlas, language, report, docs_dir or root / "content", publishing,
                                        memo))
 

@@ -121,20 +121,29 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             rss.config.image = urljoin((self.base_url if shared else config.site_url) or "",
                                         "assets/atlas/og-image.png")
         config.markdown_extensions.append(GeneratedHtml())  # the templates' HTML skips Markdown's HTML parsing
-        # City reports need WeasyPrint and Pango; without them the site is built, and says so. Whether they
-        # are here is found out in the background (importing WeasyPrint takes half a second) while the
-        # data is read, checked and linked; the pages, which link to the reports or not, wait for the answer.
-        # The preview asks once: the answer holds for the session (its first edit waited 0.8 s for the import).
-        known = self.preview.printable if self.preview and self.config.reports else None
-        probe = background.in_background(report.unavailable) if self.config.reports and not known else None
-        self.publishing = None
+        # City reports need WeasyPrint and Pango; without them the site is built, and says so. The pages link to
+        # the reports or not: they ask once the data is read, checked and linked. A build whose reports are all in
+        # the cache already (every build after the first) copies them, and never imports WeasyPrint (half a
+        # second); any other finds out then whether it can print here. The preview asks once, in the background
+        # while its data is read: the answer holds for the session (its first edit waited 0.8 s for the import).
+        switched_off = None if self.config.reports else "switched off in mkdocs.yml (plugins: atlas: reports: false)"
+        known = self.preview.printable if self.preview and not switched_off else None
+        probe = background.in_background(report.unavailable) if self.preview and not (switched_off or known) else None
+        self.publishing, self.documents = None, {}
 
-        def publishing() -> Publishing:
+        def publishing(atlas) -> Publishing:
             if self.publishing is None:
-                self.reports_missing = (known[0] if known else probe.result() if probe else
-                                        "switched off in mkdocs.yml (plugins: atlas: reports: false)")
-                if self.preview and probe:
+                if switched_off or known:
+                    self.reports_missing = switched_off or known[0]
+                elif probe:
+                    self.reports_missing = probe.result()
                     self.preview.printable = (self.reports_missing,)
+                elif self.serving:  # plain mkdocs serve, which prints them after each rebuild, in the background
+                    self.reports_missing = report.unavailable()
+                else:  # a build: its reports in its language, printed beside its pages (on_files)
+                    self.documents = report.featured_reports(atlas, config.site_url or "/", self.language)
+                    self.reports_missing = None if report.in_cache(self.documents, self.printer.cache) \
+                        else report.unavailable()
                 self.publishing = Publishing(site_url=config.site_url or None,
                                              reports=self.reports_missing is None)
             return self.publishing
@@ -157,7 +166,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 for diagnostic in failure.report.diagnostics:  # warnings stay warnings (at info: --strict)
                     (log.error if diagnostic.severity is Severity.ERROR else log.info)(format_text(diagnostic))
                 raise PluginError(failure.advice) from None
-            publishing()  # the preview goes on with its last good site, whose reports it keeps printing
+            publishing(None)  # the preview goes on with its last good site, whose reports it keeps printing
             preview.keep_last_good(failure)
             self.result = preview.result
         else:
@@ -321,7 +330,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def _start_reports(self, config) -> None:
         """A build prints the reports beside its pages; the preview prints them after the edit is on screen."""
         if not self.serving and not self.reports_missing:
-            self.printer.start(self.result.atlas, config.site_url or "/", Path(config.site_dir), self.language)
+            self.printer.start(self.documents, Path(config.site_dir))
 
     def _print_reports(self, site_dir: Path, site_url: str) -> None:
         if self.reports_missing:

@@ -1,9 +1,9 @@
 """The featured cities' reports, as each build of the site prints them (generator/render/report.py makes them).
 
-A build (`mkdocs build`) prints its reports in a forked child while MkDocs writes the pages,
-and waits for them at its end: a failure fails the build, with one line. The preview (`mkdocs
-serve`) shows an edit first and prints its reports after, in a thread, one build's at a time,
-in order: a failure is said, and the preview goes on.
+A build (`mkdocs build`) prints its reports in a forked child while MkDocs writes the pages (or,
+when the cache has every one, only copies them) and waits for them at its end: a failure fails
+the build, with one line. The preview (`mkdocs serve`) shows an edit first and prints its reports
+after, in a thread, one build's at a time, in order: a failure is said, and the preview goes on.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ class ReportPrinter:
         self.printing: background.Later | None = None  # a build's, in its second process
         self.printer: ThreadPoolExecutor | None = None  # the preview's, in order
 
-    def start(self, atlas: Atlas, site_url: str, site_dir: Path, language: str) -> None:
-        """A build's reports, printed beside its pages (the site's folder is clean by now)."""
-        self.printing = background.in_background(report.publish, atlas, site_url, site_dir, self.cache, 2,
-                                                 language)
+    def start(self, documents: dict[str, str], site_dir: Path) -> None:
+        """A build's reports (slug -> HTML), printed beside its pages in a second process (the site's folder is
+        clean by now); when every one is in the cache, only copied from it, here, at the build's end."""
+        self.printing = (background.Later if report.in_cache(documents, self.cache) else background.in_background)(
+            report.print_reports, documents, site_dir, self.cache)
 
     def cancel(self) -> None:
         if self.printing is not None:

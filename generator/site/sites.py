@@ -150,7 +150,8 @@ def preload(root: Path, env: dict) -> str | None:
 
     from ..render import report
 
-    report.unavailable()  # imports WeasyPrint (half a second), once for every build and its report printers
+    if not any((root / report.CACHE).glob("*.pdf")):  # a first build prints every report: WeasyPrint (half a
+        report.unavailable()  # second to import) once for every language's build, not in each. Later builds copy.
     docs_dir, theme_dir, plugins = _folders(root)
     installed = get_plugins()
     for name in plugins:  # their classes only: an instance belongs to each build (the blog's has a folder of its own)
