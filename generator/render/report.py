@@ -161,11 +161,41 @@ def _home_part(polygons: list, lat: float, lng: float) -> tuple[float, float, fl
     return best if best_key is not None and best_key[0] < 5 else None
 
 
+def draw_maps(cities: list[Entity]) -> None:
+    """Draws the cities' locator maps ahead: make site does it once, before it forks every language's build,
+    which then finds them drawn (a map is the larger part of a report's HTML)."""
+    for city in cities:
+        _drawing(float(city.coordinates[0]), float(city.coordinates[1]), city.country.code)
+
+
 def locator_svg(city: Entity) -> str:
     """The city as a dot in its country (highlighted) among its neighbours, in an equirectangular view."""
-    lat, lng = float(city.coordinates[0]), float(city.coordinates[1])
-    outlines = _outlines()
-    west, south, east, north = _home_part(outlines.get(city.country.code, []), lat, lng) or (lng, lat, lng, lat)
+    others, home, x, y = _drawing(float(city.coordinates[0]), float(city.coordinates[1]), city.country.code)
+    name = escape_html(city.name)
+    label_anchor = "end" if x > WIDTH * 0.7 else "start"
+    label_x = x - 8 if label_anchor == "end" else x + 8
+    font = 'font-family="DejaVu Sans, sans-serif" font-size="11" font-weight="bold"'
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="locator" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="locator-title">'
+        f'<title id="locator-title">{name} in {escape_html(city.country.name)}</title>'
+        # Colours as presentation attributes: WeasyPrint does not apply the page's stylesheet inside <svg>.
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#e6f0f5"/>'
+        f'<path class="land" fill="#dcd6c8" stroke="#ffffff" stroke-width="0.6" d="{others}"/>'
+        f'<path class="home" fill="#f2c08f" stroke="#8a5a2b" stroke-width="0.8" d="{home}"/>'
+        f'<circle class="city" fill="#c0392b" stroke="#ffffff" stroke-width="1.5" cx="{x:.1f}" cy="{y:.1f}" r="5"/>'
+        # The name twice: a white halo (WeasyPrint has no paint-order), then the letters.
+        f'<text x="{label_x:.1f}" y="{y + 4:.1f}" text-anchor="{label_anchor}" {font} fill="#ffffff" '
+        f'stroke="#ffffff" stroke-width="3">{name}</text>'
+        f'<text class="city-name" x="{label_x:.1f}" y="{y + 4:.1f}" text-anchor="{label_anchor}" {font} '
+        f'fill="#1d1d1d">{name}</text>'
+        f'</svg>')
+
+
+@lru_cache(maxsize=512)  # a session of make serve draws each featured city again only when it moves
+def _drawing(lat: float, lng: float, here: str) -> tuple[str, str, float, float]:
+    """The map of a place in a country: its neighbours' outlines, its country's, and where the place is."""
+    west, south, east, north = _home_part(_outlines().get(here, []), lat, lng) or (lng, lat, lng, lat)
     # The city well inside the frame, wherever it lies in its country's part.
     west, south, east, north = min(west, lng - 1.5), min(south, lat - 1), max(east, lng + 1.5), max(north, lat + 1)
     # At least 6 degrees of latitude around the country, a margin, and the page's proportions.
@@ -208,29 +238,10 @@ def locator_svg(city: Entity) -> str:
                     parts.append("M" + "L".join(points) + "Z")
         return "".join(parts)
 
-    here = city.country.code
     others = path([(box, polygon) for code, box, polygon in _boxed() if code != here])
     home = path([(box, polygon) for code, box, polygon in _boxed() if code == here])
     x, y = project(lng, lat)
-    name = escape_html(city.name)
-    label_anchor = "end" if x > WIDTH * 0.7 else "start"
-    label_x = x - 8 if label_anchor == "end" else x + 8
-    font = 'font-family="DejaVu Sans, sans-serif" font-size="11" font-weight="bold"'
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="locator" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="locator-title">'
-        f'<title id="locator-title">{name} in {escape_html(city.country.name)}</title>'
-        # Colours as presentation attributes: WeasyPrint does not apply the page's stylesheet inside <svg>.
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#e6f0f5"/>'
-        f'<path class="land" fill="#dcd6c8" stroke="#ffffff" stroke-width="0.6" d="{others}"/>'
-        f'<path class="home" fill="#f2c08f" stroke="#8a5a2b" stroke-width="0.8" d="{home}"/>'
-        f'<circle class="city" fill="#c0392b" stroke="#ffffff" stroke-width="1.5" cx="{x:.1f}" cy="{y:.1f}" r="5"/>'
-        # The name twice: a white halo (WeasyPrint has no paint-order), then the letters.
-        f'<text x="{label_x:.1f}" y="{y + 4:.1f}" text-anchor="{label_anchor}" {font} fill="#ffffff" '
-        f'stroke="#ffffff" stroke-width="3">{name}</text>'
-        f'<text class="city-name" x="{label_x:.1f}" y="{y + 4:.1f}" text-anchor="{label_anchor}" {font} '
-        f'fill="#1d1d1d">{name}</text>'
-        f'</svg>')
+    return others, home, x, y
 
 
 # ---- printing, cached and in parallel ---------------------------------------------------

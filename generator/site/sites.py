@@ -159,6 +159,7 @@ def preload(root: Path, env: dict) -> str | None:
             installed[name].load()
     failure = build.preload(root, docs_dir, theme_dir)
     if failure is None:
+        report.draw_maps(build.PRELOADED.atlas.featured)  # the reports' maps, once for every language
         return None
     return "".join(f"{format_text(d)}\n" for d in failure.report.diagnostics) + failure.advice + "\n"
 
