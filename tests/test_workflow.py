@@ -337,6 +337,13 @@ def test_the_data_changelog_names_what_a_release_added_corrected_and_removed_and
         "**Corrected or updated, 1 city**: Testville (DE).",
         "**Removed, 1 initiative**: Gone.",
         "**Sources dated**: the day their sources were read, or the date a source gives, was added to 1 record.\n"]
+    # Each language's page has the same sections in its catalogue's words, its dates as the language writes them.
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1", "--format", "changelog", "--date", "2026-12-07",
+                 "--language", "pl"]) == 0
+    assert capsys.readouterr().out.split("\n\n")[:3] == [
+        "## 7 grudnia 2026 {: #2026-12-07 }",
+        "**Dodano, 1 miasto**: &lt;b&gt;Tilos&lt;/b&gt; (GR).",
+        "**Poprawiono lub zaktualizowano, 1 miasto**: Testville (DE)."]
     # The page it goes into passes the checks pages are held to, with as many names as a big release has.
     from generator.cli.diff import Change, format_changelog
     many = [Change("city", f"c{i}", "adds", f"Synthetic City Number {i}", "DE") for i in range(900)]
@@ -352,6 +359,8 @@ def test_the_changelog_script_writes_one_section_per_day_the_data_changed_newest
     shutil.copy(ROOT / "scripts/data_changelog.sh", atlas.root / "scripts")
     atlas.write("content/changes.md", "---\ntitle: Data changes\n---\n\n# Data changes\n\nOur introduction.\n\n"
                                       "## An old section the script replaces\n")
+    atlas.write("content/changes.de.md", "---\n# A comment in the front matter\ntitle: Datenänderungen\n"
+                                         "machine_assisted: true\n---\n\n# Datenänderungen\n\nUnsere Einleitung.\n")
     git(atlas.root, "init", "-q", "-b", "main")
     git(atlas.root, "commit", "-q", "--allow-empty", "-m", "the code, before any data")
 
@@ -373,7 +382,12 @@ def test_the_changelog_script_writes_one_section_per_day_the_data_changed_newest
     newest, oldest = page.split("## 6 December 2026 {: #2026-12-06 }\n\n")[1].split("\n\n## 22 November 2026 ")
     assert newest == "**Added, 1 city**: Tilos (GR)."
     assert "**Added, 1 city**: Testville (DE)." in oldest and "**Added, 1 network**: Test Network." in oldest
-    assert [d for d in atlas.diagnostics() if d.path == "content/changes.md"] == []
+    german = (atlas.root / "content/changes.de.md").read_text()
+    assert german.startswith("---\n# A comment in the front matter\ntitle: Datenänderungen\nmachine_assisted: true\n"
+                             "---\n\n# Datenänderungen\n\nUnsere Einleitung.\n\n## 6. Dezember 2026 {: #2026-12-06 }\n\n"
+                             "**Hinzugefügt, 1 Stadt**: Tilos (GR).\n\n## 22. November 2026 ")
+    assert "**Hinzugefügt, 1 Netzwerk**: Test Network." in german
+    assert [d for d in atlas.diagnostics() if d.path.startswith("content/changes")] == []
 
 
 def test_diff_of_an_unknown_revision_says_so(atlas, capsys):

@@ -19,7 +19,8 @@ from pathlib import Path, PurePosixPath
 
 from ..core.diagnostics import Diagnostic, Severity
 from ..core.diagnostics import format_github as format_diagnostic
-from ..core.i18n import ConfigLoader
+from ..core import i18n
+from ..core.i18n import ConfigLoader, N_plural
 from ..core.kinds import KINDS as REGISTRY
 from ..core.model import Country as CountryType
 from ..core.load import FOLDERS, KINDS, file_slug, one_line, parse_source
@@ -284,24 +285,31 @@ def format_markdown(changes: list[Change], notices: list[str] = ()) -> str:
 
 
 PARAGRAPH = 4000  # characters of names in one paragraph of the changelog (the page checks allow 5,000)
+# How many records of a kind a release added, corrected or removed, in each language (the catalogues).
+COUNTED = {"city": N_plural("%(count)s city", "%(count)s cities"),
+           "initiative": N_plural("%(count)s initiative", "%(count)s initiatives"),
+           "network": N_plural("%(count)s network", "%(count)s networks")}
 
 
-def _paragraphs(label: str, changes: list[Change]) -> list[str]:
+def _paragraphs(label: str, changes: list[Change], language: str) -> list[str]:
     """'**Added, 3 cities**: Landau in der Pfalz (DE), …' per kind, in the data's words as plain text, wrapped
     and cut into paragraphs short enough for the page's checks."""
+    translation = i18n.translations(language)
     found = []
-    for kind, entry in REGISTRY.items():
+    for kind in REGISTRY:
         group = sorted((c for c in changes if c.kind == kind), key=lambda c: c.name.casefold())
         if not group:
             continue
         names = [_md(c.name + (f" ({c.country})" if c.country else "")) for c in group]
-        noun = kind if len(group) == 1 else entry.folder
-        lines, line, size = [], f"**{label}, {len(group)} {noun}**:", 0
+        heading = f"{label}, " + translation.ngettext(*COUNTED[kind], len(group)) % {
+            "count": i18n.format_number(len(group), language)}
+        lines, line, size = [], f"**{heading}**:", 0
         for index, name in enumerate(names):
             word = name + ("." if index == len(names) - 1 else ",")
             if size + len(line) + len(word) > PARAGRAPH:
                 found.append("\n".join([*lines, line]))
-                lines, line, size = [], f"**{label}, {noun}, continued**:", 0
+                lines, line, size = [], "**" + translation.gettext("%(heading)s (continued)") % {"heading": heading} \
+                    + "**:", 0
             elif len(line) + len(word) >= 100:
                 lines.append(line)
                 size += len(line) + 1
@@ -311,23 +319,31 @@ def _paragraphs(label: str, changes: list[Change]) -> list[str]:
     return found
 
 
-def format_changelog(changes: list[Change], day: dt.date) -> str:
-    """A dated section of the data changelog (content/changes.md): what a release added, corrected and removed.
+def format_changelog(changes: list[Change], day: dt.date, language: str = i18n.SOURCE) -> str:
+    """A dated section of the data changelog (content/changes.md, or content/changes.de.md in German): what a
+    release added, corrected and removed, in the catalogue's words of the language.
 
     Records are named, not linked: a record removed by a later release would leave a broken link behind.
     A record whose sources' dates alone changed is counted, not named; a translation is counted apart."""
+    translation = i18n.translations(language)
+    _ = translation.gettext
     originals = [c for c in changes if not c.odd_name and not c.translation]
     facts = [c for c in originals if c.action == "changes" and c.facts]
     dated = [c for c in originals if c.action == "changes" and not c.facts and "sources" in c.fields]
     translations = [c for c in changes if c.translation]
     parts = []
-    for label, group in (("Added", [c for c in originals if c.action == "adds"]), ("Corrected or updated", facts),
-                         ("Removed", [c for c in originals if c.action == "removes"])):
-        parts += _paragraphs(label, group)
+    for label, group in ((_("Added"), [c for c in originals if c.action == "adds"]),
+                         (_("Corrected or updated"), facts),
+                         (_("Removed"), [c for c in originals if c.action == "removes"])):
+        parts += _paragraphs(label, group, language)
     if dated:
-        parts.append(f"**Sources dated**: the day their sources were read, or the date a source gives, was added "
-                     f"to {len(dated)} record{'s' if len(dated) != 1 else ''}.")
+        parts.append("**" + _("Sources dated") + "**: " + translation.ngettext(
+            "the day their sources were read, or the date a source gives, was added to %(count)s record.",
+            "the day their sources were read, or the date a source gives, was added to %(count)s records.",
+            len(dated)) % {"count": i18n.format_number(len(dated), language)})
     if translations:
-        parts.append(f"**Translations**: {len(translations)} translation file{'s' if len(translations) != 1 else ''} "
-                     "added or changed.")
-    return "\n\n".join([f"## {day.day} {day:%B %Y} {{: #{day.isoformat()} }}", *(parts or ["No change to the data."])]) + "\n"
+        parts.append("**" + _("Translations") + "**: " + translation.ngettext(
+            "%(count)s translation file added or changed.", "%(count)s translation files added or changed.",
+            len(translations)) % {"count": i18n.format_number(len(translations), language)})
+    heading = f"## {i18n.format_date(day, language)} {{: #{day.isoformat()} }}"
+    return "\n\n".join([heading, *(parts or [_("No change to the data.")])]) + "\n"

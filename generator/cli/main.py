@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import __version__
 from ..core.countries import is_country_code
 from ..core.diagnostics import format_github, format_json, format_text, one_line, summary_line
+from ..core.i18n import LANGUAGES, SOURCE
 from ..core.load import FOLDERS, RESERVED_SLUGS, slugify
 from ..core.kinds import REGISTRY as KINDS_REGISTRY
 from ..core.kinds import json_schema
@@ -153,7 +154,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(f"atlas: error: git: {error}", file=sys.stderr)
         return 2
     if args.format == "changelog":
-        print(format_changelog(changes, args.date or dt.date.today()), end="")
+        print(format_changelog(changes, args.date or dt.date.today(), args.language), end="")
         return 0
     if args.format == "github":
         annotations = format_github(changes)
@@ -277,6 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
                               "stays, for a pull request's check; changelog: a dated section for the data "
                               "changelog (content/changes.md)")
     changes.add_argument("--date", type=_iso_date, help="the release's date, for --format changelog (default today)")
+    changes.add_argument("--language", choices=LANGUAGES, default=SOURCE,
+                         help="the language of --format changelog, for content/changes.<language>.md (default en)")
     changes.set_defaults(run=cmd_diff)
 
     languages = commands.add_parser("translations", help="how complete each language is; stamp a translation",
