@@ -338,3 +338,30 @@ def test_the_footer_description_palette_and_navigation_from_settings_are_built_i
     assert site_active_content(tmp_path / "site") == []
     home = (tmp_path / "site/index.html").read_text(encoding="utf-8")
     assert "http-equiv=refresh" not in home and "<script>alert" not in home
+
+
+def test_a_printed_report_committed_into_the_build_cache_is_refused_and_a_local_one_is_not(atlas):
+    """The builds publish a cached report as it is, by its content's hash: a pull request that commits one
+    (`git add -f .cache/...`) would publish any PDF as a city's report, unprinted."""
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(atlas.root), "PATH": "/usr/bin:/bin"}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(atlas.root), *args], check=True, capture_output=True, env=env)
+
+    git("init", "-q", "-b", "main")
+    (atlas.root / ".gitignore").write_text("/.cache/\n")
+    atlas.write(".cache/reports/local.pdf", b"%PDF-1.7 printed here")
+    git("add", "-A")
+    git("commit", "-qm", "the atlas, its cache ignored")
+    assert "build-file-committed" not in atlas.codes()  # what the builds wrote here, not in the change
+    atlas.write(".cache/reports/0123abcd.pdf", b"%PDF-1.7 not printed by this atlas")
+    git("add", "-f", ".cache/reports/0123abcd.pdf")
+    git("commit", "-qm", "a planted report")
+    [found] = [d for d in atlas.diagnostics() if d.code == "build-file-committed"]
+    assert (found.path, found.line) == (".cache/reports/0123abcd.pdf", 1)
+    assert "found this file committed" in found.message and "git rm -r --cached .cache" in found.hint
+    result = subprocess.run([sys.executable, "-m", "generator", "--root", str(atlas.root), "validate"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and ".cache/reports/0123abcd.pdf:1:1" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr

@@ -12,6 +12,7 @@ import math
 import os
 import posixpath
 import re
+import subprocess
 from collections import Counter
 from itertools import islice
 from dataclasses import dataclass, field
@@ -657,6 +658,28 @@ def check_published_files(project: Project) -> Iterable[Diagnostic]:
                                  "the extension of its format")
 
 
+# ---- what the builds write, never part of a change ---------------------------------------
+# .cache/ holds what the builds made on this machine; a build publishes a printed report from it as it
+# is, by its content's hash, which anyone can compute. Committed (a `git add -f`), a pull request
+# could publish any PDF as a city's report without WeasyPrint ever printing it.
+BUILD_FOLDER = ".cache"
+
+
+def check_committed_build_files(root: Path) -> Iterable[Diagnostic]:
+    if not (root / ".git").exists():
+        return
+    try:
+        listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", BUILD_FOLDER],
+                                capture_output=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return  # no git here: nothing is committed from this folder
+    for name in sorted(filter(None, listed.decode("utf-8", "surrogateescape").split("\0"))):
+        yield Diagnostic(name, 1, 1, "build-file-committed",
+                         f"expected nothing of {BUILD_FOLDER}/ in the repository (the builds write it, and publish "
+                         "its printed reports as they are), found this file committed",
+                         hint=f"take it out of the change: git rm -r --cached {BUILD_FOLDER}")
+
+
 def page_address(page: str) -> tuple[str, str | None]:
     """Where a hand-written page is published, and in which language: (address, language or None for all)."""
     folder, _, name = page.rpartition("/")
@@ -862,6 +885,8 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
     diagnostics.extend(check_generated_collisions(project, context))
     diagnostics.extend(check_published_files(project))
     diagnostics.extend(check_page_addresses(project))
+    if parsed is None:  # (not at every save of the preview, which publishes nothing)
+        diagnostics.extend(check_committed_build_files(root))
     posts: list[SourceFile] = []
     post_translations: list[tuple[Path, SourceFile]] = []
     for path in project.pages:
