@@ -390,6 +390,11 @@ def test_the_changelog_script_writes_one_section_per_day_the_data_changed_newest
     assert [d for d in atlas.diagnostics() if d.path.startswith("content/changes")] == []
 
 
+def test_diff_says_that_a_language_or_a_date_is_for_the_changelog(atlas, capsys):
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1", "--language", "de"]) == 2
+    assert "--date and --language are for --format changelog" in capsys.readouterr().err
+
+
 def test_diff_of_an_unknown_revision_says_so(atlas, capsys):
     git(atlas.root, "init", "-q", "-b", "main")
     git(atlas.root, "add", "-A")

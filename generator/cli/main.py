@@ -146,6 +146,10 @@ def _iso_date(text: str) -> dt.date:
 def cmd_diff(args: argparse.Namespace) -> int:
     from .diff import GitError, diff, format_changelog, format_github, format_markdown, format_text, review_notices
 
+    if args.format != "changelog" and (args.language != SOURCE or args.date):
+        print("atlas: error: --date and --language are for --format changelog (the other formats list the "
+              "records as the data names them)", file=sys.stderr)
+        return 2
     root = _root_or_exit(args)
     try:
         changes = diff(root, args.base, args.head)
