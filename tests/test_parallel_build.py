@@ -138,6 +138,64 @@ def test_a_data_error_stops_every_language_before_it_builds_and_is_said_once(tmp
     assert "site not written" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_template_changed_since_the_last_build_shows_in_the_next_one(tmp_path):
+    # A build keeps the templates it compiled (.cache/templates) for the next build and the other languages.
+    from .site import build_site
+
+    atlas = small_atlas(tmp_path / "atlas")
+    first = build_site(atlas, tmp_path / "first")
+    assert first.returncode == 0, first.stderr
+    assert list((atlas / ".cache/templates").iterdir())
+    main = atlas / "theme/main.html"
+    edited = main.read_text(encoding="utf-8").replace(
+        "{% block extrahead %}", '{% block extrahead %}<meta name="atlas-edit" content="seen">', 1)
+    main.write_text(edited, encoding="utf-8")
+    second = build_site(atlas, tmp_path / "second")
+    assert second.returncode == 0, second.stderr
+    assert 'name="atlas-edit"' not in (tmp_path / "first/cities/testville/index.html").read_text(encoding="utf-8")
+    assert '<meta name="atlas-edit" content="seen">' in \
+        (tmp_path / "second/cities/testville/index.html").read_text(encoding="utf-8")
+
+
+def test_compiled_templates_are_shared_only_by_environments_that_compile_alike(tmp_path, monkeypatch):
+    import jinja2
+
+    from generator.render.compiled import CompiledTemplates
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/list.j2").write_text("{% for x in items %}\n  {{ x }}\n{% endfor %}\n")
+    folder = tmp_path / "compiled"
+
+    def render(cache, **options) -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path / "templates"), bytecode_cache=cache,
+                                 **options)
+        return env.get_template("list.j2").render(items=[1, 2])
+
+    trimmed, plain = render(None, trim_blocks=True, lstrip_blocks=True), render(None)
+    assert trimmed != plain
+    shared = CompiledTemplates()
+    shared.keep_in(folder)
+    assert render(shared, trim_blocks=True, lstrip_blocks=True) == trimmed
+    assert render(shared) == plain  # not the other environment's compiled code
+    # Another process (an empty memory) reads them from the folder, without compiling them again...
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda env, *a, **k: compiled.append(1) or original(env, *a, **k))
+    later = CompiledTemplates()
+    later.keep_in(folder)
+    assert render(later, trim_blocks=True, lstrip_blocks=True) == trimmed and compiled == []
+    # ...and compiles anew what it cannot use there: a file that is not a compiled template, a changed source.
+    for file in folder.iterdir():
+        file.write_bytes(b"not a compiled template")
+    broken = CompiledTemplates()
+    broken.keep_in(folder)
+    assert render(broken) == plain and len(compiled) == 1
+    (tmp_path / "templates/list.j2").write_text("{% for x in items %}[{{ x }}]{% endfor %}")
+    changed = CompiledTemplates()
+    changed.keep_in(folder)
+    assert render(changed) == "[1][2]"
+
+
 # ---- this repository's site (English and German, as make site builds them) --------------------
 
 def test_the_themes_files_are_published_once_at_the_root_and_every_language_uses_them(real_site):

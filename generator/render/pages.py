@@ -15,6 +15,7 @@ import json
 import math
 import posixpath
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -22,6 +23,7 @@ from typing import Any, Callable, Iterable, Iterator
 import jinja2
 
 from . import export
+from .compiled import COMPILED
 from ..core import i18n
 from ..core.kinds import KINDS, Kind, joined_year
 from ..core.link import Atlas, Country, Entity, Topic
@@ -245,7 +247,7 @@ JINJA_OPTIONS = dict(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline
 def templates(language: str = i18n.SOURCE) -> jinja2.Environment:
     """The templates in one language: every string of ours through gettext (`_`, `ngettext`, `{% trans %}`)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
-                             undefined=jinja2.StrictUndefined, auto_reload=False,
+                             undefined=jinja2.StrictUndefined, auto_reload=False, bytecode_cache=COMPILED,
                              extensions=["jinja2.ext.i18n"], **JINJA_OPTIONS)
     env.policies["ext.i18n.trimmed"] = True
     translations = i18n.translations(language)
@@ -270,6 +272,7 @@ class Nearby:
     CELL = 0.5  # degrees of latitude and longitude
 
     def __init__(self, cities: Iterable[Entity]):
+        self.known: dict[str, tuple[list[Entity], list[tuple[Entity, float]]]] = {}
         self.cells: dict[tuple[int, int], list[Entity]] = {}
         self.size = 0
         self.with_initiatives: dict[str, list[Entity]] = {}
@@ -278,6 +281,13 @@ class Nearby:
             self.size += 1
             if city.initiatives:
                 self.with_initiatives.setdefault(city.country.code, []).append(city)
+
+    def around(self, city: Entity) -> tuple[list[Entity], list[tuple[Entity, float]]]:
+        """The initiatives of the city's country, the nearest first, and the atlas's nearest cities: found once
+        for every language's page."""
+        if city.slug not in self.known:
+            self.known[city.slug] = self.initiatives(city), self.nearest(city)
+        return self.known[city.slug]
 
     def cell(self, coordinates: tuple[float, float]) -> tuple[int, int]:
         return math.floor(coordinates[0] / self.CELL), math.floor(coordinates[1] / self.CELL)
@@ -323,6 +333,16 @@ class Nearby:
         return [i for c in others for i in c.initiatives]
 
 
+_NEARBY: weakref.WeakKeyDictionary[Atlas, Nearby] = weakref.WeakKeyDictionary()
+
+
+def nearby(atlas: Atlas) -> Nearby:
+    """The atlas's places by distance, shared by every language (make site finds them before it forks them)."""
+    if atlas not in _NEARBY:
+        _NEARBY[atlas] = Nearby(atlas.cities.values())
+    return _NEARBY[atlas]
+
+
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lng1, lat2, lng2 = map(math.radians, (a[0], a[1], b[0], b[1]))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
@@ -336,7 +356,6 @@ class Renderer:
         self.publishing = publishing or Publishing()
         self.env = templates(language)
         self.gettext = i18n.translations(language).gettext
-        self._nearby: Nearby | None = None
 
     def what_the_atlas_knows(self, city: Entity, href: Callable[[Any], str]) -> str:
         """A city without a profile, in sentences (HTML, data escaped): its networks and since when, its
@@ -363,7 +382,7 @@ class Renderer:
                           f"{format_partial_date(s.date, language)}</a>)" for s in m.commitments]
                 said.append(_("Its commitments in %(network)s: %(states)s.") % {
                     "network": escape_html(m.network.name), "states": listing(states)})
-        initiatives = self.places.initiatives(city)
+        initiatives, nearest = nearby(self.atlas).around(city)
         if initiatives:
             examples = [f"{linked(i, i.title)} ({escape_html(i.city.name)})" for i in initiatives[:3]]
             said.append(translated.ngettext(
@@ -375,16 +394,10 @@ class Renderer:
             said.append(_("The atlas has no initiative in its country (%(country)s) yet.")
                         % {"country": escape_html(city.country.name)})
         near = [_("%(city)s (%(km)s km)") % {"city": linked(other, other.name), "km": format_number(round(km), language)}
-                for other, km in self.places.nearest(city)]
+                for other, km in nearest]
         if near:
             said.append(_("The nearest cities in the atlas are %(cities)s.") % {"cities": listing(near)})
         return " ".join(said)
-
-    @property
-    def places(self) -> Nearby:
-        if self._nearby is None:
-            self._nearby = Nearby(self.atlas.cities.values())
-        return self._nearby
 
     def embed_code(self, query: str, title: str, here_url: str) -> tuple[str, str]:
         """The embeddable map's address for a view (absolute when the site's address is known, else

@@ -30,6 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from . import assets, background, feed, handwritten, languages
 from ..core import i18n
 from ..render import report
+from ..render.compiled import COMPILED, FOLDER as COMPILED_FOLDER
 from .build import BuildFailed, build
 from ..core.diagnostics import Severity, format_text
 from .html_blocks import GeneratedHtml
@@ -98,6 +99,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         if self.printer is None:
             self.printer = ReportPrinter(log, PREVIEW_LOG)
         self.printer.cache = self.root / report.CACHE  # (MkDocs keeps a plugin from one config to the next)
+        COMPILED.keep_in(self.root / COMPILED_FOLDER)  # the templates compiled by earlier builds (or languages)
         self.language = config.theme["language"]
         if self.language not in i18n.LANGUAGES:
             raise PluginError(f"{config.config_file_path}: theme.language: expected one of "
@@ -210,6 +212,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         env.install_gettext_translations(self.translations, newstyle=True)
         env.globals["atlas_language"] = self.language
         env.globals["atlas_messages"] = MESSAGES
+        env.bytecode_cache = COMPILED  # compiled once, for every build and language (generator/render/compiled.py)
         if self.preview:
             self.preview.begin_pages(env, files)
         self._keep()

@@ -23,8 +23,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-import jinja2.bccache
 from mkdocs.structure.files import Files, InclusionLevel
 
 from ..core.diagnostics import Severity, format_text
@@ -64,21 +62,6 @@ def fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-class TemplateCache(jinja2.BytecodeCache):
-    """Compiled theme templates, kept between rebuilds (MkDocs makes a new environment each time,
-    and compiling Material's templates again took a second); a changed template compiles anew."""
-
-    def __init__(self):
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
 def digest(content: str | bytes) -> str:
     return hashlib.sha1(content.encode("utf-8") if isinstance(content, str) else content).hexdigest()
 
@@ -96,7 +79,6 @@ class Preview:
     mark: int = 0  # how many search entries the index held before the current page
     result: object = None  # the last good build of the core
     errors: list[str] = field(default_factory=list)  # the diagnostics of a data file with errors
-    templates: TemplateCache = field(default_factory=TemplateCache)
     printable: tuple[str | None] | None = None  # whether reports can be printed here (report.unavailable), once asked
     memo: Memo = field(default_factory=Memo)  # the entity pages of the last render (generator/render/pages.py)
 
@@ -142,10 +124,8 @@ class Preview:
                 file.is_modified = _always  # type: ignore[method-assign]
 
     def begin_pages(self, env, files: Files) -> None:
-        """The compiled templates of the last build, the order in which pages are built (and so indexed for
-        search), and the title and meta of each page this build skips, which still names itself in the
+        """The order in which pages are built (and so indexed for search), and the title and meta of each page this build skips, which still names itself in the
         navigation and the sitemap."""
-        env.bytecode_cache = self.templates
         pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         self.order = [file.url for file in pages]
         for file in pages:

@@ -148,7 +148,7 @@ def preload(root: Path, env: dict) -> str | None:
     from . import build
     from ..core.diagnostics import format_text
 
-    from ..render import report
+    from ..render import pages, report
 
     if not any((root / report.CACHE).glob("*.pdf")):  # a first build prints every report: WeasyPrint (half a
         report.unavailable()  # second to import) once for every language's build, not in each. Later builds copy.
@@ -159,7 +159,11 @@ def preload(root: Path, env: dict) -> str | None:
             installed[name].load()
     failure = build.preload(root, docs_dir, theme_dir)
     if failure is None:
-        report.draw_maps(build.PRELOADED.atlas.featured)  # the reports' maps, once for every language
+        atlas = build.PRELOADED.atlas
+        report.draw_maps(atlas.featured)  # once for every language: the reports' maps, and each city's nearest places
+        places = pages.nearby(atlas)
+        for city in atlas.cities.values():
+            places.around(city)
         return None
     return "".join(f"{format_text(d)}\n" for d in failure.report.diagnostics) + failure.advice + "\n"
 
