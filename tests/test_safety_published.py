@@ -365,3 +365,12 @@ def test_a_printed_report_committed_into_the_build_cache_is_refused_and_a_local_
                             capture_output=True, text=True)
     assert result.returncode == 1 and ".cache/reports/0123abcd.pdf:1:1" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+    # Compiled templates, which a build would run: refused too, also by the preview's first build (make serve)
+    atlas.write(".cache/templates/0123abcd", b"j2 not compiled by this atlas")
+    git("add", "-f", ".cache/templates/0123abcd")
+    git("commit", "-qm", "a planted template")
+    from generator.core.validate import validate
+
+    for parsed in (None, {}):
+        found = [d.path for d in validate(atlas.root, parsed=parsed).diagnostics if d.code == "build-file-committed"]
+        assert found == [".cache/reports/0123abcd.pdf", ".cache/templates/0123abcd"]

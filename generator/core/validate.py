@@ -675,8 +675,8 @@ def check_committed_build_files(root: Path) -> Iterable[Diagnostic]:
         return  # no git here: nothing is committed from this folder
     for name in sorted(filter(None, listed.decode("utf-8", "surrogateescape").split("\0"))):
         yield Diagnostic(name, 1, 1, "build-file-committed",
-                         f"expected nothing of {BUILD_FOLDER}/ in the repository (the builds write it, and publish "
-                         "its printed reports as they are), found this file committed",
+                         f"expected nothing of {BUILD_FOLDER}/ in the repository (the builds write it, publish its "
+                         "printed reports as they are and run its compiled templates), found this file committed",
                          hint=f"take it out of the change: git rm -r --cached {BUILD_FOLDER}")
 
 
@@ -862,6 +862,7 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
     checked as well: a clean report means the site builds. `parsed` (the live preview's) keeps
     files as read between runs: a file whose size and modification time are unchanged is not read again.
     """
+    first = not parsed  # a build, or the preview's first (later saves do not look for committed build files)
     project = load_project(root, docs_dir, theme_dir)
     root, settings, vocabularies = project.root, project.settings, project.vocabularies
     diagnostics = list(project.diagnostics)
@@ -885,7 +886,7 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: dt.date | No
     diagnostics.extend(check_generated_collisions(project, context))
     diagnostics.extend(check_published_files(project))
     diagnostics.extend(check_page_addresses(project))
-    if parsed is None:  # (not at every save of the preview, which publishes nothing)
+    if first:
         diagnostics.extend(check_committed_build_files(root))
     posts: list[SourceFile] = []
     post_translations: list[tuple[Path, SourceFile]] = []
