@@ -127,6 +127,35 @@ def test_the_atlas_is_read_checked_and_linked_once_for_every_language(tmp_path):
     assert (tmp_path / "site/it/cities/testville/index.html").is_file()
 
 
+MAPS_ONCE = """
+import functools, sys
+from pathlib import Path
+from generator.render import report
+from generator.site import sites
+
+drawn = Path(sys.argv[1]) / "drawn"
+draw = report._drawing.__wrapped__
+def counted(*args):  # each map drawn, in whichever process draws it
+    with drawn.open("a") as file:
+        file.write(f"{args}\\n")
+    return draw(*args)
+report._drawing = functools.lru_cache(maxsize=512)(counted)
+ok, messages = sites.build_site(Path(sys.argv[2]), Path(sys.argv[1]) / "site", ["de", "it"])
+sys.stderr.write(messages)
+sys.exit(0 if ok else 1)
+"""
+
+
+def test_each_featured_citys_map_is_drawn_once_for_the_reports_of_every_language(tmp_path):
+    atlas = demo_atlas(tmp_path / "atlas", cities=30, featured=3, hostile=False)
+    done = subprocess.run([sys.executable, "-c", MAPS_ONCE, str(tmp_path), str(atlas)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    reports = {path.relative_to(tmp_path / "site").as_posix() for path in (tmp_path / "site").rglob("*.pdf")}
+    assert len(reports) == 9 and {name.split("/")[0] for name in reports} == {"reports", "de", "it"}
+    assert len((tmp_path / "drawn").read_text().splitlines()) == 3
+
+
 def test_a_data_error_stops_every_language_before_it_builds_and_is_said_once(tmp_path):
     from .site import build_languages, with_bad_country
 
@@ -180,7 +209,8 @@ def test_compiled_templates_are_shared_only_by_environments_that_compile_alike(t
     # Another process (an empty memory) reads them from the folder, without compiling them again...
     compiled = []
     original = jinja2.Environment.compile
-    monkeypatch.setattr(jinja2.Environment, "compile", lambda env, *a, **k: compiled.append(1) or original(env, *a, **k))
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda env, *args, **kwargs: compiled.append(1) or original(env, *args, **kwargs))
     later = CompiledTemplates()
     later.keep_in(folder)
     assert render(later, trim_blocks=True, lstrip_blocks=True) == trimmed and compiled == []

@@ -308,14 +308,20 @@ def _key(document: str, version: str) -> str:
     return hashlib.sha256(f"{version}\0{document}".encode()).hexdigest()
 
 
-def in_cache(documents: dict[str, str], cache_dir: Path) -> bool:
-    """Whether every report (slug -> HTML) is printed already, by this WeasyPrint: then publishing them is
-    copying files, and needs neither WeasyPrint's import (half a second) nor its libraries."""
+def _cached(documents: dict[str, str], cache_dir: Path) -> dict[str, Path] | None:
+    """Where each report (slug -> HTML) printed by this WeasyPrint is kept; None without WeasyPrint."""
     try:
         version = importlib.metadata.version("weasyprint")
     except importlib.metadata.PackageNotFoundError:
-        return False
-    return all((cache_dir / f"{_key(document, version)}.pdf").is_file() for document in documents.values())
+        return None
+    return {slug: cache_dir / f"{_key(document, version)}.pdf" for slug, document in documents.items()}
+
+
+def in_cache(documents: dict[str, str], cache_dir: Path) -> bool:
+    """Whether every report (slug -> HTML) is printed already, by this WeasyPrint: then publishing them is
+    copying files, and needs neither WeasyPrint's import (half a second) nor its libraries."""
+    cached = _cached(documents, cache_dir)
+    return cached is not None and all(path.is_file() for path in cached.values())
 
 
 def print_reports(documents: dict[str, str], site_dir: Path, cache_dir: Path, processes: int | None = None,
@@ -330,9 +336,10 @@ def print_reports(documents: dict[str, str], site_dir: Path, cache_dir: Path, pr
         return Printed([], [], time.perf_counter() - started)  # no featured city: no folder of reports
     cache_dir.mkdir(parents=True, exist_ok=True)
     (site_dir / "reports").mkdir(parents=True, exist_ok=True)
-    version = importlib.metadata.version("weasyprint")  # (importing WeasyPrint takes half a second)
-    keys = {slug: _key(document, version) for slug, document in documents.items()}
-    missing = [slug for slug in documents if not (cache_dir / f"{keys[slug]}.pdf").is_file()]
+    cached = _cached(documents, cache_dir)  # (by WeasyPrint's version: importing it takes half a second)
+    if cached is None:
+        raise ReportFailed("the reports could not be printed: WeasyPrint is not installed")
+    missing = [slug for slug in documents if not cached[slug].is_file()]
     workers = min(processes or os.cpu_count() or 1, len(missing))
     # In worker processes from `pool_from` reports on, and always outside the main thread (the preview's
     # printer), where print_pdf's timer cannot run.
@@ -359,13 +366,12 @@ def print_reports(documents: dict[str, str], site_dir: Path, cache_dir: Path, pr
             except Exception as error:
                 raise _failed(slug, error) from None
     for slug, pdf in zip(missing, pdfs):
-        partial = cache_dir / f"{keys[slug]}.pdf.part"  # never a half-written PDF under the final name
+        partial = cached[slug].with_name(cached[slug].name + ".part")  # never a half-written PDF under the final name
         partial.write_bytes(pdf)
-        partial.replace(cache_dir / f"{keys[slug]}.pdf")
-    for slug, key in keys.items():
-        cached = cache_dir / f"{key}.pdf"
-        shutil.copyfile(cached, site_dir / report_path(slug))
-        os.utime(cached)  # used now: kept by the clean-up below
+        partial.replace(cached[slug])
+    for slug, path in cached.items():
+        shutil.copyfile(path, site_dir / report_path(slug))
+        os.utime(path)  # used now: kept by the clean-up below
     for stale in (site_dir / "reports").glob("*.pdf"):  # a city no longer featured (the preview keeps the site)
         if stale.stem not in documents:
             stale.unlink()
