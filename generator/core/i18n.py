@@ -11,6 +11,7 @@ markup or placeholders differ from its English message is refused (`check_catalo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gettext
 import io
 import json
@@ -49,6 +50,7 @@ def catalogue_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+@functools.lru_cache(maxsize=None)  # each page's language switcher names every language
 def language_name(language: str) -> str:
     """The language's name in itself, as the language switcher shows it: Deutsch, Ελληνικά."""
     name = Locale.parse(language).get_display_name(language)

@@ -31,6 +31,7 @@ from pathlib import Path
 import yaml
 
 from .assets import SHARED
+from ..core import i18n
 from ..core.i18n import LANGUAGES, SOURCE, ConfigLoader
 
 
@@ -160,10 +161,14 @@ def preload(root: Path, env: dict) -> str | None:
     failure = build.preload(root, docs_dir, theme_dir)
     if failure is None:
         atlas = build.PRELOADED.atlas
-        report.draw_maps(atlas.featured)  # once for every language: the reports' maps, and each city's nearest places
+        # Once for every language: the reports' maps, each city's nearest places, and the languages' names (with
+        # them, Babel's data of each language, which every build's language switcher reads).
+        report.draw_maps(atlas.featured)
         places = pages.nearby(atlas)
         for city in atlas.cities.values():
             places.around(city)
+        for language in LANGUAGES:
+            i18n.language_name(language)
         return None
     return "".join(f"{format_text(d)}\n" for d in failure.report.diagnostics) + failure.advice + "\n"
 
