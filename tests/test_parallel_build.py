@@ -206,6 +206,14 @@ def test_compiled_templates_are_shared_only_by_environments_that_compile_alike(t
     shared.keep_in(folder)
     assert render(shared, trim_blocks=True, lstrip_blocks=True) == trimmed
     assert render(shared) == plain  # not the other environment's compiled code
+    (tmp_path / "templates/value.j2").write_text("{{ value }}")
+
+    def value(autoescaped: list[str]) -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path / "templates"), bytecode_cache=shared,
+                                 autoescape=jinja2.select_autoescape(autoescaped))
+        return env.get_template("value.j2").render(value="<b>")
+
+    assert value(["j2"]) == "&lt;b&gt;" and value([]) == "<b>"  # escaped by one environment, not by the other
     # Another process (an empty memory) reads them from the folder, without compiling them again...
     compiled = []
     original = jinja2.Environment.compile

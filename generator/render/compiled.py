@@ -31,7 +31,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self.folder = folder
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
-        key = hashlib.sha1(f"{self.get_cache_key(name, filename)}\0{_settings(environment)}".encode()).hexdigest()
+        key = hashlib.sha1(f"{self.get_cache_key(name, filename)}\0{_settings(environment, name)}".encode()).hexdigest()
         bucket = Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
         return bucket
@@ -63,14 +63,15 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self.store.clear()
 
 
-def _settings(env: jinja2.Environment) -> str:
-    """What, besides the source, makes a template's compiled code."""
-    autoescape = env.autoescape if isinstance(env.autoescape, bool) else getattr(env.autoescape, "__qualname__", "?")
-    return repr((jinja2.__version__, env.block_start_string, env.block_end_string, env.variable_start_string,
-                 env.variable_end_string, env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
-                 env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
-                 env.keep_trailing_newline, env.optimized, env.is_async, autoescape, env.finalize is not None,
-                 sorted(env.extensions), env.policies.get("ext.i18n.trimmed"), env.policies.get("compiler.ascii_str"),
+def _settings(env: jinja2.Environment, name: str) -> str:
+    """What, besides its source, makes a template's compiled code."""
+    autoescape = env.autoescape(name) if callable(env.autoescape) else env.autoescape
+    return repr((jinja2.__version__, type(env).__qualname__, env.sandboxed, env.block_start_string,
+                 env.block_end_string, env.variable_start_string, env.variable_end_string, env.comment_start_string,
+                 env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+                 env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.optimized, env.is_async,
+                 bool(autoescape), getattr(env.finalize, "__qualname__", env.finalize), sorted(env.extensions),
+                 env.policies.get("ext.i18n.trimmed"), env.policies.get("compiler.ascii_str"),
                  getattr(env, "newstyle_gettext", None)))
 
 
