@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -41,11 +42,26 @@ def compare(baseline: list[str], ours: list[str], repeat: int = 3, cwd=None, exp
     return base, mine
 
 
-def alternate(commands: list[list[str]], repeat: int = 3, cwd=None, expect: int = 0) -> list[Run]:
-    """Run the commands in turn, `repeat` rounds; the best run of each. `expect` applies to the last."""
+def rounds(commands: list[list[str]], repeat: int = 3, cwd=None, expect: int = 0) -> list[list[Run]]:
+    """Run the commands in turn, `repeat` rounds; every run of each. `expect` applies to the last."""
     runs: list[list[Run]] = [[] for _ in commands]
     last = len(commands) - 1
     for _ in range(repeat):
         for index, command in enumerate(commands):
             runs[index].append(measure(command, cwd=cwd, repeat=1, expect=expect if index == last else 0))
-    return [min(r, key=lambda run: run.seconds) for r in runs]
+    return runs
+
+
+def alternate(commands: list[list[str]], repeat: int = 3, cwd=None, expect: int = 0) -> list[Run]:
+    """Run the commands in turn, `repeat` rounds; the best run of each. `expect` applies to the last."""
+    return [min(r, key=lambda run: run.seconds) for r in rounds(commands, repeat, cwd, expect)]
+
+
+def paired(ours: list[Run], baseline: list[Run], cpu: bool = False) -> float:
+    """The median of each round's ratio: the two runs of a round ran one after the other, so that the machine's
+    speed drifting between rounds (a shared machine's does) moves both, where the best run of each may come
+    from different moments."""
+    def time(run: Run) -> float:
+        return run.cpu_seconds if cpu else run.seconds
+
+    return statistics.median(time(mine) / time(base) for mine, base in zip(ours, baseline))
