@@ -344,6 +344,12 @@ def test_the_data_changelog_names_what_a_release_added_corrected_and_removed_and
         "## 7 grudnia 2026 {: #2026-12-07 }",
         "**Dodano, 1 miasto**: &lt;b&gt;Tilos&lt;/b&gt; (GR).",
         "**Poprawiono lub zaktualizowano, 1 miasto**: Testville (DE)."]
+    # Punctuated as the language writes it: French puts a space before a colon.
+    assert main(["--root", str(atlas.root), "diff", "HEAD~1", "--format", "changelog", "--date", "2026-12-07",
+                 "--language", "fr"]) == 0
+    french = capsys.readouterr().out.split("\n\n")
+    assert french[1] == "**Ajouts, 1 ville** : &lt;b&gt;Tilos&lt;/b&gt; (GR)."
+    assert french[-1].startswith("**Sources datées** : ")
     # The page it goes into passes the checks pages are held to, with as many names as a big release has.
     from generator.cli.diff import Change, format_changelog
     many = [Change("city", f"c{i}", "adds", f"Synthetic City Number {i}", "DE") for i in range(900)]

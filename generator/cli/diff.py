@@ -291,6 +291,11 @@ COUNTED = {"city": N_plural("%(count)s city", "%(count)s cities"),
            "network": N_plural("%(count)s network", "%(count)s networks")}
 
 
+def _labelled(translation, text: str) -> str:
+    """A paragraph's label, in bold, and its colon as the language writes it (French: "Ajouts :")."""
+    return translation.gettext("%(label)s:") % {"label": f"**{text}**"}
+
+
 def _paragraphs(label: str, changes: list[Change], language: str) -> list[str]:
     """'**Added, 3 cities**: Landau in der Pfalz (DE), …' per kind, in the data's words as plain text, wrapped
     and cut into paragraphs short enough for the page's checks."""
@@ -303,13 +308,13 @@ def _paragraphs(label: str, changes: list[Change], language: str) -> list[str]:
         names = [_md(c.name + (f" ({c.country})" if c.country else "")) for c in group]
         heading = f"{label}, " + translation.ngettext(*COUNTED[kind], len(group)) % {
             "count": i18n.format_number(len(group), language)}
-        lines, line, size = [], f"**{heading}**:", 0
+        lines, line, size = [], _labelled(translation, heading), 0
         for index, name in enumerate(names):
             word = name + ("." if index == len(names) - 1 else ",")
             if size + len(line) + len(word) > PARAGRAPH:
                 found.append("\n".join([*lines, line]))
-                lines, line, size = [], "**" + translation.gettext("%(heading)s (continued)") % {"heading": heading} \
-                    + "**:", 0
+                lines, line, size = [], _labelled(translation, translation.gettext("%(heading)s (continued)")
+                                               % {"heading": heading}), 0
             elif len(line) + len(word) >= 100:
                 lines.append(line)
                 size += len(line) + 1
@@ -337,12 +342,12 @@ def format_changelog(changes: list[Change], day: dt.date, language: str = i18n.S
                          (_("Removed"), [c for c in originals if c.action == "removes"])):
         parts += _paragraphs(label, group, language)
     if dated:
-        parts.append("**" + _("Sources dated") + "**: " + translation.ngettext(
+        parts.append(_labelled(translation, _("Sources dated")) + " " + translation.ngettext(
             "the day their sources were read, or the date a source gives, was added to %(count)s record.",
             "the day their sources were read, or the date a source gives, was added to %(count)s records.",
             len(dated)) % {"count": i18n.format_number(len(dated), language)})
     if translations:
-        parts.append("**" + _("Translations") + "**: " + translation.ngettext(
+        parts.append(_labelled(translation, _("Translations")) + " " + translation.ngettext(
             "%(count)s translation file added or changed.", "%(count)s translation files added or changed.",
             len(translations)) % {"count": i18n.format_number(len(translations), language)})
     heading = f"## {i18n.format_date(day, language)} {{: #{day.isoformat()} }}"
