@@ -92,6 +92,11 @@ def test_dates_numbers_and_countries_are_written_as_each_language_writes_them():
     assert i18n.format_date(dt.date(2018, 12, 5), "en") == "5 December 2018"
     assert i18n.format_number(187310, "de") == "187.310"
     assert i18n.format_number(187310, "en") == "187,310"
+    # Four digits grouped or not as the CLDR says, and as the map (the browser's Intl.NumberFormat) writes them
+    assert [i18n.format_number(4580, language) for language in ("de", "fr", "el", "es", "it", "pl")] == \
+        ["4.580", "4\u202f580", "4.580", "4580", "4580", "4580"]
+    assert [i18n.format_number(12345, language) for language in ("es", "it", "pl")] == \
+        ["12.345", "12.345", "12\xa0345"]
     assert i18n.territory_name("DE", "it") == "Germania"
     assert i18n.territory_name("GR", "el") == "Ελλάδα"
 

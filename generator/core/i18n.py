@@ -183,11 +183,16 @@ def format_list(items: list[str], language: str) -> str:
     return babel_format_list(items, locale=locale(language)) if items else ""
 
 
+# The CLDR's minimumGroupingDigits of 2: these languages group no number of four digits ("1000", "12.345").
+# Babel does not apply it; the browsers' Intl.NumberFormat does, and the map writes its numbers with it.
+UNGROUPED_BELOW = {"es": 10_000, "it": 10_000, "pl": 10_000}
+
+
 def format_number(value: int, language: str) -> str:
     if language == SOURCE:
         return f"{value:,}"
-    if isinstance(value, int) and 0 <= value < 1000:  # no grouping, and these languages write Latin digits
-        return str(value)
+    if isinstance(value, int) and 0 <= value < UNGROUPED_BELOW.get(language, 1000):
+        return str(value)  # ungrouped (and every language of the site writes Latin digits)
     return format_decimal(value, locale=locale(language))
 
 
