@@ -108,6 +108,22 @@ def test_an_impossible_date_is_a_bad_date(atlas):
     assert only(atlas.diagnostics(), "bad-date").line == 5
 
 
+@pytest.mark.parametrize("time", ["T10:00:00", " 23:30:00+02:00"])
+@pytest.mark.parametrize("field, line", [("last_verified", 5), ("since", 8), ("retrieved", 11)])
+def test_a_date_with_a_time_of_day_is_refused_with_the_day_to_write(atlas, field, line, time):
+    """A timestamp pasted from elsewhere: one clear error with the day alone, never a crash of a later rule
+    (the staleness check compared it with today's date and stopped validation with a traceback)."""
+    written = f"{RECENT}{time}"
+    dates = {name: written if name == field else RECENT for name in ("last_verified", "since", "retrieved")}
+    atlas.write("cities/testville.md", "---\nname: Testville\ncountry: DE\ncoordinates: [52.52, 13.405]\n"
+                f"last_verified: {dates['last_verified']}\n"
+                f"networks:\n  - network: test-network\n    since: {dates['since']}\n"
+                f"sources:\n  - url: https://example.org/page\n    retrieved: {dates['retrieved']}\n---\n")
+    d = only(atlas.diagnostics(), "bad-date")
+    assert d.line == line and "time of day" in d.message and written.replace("T", " ") in d.message
+    assert d.hint == f"write the day alone, without the time: {RECENT}"
+
+
 def test_a_date_in_the_future_is_an_error(atlas):
     future = (TODAY + dt.timedelta(days=3)).isoformat()
     write_network(atlas, last_verified=future)

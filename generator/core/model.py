@@ -43,7 +43,9 @@ def describe(value: Any) -> str:
         return f"true/false ({str(value).lower()})"
     if isinstance(value, (int, float)):
         return f"a number ({value})"
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime):
+        return f"a date and time of day ({value.isoformat(sep=' ')})"
+    if isinstance(value, dt.date):
         return f"a date ({value.isoformat()})"
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "..."
@@ -225,11 +227,18 @@ class Year(FieldType):
 
 
 def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return None
+    """A day as YAML reads it; not a date with a time of day (which `_time_of_day` refuses)."""
+    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
+
+
+def _time_of_day(value: Any, checker: Checker, path: tuple) -> bool:
+    """A day written with a time (2026-12-06T10:00): refused with the day to write. The atlas records days,
+    and a time of day brings a time zone, in which the day itself can differ."""
+    if not isinstance(value, dt.datetime):
+        return False
+    checker.report(path, "bad-date", f"expected a day like 2026-10-01, found {describe(value)}",
+                   f"write the day alone, without the time: {value.date().isoformat()}")
+    return True
 
 
 class Date(FieldType):
@@ -238,6 +247,8 @@ class Date(FieldType):
     def check(self, value, checker, path):
         date = _as_date(value)
         if date is None:
+            if _time_of_day(value, checker, path):
+                return
             if value is None or value == "":
                 return self.wrong_type(value, checker, path)
             if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
@@ -268,6 +279,8 @@ class PartialDate(FieldType):
             value = int(value)  # a quoted year reads as the year
         if isinstance(value, int) and not isinstance(value, bool):
             return Year().check(value, checker, path)
+        if _time_of_day(value, checker, path):
+            return
         date = _as_date(value)
         if date is None and isinstance(value, str):
             try:

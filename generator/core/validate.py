@@ -419,7 +419,7 @@ def check_empty_sections(checker: Checker) -> None:
 
 def check_freshness(checker: Checker) -> None:
     value = checker.source.data.get("last_verified")
-    if not isinstance(value, dt.date):
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):  # a time of day: Date refuses it
         return
     months = checker.context.settings.stale_after_months
     limit = checker.today - dt.timedelta(days=round(months * 30.44))
