@@ -66,6 +66,15 @@ def test_a_network_without_commitments_says_where_to_declare_them(atlas):
     assert "declares no commitments" in d.hint
 
 
+@pytest.mark.parametrize("written", ["5", "solidarity", "{solidarity: yes}"])
+def test_commitments_that_are_not_a_list_are_reported_on_the_network_not_a_crash_at_its_members(atlas, written):
+    write_network(atlas, extra=f"commitments: {written}\n")
+    atlas.write("cities/testville.md", city(STATE.format("solidarity", "declared")))
+    found = atlas.diagnostics()
+    assert [(d.path, d.line, d.code) for d in found if d.path == "networks/test-network.md"] == \
+        [("networks/test-network.md", 4, "wrong-type")]
+
+
 def test_a_state_without_its_source_is_an_error_of_its_own(atlas):
     write_network(atlas, extra=COMMITMENTS)
     atlas.write("cities/testville.md", city("      - {commitment: solidarity, state: declared, date: 2020-05-07}\n"))

@@ -146,6 +146,17 @@ def test_a_membership_that_implies_another_is_checked_at_the_networks_line(atlas
     assert atlas.diagnostics() == []
 
 
+@pytest.mark.parametrize("written", ["-1", "test-network", "{network: test-network}"])
+def test_networks_that_are_not_a_list_are_one_error_at_the_field_while_expectations_are_checked(atlas, written):
+    text = (atlas.root / "networks/test-network.md").read_text()
+    write(atlas, "networks/other-network.md", text.replace("name: Test Network", "name: Other Network"))
+    write(atlas, "networks/expectations.yml", EXPECTATIONS)
+    city = (atlas.root / "cities/testville.md").read_text()
+    write(atlas, "cities/testville.md", city.replace("networks: [test-network]", f"networks: {written}"))
+    d = only(atlas.diagnostics(), "wrong-type")
+    assert (d.path, d.line) == ("cities/testville.md", 5) and "expected a list" in d.message
+
+
 def test_a_city_the_rule_does_not_hold_for_is_named_with_the_reason_and_checked_again_when_it_changes(atlas):
     text = (atlas.root / "networks/test-network.md").read_text()
     write(atlas, "networks/other-network.md", text.replace("name: Test Network", "name: Other Network"))

@@ -444,7 +444,8 @@ def check_commitments(checker: Checker) -> None:
                        if isinstance(slug, str) else None)
             if network is None or not network.readable:
                 continue  # an unknown network is reported by the field's own check
-            declared = [c.get("slug") for c in network.data.get("commitments") or [] if isinstance(c, dict)]
+            listed = network.data.get("commitments")  # anything but a list: the network's own check says so
+            declared = [c.get("slug") for c in (listed if isinstance(listed, list) else []) if isinstance(c, dict)]
             for position, state in enumerate(item["commitments"]):
                 name = state.get("commitment") if isinstance(state, dict) else None
                 if not isinstance(name, str) or name in declared:
@@ -486,7 +487,8 @@ def check_slug_collisions(sources: list[SourceFile]) -> Iterable[Diagnostic]:
 
 def _memberships(source: SourceFile) -> list[str]:
     networks = source.data.get("networks") if source.readable else None
-    return [item if isinstance(item, str) else item.get("network") for item in networks or []
+    return [item if isinstance(item, str) else item.get("network")
+            for item in (networks if isinstance(networks, list) else [])  # anything else: the field's check says so
             if isinstance(item, (str, dict))]
 
 
