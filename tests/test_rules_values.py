@@ -162,3 +162,12 @@ def test_a_population_as_formatted_text_gets_a_hint(atlas):
     d = only(city(atlas, extra="population: {value: '184,754', year: 2022, source: https://example.org}\n"),
              "wrong-type")
     assert "without separators" in d.hint
+
+
+@pytest.mark.parametrize("written", [".inf", "-.inf", ".nan", "1e400", "2.5"])
+def test_a_count_that_is_not_a_whole_number_is_a_wrong_type_whatever_yaml_reads(atlas, written):
+    """YAML reads .inf, .nan and 1e400 as floats that no number check expects (infinity crashed the check
+    for a number written with a thousands separator)."""
+    d = only(city(atlas, extra=f"population: {{value: {written}, year: 2022, source: https://example.org}}\n"),
+             "wrong-type")
+    assert d.line == 5 and "whole number" in d.message

@@ -176,7 +176,7 @@ class Integer(FieldType):
     def check(self, value, checker, path):
         if isinstance(value, str) and value.replace(",", "").replace(".", "").replace(" ", "").isdigit():
             self.wrong_type(value, checker, path, "write the number without separators, e.g. 184754")
-        elif isinstance(value, float) and value > 0 and round(value * 1000) == value * 1000 and value < 1000:
+        elif isinstance(value, float) and 0 < value < 1000 and round(value * 1000) == value * 1000:  # (not .inf)
             # 1.780 is read as the decimal 1.78: a number of thousands written with a point or a comma
             self.wrong_type(value, checker, path, f"if this is {round(value * 1000):,} written with a thousands "
                             f"separator (as 1.780 for 1780), write it without one: {round(value * 1000)}")
