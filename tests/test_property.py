@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from generator.core.validate import validate
 
-from .conftest import CITY, INITIATIVE, NETWORK
+from .conftest import CITY, INITIATIVE, NETWORK, RECENT
 
 TEXT = st.text(alphabet=string.printable + "äöüßé€\t\r\x00\u2028&*[]{}:-#'\"|>", max_size=400)
 
@@ -148,3 +148,146 @@ def test_no_csv_cell_begins_with_a_formula_character_unless_it_is_a_number(rows)
     for row in list(csv.reader(io.StringIO(export.csv_text(["a"], rows), newline="")))[1:]:
         for cell in row:
             assert not cell.startswith(export.FORMULA_START) or export.NUMBER.fullmatch(cell), cell
+
+
+# ---- every field, any value YAML can spell -------------------------------------------------------
+# Mutated text (above) seldom makes a well-formed file whose field holds an odd value; these do, field by
+# field, in files that use every field, with an expectation and commitments that read across files. Found
+# this way: a date with a time of day, networks: -1 and a count of .inf each stopped validation.
+
+def _file(text: str) -> str:
+    return text.replace("{RECENT}", RECENT)
+
+
+RICH = {
+    "cities/testville.md": _file("""\
+---
+name: Testville
+names: {de: Testburg, source: "https://example.org/names"}
+country: DE
+coordinates: [52.52, 13.405]
+featured: true
+subtitle: The test city.
+population: {value: 123456, year: 2022, source: "https://example.org/population"}
+networks:
+  - {network: test-network, since: 2019-06, commitments: [{commitment: solidarity, state: declared, source: "https://example.org/d", date: 2020-05}]}
+  - other-network
+takeaways: [Welcoming is a decision., The city pays for it.]
+website: https://example.org/testville
+sources:
+  - {title: A page, url: "https://example.org/p", published: 2021-03, retrieved: {RECENT}}
+last_verified: {RECENT}
+---
+
+## What is unique about the city
+
+Testville declared itself a safe harbour in 2019.
+
+## Focus of local migration policy
+
+Housing first, and the [welcome office](../initiatives/test-welcome.md) for everyone.
+
+## Greatest achievements
+
+Four hundred people housed.
+
+## Key factors
+
+A council majority.
+
+## Political activity beyond the city level
+
+Testville speaks for the alliance.
+"""),
+    "networks/test-network.md": _file("""\
+---
+name: Test Network
+short_name: TN
+founded: 2015
+scope: european
+member_count: {count: 12, at_least: true, as_of: 2026-01, retrieved: {RECENT}, source: "https://example.org/members"}
+commitments:
+  - {slug: solidarity, name: Public declaration of solidarity, description: Said in public., admission: false}
+website: https://example.org/network
+sources: [https://example.org/network]
+last_verified: {RECENT}
+---
+"""),
+    "initiatives/test-welcome.md": _file("""\
+---
+title: Test Welcome
+city: testville
+topics: [access-to-social-rights]
+since: 2016
+actors: [The council]
+sources: [https://example.org/welcome]
+last_verified: {RECENT}
+---
+"""),
+}
+EXPECTATION = "- members_of: test-network\n  are_members_of: other-network\n  because: a rule for tests\n"
+# One value of each kind YAML can spell, and the forms contributors paste by mistake.
+ODD = [".inf", ".nan", "-1", "99999999999999999999", "2.5", "1.780", "true", "no", "null", "''", "[]", "{}", "[1, 2]",
+       "[[x]]", "{a: 1}", "[{}]", "2026-12-06T10:00:00", "2026-13-45", "2999-01-01", "!!binary AAAA", "!!set {a}",
+       "!custom x", "'javascript:alert(1)'", "'<script>alert(1)</script>'", "'\\u202e'", "test-network", "testville"]
+
+
+def _fields(text: str) -> list[tuple[int, int, int]]:
+    """(line, start, end) of every value in a file's front matter: after `key: `, an item of a list, and every
+    item of a flow list or mapping on the line (split at its commas and braces)."""
+    found = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines[1:lines.index("---", 1)], start=1):
+        for match in re.finditer(r"(?:^\s*(?:- )?(?:[a-z_]+: )?|[{,\[] ?(?:[a-z_]+: )?)([^,{}\[\]\n]+)", line):
+            if match.group(1).strip() not in ("", "-") and not match.group(1).rstrip().endswith(":"):
+                found.append((number, match.start(1), match.end(1)))
+    return found
+
+
+def _variants(text: str, value: str):
+    """(what changed, the file) for each place of the front matter the value can take: each value, and each field
+    whose value is a block of lines (networks:, sources:, commitments:) as a whole."""
+    lines = text.split("\n")
+    for number, start, end in _fields(text):
+        changed = lines[number][:start] + value + lines[number][end:]
+        yield changed, "\n".join([*lines[:number], changed, *lines[number + 1:]])
+    closing = lines.index("---", 1)
+    for number in range(1, closing):
+        if block := re.fullmatch(r"([a-z_]+):", lines[number]):
+            after = next(i for i in range(number + 1, closing + 1) if not lines[i].startswith(" "))
+            changed = f"{block.group(1)}: {value}"
+            yield changed, "\n".join([*lines[:number], changed, *lines[after:]])
+
+
+def test_any_value_in_any_field_gives_diagnostics_never_an_exception_and_a_valid_atlas_builds(atlas):
+    """Every field of files that use every field, given each value of ODD in turn (about 1,500 files)."""
+    from generator.site.build import build
+
+    for relative, text in RICH.items():
+        atlas.write(relative, text)
+    atlas.write("networks/other-network.md", NETWORK.replace("Test Network", "Other Network"))
+    atlas.write("networks/expectations.yml", EXPECTATION)
+    failures, tried = [], 0
+    for relative, text in RICH.items():
+        for value in ODD:
+            for changed, variant in _variants(text, value):
+                tried += 1
+                atlas.write(relative, variant)
+                try:
+                    report = validate(atlas.root)
+                    assert all(d.line >= 1 and d.column >= 1 and d.code and d.message for d in report.diagnostics)
+                    if not report.errors:
+                        build(atlas.root).outputs  # pages, lists and downloads render whatever the valid value
+                except Exception as error:  # noqa: BLE001 (every failure listed, not only the first)
+                    failures.append(f"{relative}: {changed!r}: {error!r}")
+        atlas.write(relative, text)
+    assert tried > 1000 and not failures, "\n".join(failures)
+
+
+def test_the_files_every_field_is_tried_in_are_valid_as_written(atlas):
+    for relative, text in RICH.items():
+        atlas.write(relative, text)
+    atlas.write("networks/other-network.md", NETWORK.replace("Test Network", "Other Network"))
+    atlas.write("networks/expectations.yml", EXPECTATION)
+    assert atlas.diagnostics() == []
+    assert sum(len(_fields(text)) for text in RICH.values()) >= 45  # each field's value is tried
