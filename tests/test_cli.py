@@ -70,6 +70,16 @@ def test_paths_limit_the_report_but_references_still_resolve(atlas, capsys):
     assert code == 1 and "bad-country" in out and "1 file checked" in out
 
 
+def test_the_atlas_folder_itself_as_the_path_checks_the_whole_atlas(atlas, capsys, monkeypatch):
+    """`atlas validate .` from the atlas's folder, as one types it: every file, not a usage error."""
+    break_city(atlas)
+    monkeypatch.chdir(atlas.root)
+    everything = run(atlas, "validate", capsys=capsys)
+    for given in (".", str(atlas.root), str(atlas.root / "cities" / "..")):
+        code, out, err = run(atlas, "validate", given, capsys=capsys)
+        assert (code, out, err) == everything and "bad-country" in out and "1 error" in out
+
+
 def test_a_path_outside_the_data_folders_is_a_usage_error(atlas, capsys):
     (atlas.root / "notes.md").write_text("hi")
     code, _, err = run(atlas, "validate", str(atlas.root / "notes.md"), capsys=capsys)

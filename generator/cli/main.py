@@ -60,6 +60,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if not path.exists() and not path.is_symlink():
             print(f"atlas: error: {one_line(given)}: no such file or folder", file=sys.stderr)
             return 2
+        if path == root:  # `atlas validate .` in the atlas's folder: the whole atlas, as with no path
+            paths = []
+            break
         if not (path == root / "atlas.yml" or any(path == f or f in path.parents for f in checked)):
             print(f"atlas: error: {one_line(given)}: not an atlas file; the atlas checks atlas.yml and the files "
                   "in cities/, initiatives/, networks/ and content/", file=sys.stderr)
