@@ -120,6 +120,12 @@ def test_only_a_featured_city_gets_the_profile_sections_and_an_empty_section_is_
     assert code == 2 and "--featured is for cities" in err
 
 
+def test_new_refuses_a_name_too_long_for_a_file_name_with_a_message(atlas, capsys):
+    code, _, err = run(atlas, "new", "city", "Long " * 60, "--country", "DE", capsys=capsys)
+    assert code == 2 and "299 characters, more than 120" in err and "Traceback" not in err
+    assert sorted(p.name for p in (atlas.root / "cities").iterdir()) == ["testville.md"]
+
+
 def test_new_initiative_and_network_templates_validate_once_filled_in(atlas, capsys):
     assert run(atlas, "new", "initiative", "Welcome: Centre", "--city", "testville", capsys=capsys)[0] == 0
     assert run(atlas, "new", "network", "Safe Harbours", capsys=capsys)[0] == 0

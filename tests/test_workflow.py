@@ -492,6 +492,7 @@ def test_import_reports_every_bad_row_by_number_and_reason_and_overwrites_nothin
         ["Testville", "DE", "52.52", "13.4", "", "https://example.org/e"],                # row 6: exists
         ["Paris", "FR", "2.35", "48.85", "", "https://example.org/f"],                    # row 7: swapped
         ["Netless", "DE", "51.0", "9.0", "no-such-network", "https://example.org/g"],     # row 8: reference
+        ["Long " * 60, "DE", "51.1", "9.1", "", "https://example.org/h"],                  # row 9: file name
     ]
     source = write_csv(tmp_path / "members.csv", rows)
     code = main(["--root", str(atlas.root), "import", str(source)])
@@ -503,7 +504,8 @@ def test_import_reports_every_bad_row_by_number_and_reason_and_overwrites_nothin
     assert f"{source}: row 6: skipped: cities/testville.md already exists (use --update to change it)" in out
     assert f"{source}: row 7: Paris: coordinates:" in out and "latitude comes first" in out
     assert f"{source}: row 8: Netless: networks:" in out and "no-such-network" in out
-    assert "7 rows: 1 new files, 0 updated, 0 unchanged, 1 skipped, 5 not imported" in out
+    assert f"{source}: row 9: " in out and "name: expected at most 120 characters of file name, found 299" in out
+    assert "8 rows: 1 new files, 0 updated, 0 unchanged, 1 skipped, 6 not imported" in out
     assert (atlas.root / "cities/testville.md").read_text() == before
     assert sorted(p.name for p in (atlas.root / "cities").iterdir()) == ["goodtown.md", "testville.md"]
 

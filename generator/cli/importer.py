@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from ..core.diagnostics import NotText, read_text
 from ..core.frontmatter import patch_front_matter, to_front_matter
-from ..core.load import FOLDERS, SLUG, SourceFile, one_line, parse_source, read_source, slugify
+from ..core.load import FOLDERS, MAX_SLUG, SLUG, SourceFile, one_line, parse_source, read_source, slugify
 from ..core import gazetteer
 from ..core.kinds import CITY
 from ..core.model import Text, Url, describe
@@ -486,6 +486,10 @@ def import_cities(root: Path, path: Path, *, update: bool = False, verified: dt.
         slug = given.pop("slug", None) or slugify(given["name"])
         if not slug:
             outcome.failed.append((row.label, name, ["name: expected the city's name, found nothing"]))
+            continue
+        if len(slug) > MAX_SLUG:
+            outcome.failed.append((row.label, name, [f"{'slug' if row.values.get('slug') else 'name'}: expected at most "
+                                                     f"{MAX_SLUG} characters of file name, found {len(slug)}"]))
             continue
         display = f"{FOLDERS['city']}/{slug}.md"
         if geonames and (problem := place_row(given, row, existing.get(display), today or dt.date.today())):

@@ -13,7 +13,7 @@ from .. import __version__
 from ..core.countries import is_country_code
 from ..core.diagnostics import format_github, format_json, format_text, one_line, summary_line
 from ..core.i18n import LANGUAGES, SOURCE
-from ..core.load import FOLDERS, RESERVED_SLUGS, slugify
+from ..core.load import FOLDERS, MAX_SLUG, RESERVED_SLUGS, slugify
 from ..core.kinds import REGISTRY as KINDS_REGISTRY
 from ..core.kinds import json_schema
 from ..core.model import Country as CountryType
@@ -92,6 +92,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     slug = slugify(args.name)
     if not slug:
         print(f"atlas: error: cannot make a file name from {args.name!r}; use letters or digits", file=sys.stderr)
+        return 2
+    if len(slug) > MAX_SLUG:
+        print(f"atlas: error: the file name made from the name would have {len(slug)} characters, more than "
+              f"{MAX_SLUG}; give the name as it is usually written, shorter", file=sys.stderr)
         return 2
     kind = KINDS_REGISTRY[args.kind]
     if slug in RESERVED_SLUGS and kind.index_template:

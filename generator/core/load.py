@@ -43,6 +43,7 @@ class _View(Mapping):
 KINDS = _View(lambda: ((kind.folder, name) for name, kind in _REGISTRY.items()))  # folder -> kind: cities -> city
 FOLDERS = _View(lambda: ((name, kind.folder) for name, kind in _REGISTRY.items()))  # kind -> folder
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_SLUG = 120  # characters of a file name made from a name: with ".de.md", well inside any file system's 255 bytes
 # Slugs the site uses for pages it generates in each folder (cities/index.md lists every city, topics/index.md
 # every topic): an entity or topic with such a slug would take that page's place.
 RESERVED_SLUGS = frozenset({"index"})
