@@ -87,6 +87,20 @@ def test_a_broken_catalogue_is_a_diagnostic_not_a_traceback(tmp_path):
     assert catalogue is None and (problem.path, problem.line) == ("x.po", 3)
 
 
+@pytest.mark.parametrize("charset", ["latin-1", "cp1252", "iso-8859-7"])
+def test_a_catalogue_declaring_another_charset_is_refused_at_its_header_not_read_as_mojibake(tmp_path, charset):
+    po = tmp_path / "atlas.po"
+    po.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n\n'
+                  'msgid "Home"\nmsgstr "Über uns"\n', encoding="utf-8")
+    catalogue, problems = i18n.read_catalogue(po, "de", "x.po")
+    problem = only(problems, "bad-catalogue")
+    assert catalogue is None and (problem.path, problem.line) == ("x.po", 3)
+    assert f"charset={charset}" in problem.message and "charset=UTF-8" in problem.hint
+    po.write_text(po.read_text(encoding="utf-8").replace(charset, "UTF-8"), encoding="utf-8")
+    catalogue, problems = i18n.read_catalogue(po, "de", "x.po")
+    assert problems == [] and catalogue["Home"].string == "Über uns"
+
+
 def test_dates_numbers_and_countries_are_written_as_each_language_writes_them():
     assert i18n.format_date(dt.date(2018, 12, 5), "de") == "5. Dezember 2018"
     assert i18n.format_date(dt.date(2018, 12, 5), "en") == "5 December 2018"

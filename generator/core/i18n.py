@@ -91,6 +91,12 @@ def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[D
         return None, [Diagnostic(display, line, 1, "bad-catalogue", f"expected a gettext .po file, found an error: "
                                  f"{text}", hint="compare it with another language's file")]
     problems = []
+    if (catalogue.charset or "").lower().replace("_", "-") not in ("utf-8", "utf8"):  # read so, the text turns to mojibake
+        line = next((number for number, text in enumerate(path.read_bytes().split(b"\n"), start=1)
+                     if b"charset=" in text), 1)
+        return None, [Diagnostic(display, line, 1, "bad-catalogue", "expected the header's Content-Type to say "
+                                 f"charset=UTF-8, found charset={catalogue.charset}",
+                                 hint='write "Content-Type: text/plain; charset=UTF-8\\n" and save the file as UTF-8')]
     for message in catalogue:
         if not message.id or not message.string:
             continue
