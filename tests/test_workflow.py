@@ -409,6 +409,17 @@ def test_diff_of_an_unknown_revision_says_so(atlas, capsys):
     assert "unknown revision 'nonexistent-branch'" in capsys.readouterr().err
 
 
+def test_diff_outside_a_repository_or_without_git_says_what_it_needs(atlas, capsys, monkeypatch):
+    """A downloaded copy of the atlas has no history to compare with; a machine may have no git."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(atlas.root.parent))  # whatever folder the tests run in
+    assert main(["--root", str(atlas.root), "diff", "origin/main"]) == 2
+    err = capsys.readouterr().err
+    assert "is not a git repository" in err and "unknown revision" not in err and "Traceback" not in err
+    monkeypatch.setenv("PATH", str(atlas.root / "no-programs-here"))
+    assert main(["--root", str(atlas.root), "diff", "origin/main"]) == 2
+    assert "cannot run git" in capsys.readouterr().err
+
+
 def commit_all(root: Path, message: str) -> None:
     git(root, "add", "-A")
     git(root, "commit", "-qm", message)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import subprocess
 from typing import Any
 
@@ -53,7 +54,10 @@ class Change:
 
 
 def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
-    result = subprocess.run(["git", "-C", str(root), *args], input=data, capture_output=True)
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], input=data, capture_output=True)
+    except OSError as error:  # git not installed, or not runnable
+        raise GitError(f"cannot run git ({error.strerror}): atlas diff needs git installed") from None
     if result.returncode != 0:
         raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} failed")
     return result.stdout
@@ -63,7 +67,14 @@ def _tree(root: Path, revision: str) -> dict[str, str]:
     """path -> blob id of every entity file at a revision."""
     try:
         _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    except GitError:
+    except GitError as error:
+        if not shutil.which("git"):
+            raise error from None
+        try:
+            _git(root, "rev-parse", "--git-dir")
+        except GitError:  # no repository: a downloaded copy
+            raise GitError(f"{root} is not a git repository: atlas diff compares the atlas with a revision of "
+                           "its history (clone the repository with git to use it)") from None
         raise GitError(f"unknown revision '{revision}' (expected a branch, tag or commit, e.g. origin/main)") from None
     # File names are bytes to git; one that is not UTF-8 keeps its bytes as surrogates, to be reported.
     listing = _git(root, "ls-tree", "-r", "-z", revision, "--", *KINDS).decode("utf-8", "surrogateescape")
