@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 from typing import Any
 
@@ -30,6 +29,10 @@ from ..core.load import FOLDERS, KINDS, file_slug, one_line, parse_source
 
 class GitError(Exception):
     pass
+
+
+class GitMissing(GitError):
+    """git is not installed (or cannot run) here."""
 
 
 @dataclass
@@ -57,7 +60,7 @@ def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
     try:
         result = subprocess.run(["git", "-C", str(root), *args], input=data, capture_output=True)
     except OSError as error:  # git not installed, or not runnable
-        raise GitError(f"cannot run git ({error.strerror}): atlas diff needs git installed") from None
+        raise GitMissing(f"cannot run git ({error.strerror}): atlas diff needs git installed") from None
     if result.returncode != 0:
         raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} failed")
     return result.stdout
@@ -67,9 +70,9 @@ def _tree(root: Path, revision: str) -> dict[str, str]:
     """path -> blob id of every entity file at a revision."""
     try:
         _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    except GitError as error:
-        if not shutil.which("git"):
-            raise error from None
+    except GitMissing:
+        raise
+    except GitError:
         try:
             _git(root, "rev-parse", "--git-dir")
         except GitError:  # no repository: a downloaded copy
