@@ -87,7 +87,7 @@ def test_a_broken_catalogue_is_a_diagnostic_not_a_traceback(tmp_path):
     assert catalogue is None and (problem.path, problem.line) == ("x.po", 3)
 
 
-@pytest.mark.parametrize("charset", ["latin-1", "cp1252", "iso-8859-7"])
+@pytest.mark.parametrize("charset", ["latin-1", "cp1252", "iso-8859-7", "no-such-encoding"])
 def test_a_catalogue_declaring_another_charset_is_refused_at_its_header_not_read_as_mojibake(tmp_path, charset):
     po = tmp_path / "atlas.po"
     po.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n\n'
@@ -95,7 +95,7 @@ def test_a_catalogue_declaring_another_charset_is_refused_at_its_header_not_read
     catalogue, problems = i18n.read_catalogue(po, "de", "x.po")
     problem = only(problems, "bad-catalogue")
     assert catalogue is None and (problem.path, problem.line) == ("x.po", 3)
-    assert f"charset={charset}" in problem.message and "charset=UTF-8" in problem.hint
+    assert f"charset={charset!r}" in problem.message and "charset=UTF-8" in problem.hint
     po.write_text(po.read_text(encoding="utf-8").replace(charset, "UTF-8"), encoding="utf-8")
     catalogue, problems = i18n.read_catalogue(po, "de", "x.po")
     assert problems == [] and catalogue["Home"].string == "Über uns"

@@ -83,6 +83,8 @@ def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[D
     try:
         with path.open("rb") as handle:
             catalogue = read_po(handle, locale=language, abort_invalid=True)
+    except LookupError:  # the header names an encoding Python does not know
+        return None, [_not_utf8(path, display)]
     except (PoFileError, ValueError, UnicodeDecodeError) as error:
         text = str(error).splitlines()[0][:200]
         where = re.search(r" on (\d+)$", text)  # Babel counts lines from 0
@@ -92,11 +94,7 @@ def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[D
                                  f"{text}", hint="compare it with another language's file")]
     problems = []
     if (catalogue.charset or "").lower().replace("_", "-") not in ("utf-8", "utf8"):  # read so, the text turns to mojibake
-        line = next((number for number, text in enumerate(path.read_bytes().split(b"\n"), start=1)
-                     if b"charset=" in text), 1)
-        return None, [Diagnostic(display, line, 1, "bad-catalogue", "expected the header's Content-Type to say "
-                                 f"charset=UTF-8, found charset={catalogue.charset}",
-                                 hint='write "Content-Type: text/plain; charset=UTF-8\\n" and save the file as UTF-8')]
+        return None, [_not_utf8(path, display)]
     for message in catalogue:
         if not message.id or not message.string:
             continue
@@ -112,6 +110,19 @@ def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[D
                                            f"{' '.join(_markup(string)) or '(none)'}",
                                            hint="keep every <tag>, &entity; and %(name)s exactly as in msgid"))
     return catalogue, problems
+
+
+_CHARSET = re.compile(rb'charset=([^\\"\s]*)', re.IGNORECASE)
+
+
+def _not_utf8(path: Path, display: str) -> Diagnostic:
+    """A catalogue whose header declares another encoding than UTF-8, at the header's line."""
+    lines = path.read_bytes().split(b"\n")
+    number, found = next(((n, m) for n, line in enumerate(lines, start=1) if (m := _CHARSET.search(line))), (1, None))
+    declared = found.group(1).decode("ascii", "backslashreplace")[:40] if found else ""
+    return Diagnostic(display, number, 1, "bad-catalogue",
+                      f"expected the header's Content-Type to say charset=UTF-8, found charset={declared!r}",
+                      hint='write "Content-Type: text/plain; charset=UTF-8\\n" and save the file as UTF-8')
 
 
 _TAG = re.compile(r"<[^>]*>")
