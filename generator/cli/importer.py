@@ -488,8 +488,9 @@ def import_cities(root: Path, path: Path, *, update: bool = False, verified: dt.
             outcome.failed.append((row.label, name, ["name: expected the city's name, found nothing"]))
             continue
         if len(slug) > MAX_SLUG:
-            outcome.failed.append((row.label, name, [f"{'slug' if row.values.get('slug') else 'name'}: expected at most "
-                                                     f"{MAX_SLUG} characters of file name, found {len(slug)}"]))
+            column = "slug" if row.values.get("slug") else "name"
+            outcome.failed.append((row.label, name, [f"{column}: expected at most {MAX_SLUG} characters of file "
+                                                     f"name, found {len(slug)}"]))
             continue
         display = f"{FOLDERS['city']}/{slug}.md"
         if geonames and (problem := place_row(given, row, existing.get(display), today or dt.date.today())):

@@ -93,7 +93,7 @@ def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[D
         return None, [Diagnostic(display, line, 1, "bad-catalogue", f"expected a gettext .po file, found an error: "
                                  f"{text}", hint="compare it with another language's file")]
     problems = []
-    if (catalogue.charset or "").lower().replace("_", "-") not in ("utf-8", "utf8"):  # read so, the text turns to mojibake
+    if (catalogue.charset or "").lower().replace("_", "-") not in ("utf-8", "utf8"):  # read so, text is mojibake
         return None, [_not_utf8(path, display)]
     for message in catalogue:
         if not message.id or not message.string:

@@ -124,8 +124,8 @@ class Preview:
                 file.is_modified = _always  # type: ignore[method-assign]
 
     def begin_pages(self, env, files: Files) -> None:
-        """The order in which pages are built (and so indexed for search), and the title and meta of each page this build skips, which still names itself in the
-        navigation and the sitemap."""
+        """The order in which pages are built (and so indexed for search), and the title and meta of each page
+        this build skips, which still names itself in the navigation and the sitemap."""
         pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         self.order = [file.url for file in pages]
         for file in pages:
