@@ -87,6 +87,25 @@ def test_a_broken_catalogue_is_a_diagnostic_not_a_traceback(tmp_path):
     assert catalogue is None and (problem.path, problem.line) == ("x.po", 3)
 
 
+def test_a_message_given_twice_is_refused_at_the_second_as_msgfmt_would(tmp_path):
+    po = tmp_path / "atlas.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "Cities"\nmsgstr "Städte"\n\n'
+                  'msgctxt "map"\nmsgid "Cities"\nmsgstr "Orte"\n\n'  # another context: another message
+                  '#~ msgid "Cities"\n#~ msgstr "Alt"\n\n'  # obsolete: not a message
+                  'msgid "%(count)s city"\nmsgid_plural "%(count)s cities"\nmsgstr[0] "%(count)s Stadt"\n'
+                  'msgstr[1] "%(count)s Städte"\n\n'
+                  'msgid ""\n"Cit"\n"ies"\nmsgstr "Gemeinden"\n', encoding="utf-8")
+    catalogue, problems = i18n.read_catalogue(po, "de", "x.po")
+    problem = only(problems, "bad-catalogue")
+    # Babel would have kept one of the two translations without a word: the German site shows only one
+    assert (problem.path, problem.line) == ("x.po", 20)
+    assert "'Cities' a second time (the first on line 5)" in problem.message and problem.hint.startswith("keep one")
+    po.write_text(po.read_text(encoding="utf-8").replace('msgid ""\n"Cit"', 'msgid ""\n"Town"'), encoding="utf-8")
+    catalogue, problems = i18n.read_catalogue(po, "de", "x.po")
+    assert problems == [] and catalogue["Cities"].string == "Städte" and catalogue.get("Cities", context="map").string == "Orte"
+
+
 @pytest.mark.parametrize("charset", ["latin-1", "cp1252", "iso-8859-7", "no-such-encoding"])
 def test_a_catalogue_declaring_another_charset_is_refused_at_its_header_not_read_as_mojibake(tmp_path, charset):
     po = tmp_path / "atlas.po"

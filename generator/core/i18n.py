@@ -92,9 +92,9 @@ def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[D
         text = text[: where.start()] if where else text
         return None, [Diagnostic(display, line, 1, "bad-catalogue", f"expected a gettext .po file, found an error: "
                                  f"{text}", hint="compare it with another language's file")]
-    problems = []
     if (catalogue.charset or "").lower().replace("_", "-") not in ("utf-8", "utf8"):  # read so, text is mojibake
         return None, [_not_utf8(path, display)]
+    problems = _twice(path.read_bytes().decode("utf-8", "replace"), display)
     for message in catalogue:
         if not message.id or not message.string:
             continue
@@ -110,6 +110,35 @@ def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[D
                                            f"{' '.join(_markup(string)) or '(none)'}",
                                            hint="keep every <tag>, &entity; and %(name)s exactly as in msgid"))
     return catalogue, problems
+
+
+_KEYWORD = re.compile(r'(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s*"(.*)"$')
+
+
+def _twice(text: str, display: str) -> list[Diagnostic]:
+    """Each message given a second time (in the same context), at its msgid's line. GNU msgfmt refuses such a
+    file; Babel keeps one of the two translations without a word, so the other would silently never show."""
+    entries: list[list] = []  # [keyword, line, text] of each keyword, its continued strings joined
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if (found := _KEYWORD.match(line)) is not None:
+            entries.append([found.group(1), number, found.group(2)])
+        elif line.startswith('"') and entries:  # a string continued (comments, #~ obsolete ones too, are skipped)
+            entries[-1][2] += line[1:-1] if line.endswith('"') and len(line) > 1 else line[1:]
+    seen: dict[tuple, int] = {}
+    problems = []
+    for previous, (keyword, number, message) in zip([None, *entries], entries):
+        if keyword != "msgid":
+            continue
+        key = (previous[2] if previous and previous[0] == "msgctxt" else None, message)
+        if key in seen:
+            shown = message[:60] or "(the header)"
+            problems.append(Diagnostic(display, number, 1, "bad-catalogue", f"expected each message once, found "
+                                       f"{shown!r} a second time (the first on line {seen[key]})",
+                                       hint="keep one of the two, with the translation you mean, and delete the other"))
+        else:
+            seen[key] = number
+    return problems
 
 
 _CHARSET = re.compile(rb'charset=([^\\"\s]*)', re.IGNORECASE)
