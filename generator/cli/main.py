@@ -27,6 +27,7 @@ exit status: 0 when clean, 1 when there are errors (or warnings with --strict), 
 
 EPILOG_NEW = """examples:
   atlas new city "Hallstatt" --country AT
+  atlas new city "Hallstatt" --country AT --geonames   its coordinates and their source from GeoNames
   atlas new city "Potsdam" --country DE --featured     a full profile, with its sections
   atlas new initiative "Welcome Centre" --city potsdam
   atlas new network "From the Sea to the City"
@@ -85,6 +86,35 @@ def _unfollowed(path: Path) -> Path:
     return absolute.parent.resolve() / absolute.name
 
 
+def _placed(args: argparse.Namespace, fields: dict, given: dict[str, str]) -> tuple[str, list[dict]] | int:
+    """--geonames: a new city's coordinates and their GeoNames source, from the gazetteer (offline), as
+    `atlas import --geonames` places a row; the exit status if it cannot."""
+    from ..core import gazetteer
+
+    if "coordinates" not in fields:
+        print("atlas: error: --geonames is for cities: it fills in their coordinates", file=sys.stderr)
+        return 2
+    if "country" not in given:
+        print("atlas: error: --geonames needs the city's country, e.g. --country AT", file=sys.stderr)
+        return 2
+    if args.geonames and not args.geonames.isdigit():
+        print(f"atlas: error: --geonames expects a GeoNames id (a number such as 2776943), found {args.geonames!r}",
+              file=sys.stderr)
+        return 2
+    try:
+        place = gazetteer.resolve(args.name, given["country"], int(args.geonames) if args.geonames else None)
+    except gazetteer.Unresolved as problem:
+        hint = ("check the id at geonames.org, and the country" if args.geonames else
+                "give the one you mean by its GeoNames id, from this list: --geonames ID" if problem.several else
+                "check the spelling as GeoNames writes it, or leave out --geonames and write the coordinates")
+        print(f"atlas: error: {problem.reason} (hint: {hint})", file=sys.stderr)
+        return 1
+    title = json.dumps(f"{place.name} – GeoNames {place.id}, coordinates ({gazetteer.DATASET})", ensure_ascii=False)
+    # retrieved: the day this command read the gazetteer (its copy is named in the title)
+    return (f"[{place.latitude}, {place.longitude}]",
+            [{"title": title, "url": place.url, "retrieved": dt.date.today().isoformat()}])
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from .scaffold import render_template
 
@@ -129,9 +159,15 @@ def cmd_new(args: argparse.Namespace) -> int:
     if target.exists():
         print(f"atlas: error: {target.relative_to(root)} already exists; edit it instead", file=sys.stderr)
         return 1
+    sources = []
+    if args.geonames is not None:
+        placed = _placed(args, fields, given)
+        if isinstance(placed, int):
+            return placed
+        given["coordinates"], sources = placed
     target.parent.mkdir(parents=True, exist_ok=True)
     name = args.name if not any(c in args.name for c in ":#'\"") else json.dumps(args.name, ensure_ascii=False)
-    target.write_text(render_template(args.kind, name, given), encoding="utf-8")
+    target.write_text(render_template(args.kind, name, given, sources), encoding="utf-8")
     print(f"wrote {target.relative_to(root)}: fill in the fields, then run  atlas validate {target.relative_to(root)}")
     return 0
 
@@ -266,6 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--city", metavar="SLUG", help="an initiative's city, e.g. potsdam")
     new.add_argument("--featured", action="store_true",
                      help="a featured city: a full profile, with its sections (needs sources for each)")
+    new.add_argument("--geonames", metavar="ID", nargs="?", const="",
+                     help="a city's coordinates, and their source, from GeoNames (offline): the one place of NAME "
+                          "in --country, or the place with this GeoNames id")
     new.set_defaults(run=cmd_new)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the entity files and news posts",

@@ -18,8 +18,9 @@ def _example_lines(f: Field) -> list[str]:
     return [f"{f.name}: {f.example_yaml()}"]
 
 
-def render_template(kind: str, name: str, given: dict[str, str]) -> str:
-    """A file that fails validation until every required field is filled in."""
+def render_template(kind: str, name: str, given: dict[str, str], sources: list[dict[str, str]] = ()) -> str:
+    """A file that fails validation until every required field is filled in. `sources` come first in its
+    list (each a dict of YAML values), before the empty one left for the contributor's own."""
     entry = REGISTRY[kind]
     lines = ["---"]
     lines += _comment(f"{entry.intro} Lines starting with # explain the field below them; you may delete them. "
@@ -32,7 +33,10 @@ def render_template(kind: str, name: str, given: dict[str, str]) -> str:
         if f.name in values:
             lines.append(f"{f.name}: {values[f.name]}")
         elif f.name == "sources":
-            lines += ["sources:", "  - title:", "    url:"]
+            lines.append("sources:")
+            for source in sources:
+                lines += [("    " if i else "  - ") + f"{key}: {value}" for i, (key, value) in enumerate(source.items())]
+            lines += ["  - title:", "    url:"]
         elif f.required:
             lines.append(f"{f.name}:")
             lines += _comment(f"for example: {_example_lines(f)[0].split(': ', 1)[-1]}")

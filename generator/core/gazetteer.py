@@ -37,7 +37,12 @@ class Place:
 
 
 class Unresolved(Exception):
-    """The name fits no place, or several: the message says which."""
+    """The name fits no place, or several: the reason says which, the hint what to give instead (in words
+    for a spreadsheet's columns: `atlas new` says it for its options)."""
+
+    def __init__(self, reason: str, hint: str | None = None, several: bool = False):
+        super().__init__(f"{reason} (hint: {hint})" if hint else reason)
+        self.reason, self.several = reason, several
 
 
 @lru_cache(maxsize=1)
@@ -98,7 +103,7 @@ def resolve(name: str, country: str, geonames_id: int | None = None) -> Place:
         if found:
             listed = "; ".join(p.describe() for p in sorted(found, key=lambda p: -p.population)[:8])
             more = f" and {len(found) - 8} more" if len(found) > 8 else ""
-            raise Unresolved(f"{len(found)} places in {country} are called {name!r}: {listed}{more} "
-                             "(hint: give the one you mean in a geonames column, e.g. its id)")
-    raise Unresolved(f"no place called {name!r} in {country} among GeoNames' places of 500 inhabitants or more "
-                     "(hint: check the spelling as GeoNames writes it, or give latitude and longitude)")
+            raise Unresolved(f"{len(found)} places in {country} are called {name!r}: {listed}{more}",
+                             "give the one you mean in a geonames column, e.g. its id", several=True)
+    raise Unresolved(f"no place called {name!r} in {country} among GeoNames' places of 500 inhabitants or more",
+                     "check the spelling as GeoNames writes it, or give latitude and longitude")
