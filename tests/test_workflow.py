@@ -479,6 +479,31 @@ def write_csv(path: Path, rows: list[list], header=HEADER) -> Path:
     return path
 
 
+@pytest.mark.parametrize("delimiter, decimal", [(";", ","), ("\t", "."), (",", ".")])
+def test_import_reads_the_csv_excel_writes_in_every_language_semicolons_and_decimal_commas(atlas, tmp_path, capsys,
+                                                                                           delimiter, decimal):
+    # German, French, Italian, Spanish or Polish Excel: cells separated by ';', numbers with a decimal comma,
+    # a BOM first and CRLF lines; a spreadsheet's cells copied as text: tabs.
+    source = tmp_path / "members.csv"
+    with source.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow(HEADER)
+        writer.writerow(["Göttingen", "DE", "51.5413".replace(".", decimal), "9.9158".replace(".", decimal),
+                         "test-network", "https://example.org/members#1"])
+        writer.writerow(["Kassel, Documenta-Stadt", "DE", "51.3127".replace(".", decimal),
+                         "9.4797".replace(".", decimal), "test-network", "https://example.org/members#2"])
+        writer.writerow(["Fulda", "DE", "50.5558", "9.6808", "test-network", "https://example.org/members#3", "x"])
+    code = main(["--root", str(atlas.root), "import", str(source), "--kind", "city", "--verified", RECENT])
+    out = capsys.readouterr().out
+    assert "3 rows: 2 new files, 0 updated, 0 unchanged, 0 skipped, 1 not imported" in out, out
+    named = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+    assert "row 4: Fulda: expected at most 6 cells" in out and f"a value that contains a {named} must be" in out
+    assert code == 1 and atlas.diagnostics() == []
+    text = (atlas.root / "cities/gottingen.md").read_text()
+    assert "name: Göttingen\n" in text and "coordinates: [51.5413, 9.9158]\n" in text
+    assert "coordinates: [51.3127, 9.4797]\n" in (atlas.root / "cities/kassel-documenta-stadt.md").read_text()
+
+
 def test_import_turns_a_spreadsheet_of_120_members_into_120_valid_files(atlas, tmp_path, capsys):
     rows = [[f"Member Town {n}", "DE", f"{48 + n * 0.03:.4f}", f"{9 + n * 0.02:.4f}", "test-network",
              f"https://example.org/members#{n}"] for n in range(120)]

@@ -51,6 +51,7 @@ def scalars() -> tuple[str, ...]:
     """The fields a row replaces (networks and sources are added to instead)."""
     return ("name", "country", "coordinates", "featured", "last_verified", *texts())
 SAVE_AS = "save the spreadsheet as 'CSV UTF-8'"
+SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 class ImportFailed(Exception):
@@ -111,7 +112,11 @@ def _csv_rows(path: Path, text: str, geonames: bool = False) -> list[Row]:
     if not text.strip():
         raise ImportFailed(f"{path}: the file is empty; expected a header row such as "
                            "name,country,latitude,longitude,source and one row per city")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Excel separates the cells with ';' where the comma is the decimal sign (German, French, Italian, Spanish,
+    # Polish ...), and a spreadsheet's cells copied as text are tab-separated: the header row says which.
+    header = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header.count)  # a comma where none is more common
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
     except csv.Error as error:
@@ -147,7 +152,7 @@ def _csv_rows(path: Path, text: str, geonames: bool = False) -> list[Row]:
         if extra:
             row.problems.append(f"expected at most {len(columns)} cells, as in the header row, found {len(cells)} "
                                 f"(extra: {', '.join(repr(c) for c in extra[:3])}) (hint: a value that contains "
-                                "a comma must be in double quotes)")
+                                f"a {SEPARATOR_NAMES[delimiter]} must be in double quotes)")
         rows.append(row)
     return rows
 
