@@ -93,6 +93,17 @@ def test_swapped_coordinates_are_named_as_such_rather_than_as_another_country(at
     assert location_codes(diagnostics) == ["swapped-coordinates"]
 
 
+@pytest.mark.parametrize("country, coordinates, code, meant", [
+    ("PT", "[38.7223, 9.1393]", "far-from-country", "[38.7223, -9.1393]"),   # Lisbon, from "9.1393° W"
+    ("IE", "[53.3498, 6.2603]", "wrong-country", "[53.3498, -6.2603]"),      # Dublin: the minus lost lands in NL
+    ("GR", "[37.9838, -23.7275]", "far-from-country", "[37.9838, 23.7275]"),  # Athens: a minus gained
+])
+def test_a_longitude_with_the_wrong_sign_is_named_with_the_point_meant(atlas, country, coordinates, code, meant):
+    d = only(city(atlas, country, coordinates), code)
+    assert d.hint == f"check the longitude's sign, negative west of Greenwich: did you mean {meant}?"
+    assert location_codes(city(atlas, country, meant)) == []
+
+
 def test_a_country_whose_land_lies_far_from_europe_is_named_far(atlas):
     d = only(city(atlas, "IN", "[52.52, 13.405]"), "wrong-country")
     assert d.message == "[52.52, 13.405] lies in Germany (DE), far from India (IN)"

@@ -203,6 +203,12 @@ def check_city_location(checker: Checker) -> None:
     def away(distance: float) -> str:
         return "far" if math.isinf(distance) else f"about {distance:,.0f} km"
 
+    def sign(otherwise: str) -> str:
+        """A longitude that lost (or gained) its minus sign: copied from "8.396° W", say."""
+        if longitude and not place(latitude, -longitude)[2]:
+            return f"check the longitude's sign, negative west of Greenwich: did you mean [{latitude}, {-longitude}]?"
+        return otherwise
+
     lies_in, distance, misplaced = place(latitude, longitude)
     if misplaced and abs(longitude) <= 90 and not (swapped := place(longitude, latitude))[2]:
         checker.report(("coordinates",), "swapped-coordinates",
@@ -214,7 +220,7 @@ def check_city_location(checker: Checker) -> None:
     inside = lambda lat, lon: south <= lat <= north and west <= lon <= east  # noqa: E731
     if not inside(latitude, longitude):
         hint = (f"latitude comes first: did you mean [{longitude}, {latitude}]?" if inside(longitude, latitude)
-                else "check the numbers against a map; latitude comes first")
+                else sign("check the numbers against a map; latitude comes first"))
         checker.report(("coordinates",), "outside-europe",
                        f"expected a point in Europe (latitude {south}..{north}, longitude {west}..{east}), "
                        f"found [{latitude}, {longitude}]", hint)
@@ -222,12 +228,12 @@ def check_city_location(checker: Checker) -> None:
         checker.report(("coordinates",), "wrong-country",
                        f"[{latitude}, {longitude}] lies in {country_name(lies_in)} ({lies_in}), "
                        f"{away(distance)} from {country_name(country)} ({country})",
-                       "check the country code and the coordinates")
+                       sign("check the country code and the coordinates"))
     elif misplaced:
         checker.report(("coordinates",), "far-from-country",
                        f"[{latitude}, {longitude}] lies {away(distance)} from {country_name(country)} "
                        f"({country}), expected a point within {limit:,.0f} km",
-                       "check the coordinates and the country code")
+                       sign("check the coordinates and the country code"))
 
 
 class Positions:
