@@ -75,6 +75,17 @@ def test_an_address_with_letters_outside_ascii_gets_its_encoded_form_as_hint(atl
     assert d.hint == "write it percent-encoded: 'https://de.wikipedia.org/wiki/M%C3%BCnchen'"
 
 
+@pytest.mark.parametrize("address, written", [
+    ("https://www.münchen.de/über-uns", "https://www.xn--mnchen-3ya.de/%C3%BCber-uns"),
+    ("https://straße.de", "https://xn--strae-oqa.de"),     # IDNA 2008, as browsers: not strasse.de
+    ("https://δήμος.gr/", "https://xn--jxalzmp.gr/"),       # the final sigma kept
+])
+def test_an_address_whose_host_has_letters_outside_ascii_gets_the_host_the_dns_knows(atlas, address, written):
+    d = only(city(atlas, extra=f"website: {address}\n"), "bad-url")
+    assert d.hint == f"write the host in its ASCII form, the rest percent-encoded: '{written}'"
+    assert city(atlas, extra=f"website: {written}\n") == []  # a host percent-encoded would be refused, and lead nowhere
+
+
 def test_real_addresses_with_parentheses_queries_and_fragments_pass(atlas):
     assert city(atlas, extra="website: https://wcd.coe.int/ViewDoc.jsp?Ref=MA015(2009)&Language=en#top\n") == []
 

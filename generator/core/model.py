@@ -307,6 +307,22 @@ URL_TEXT = re.compile(URL_CHARACTERS.pattern + "*")
 HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})\.?")
 
 
+def _in_ascii(value: str) -> str:
+    """The hint for an address written with letters beyond ASCII: its host as the DNS knows it (IDNA, as a
+    browser writes https://www.münchen.de: https://www.xn--mnchen-3ya.de), the rest percent-encoded."""
+    import idna  # IDNA 2008 with UTS 46, as browsers: "straße.de" is not "strasse.de", nor "δήμος" "δήμοσ"
+
+    address = re.fullmatch(r"([A-Za-z][A-Za-z0-9+.-]*://)([^/?#:]*)(.*)", value, re.DOTALL)
+    if address is None or address.group(2).isascii():
+        return f"write it percent-encoded: '{quote(value, safe=URL_PUNCTUATION)}'"
+    try:
+        host = idna.encode(address.group(2), uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        return "check the host's spelling: it is not a name the DNS can hold"
+    return (f"write the host in its ASCII form, the rest percent-encoded: "
+            f"'{address.group(1)}{host}{quote(address.group(3), safe=URL_PUNCTUATION)}'")
+
+
 @functools.lru_cache(maxsize=8192)  # the same addresses recur across files (a network's member page)
 def url_problem(value: str) -> tuple[str, str, str | None] | None:
     """Why a text is not an absolute http(s) address that is safe to print anywhere: (code, found, hint)."""
@@ -319,8 +335,7 @@ def url_problem(value: str) -> tuple[str, str, str | None] | None:
     bad = next((c for c in value if not URL_CHARACTERS.fullmatch(c)), None) if not URL_TEXT.fullmatch(value) else None
     if bad is not None:
         if bad.isprintable() and not bad.isascii():
-            encoded = quote(value, safe=URL_PUNCTUATION)
-            return "bad-url", f"the character {bad!r}", f"write it percent-encoded: '{encoded}'"
+            return "bad-url", f"the character {bad!r}", _in_ascii(value)
         what = {" ": "a space", '"': "a quote", "'": "a quote", "<": "an angle bracket", ">": "an angle bracket",
                 "\\": "a backslash"}.get(bad, f"the character {bad!r}")
         return "bad-url", what, f"an address has no {what.split(' ', 1)[1]}; write it percent-encoded as {quote(bad)!r}"
