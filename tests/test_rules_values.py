@@ -103,6 +103,26 @@ def test_a_date_that_is_not_iso_is_an_error(atlas):
     assert d.line == 5 and "ISO date" in d.message and "'1 October 2026'" in d.message
 
 
+@pytest.mark.parametrize("written, meant", [
+    ("07.10.2026", "2026-10-07"),          # day first, with dots: as Germany, Poland, Greece ... write it
+    ("2026/10/7", "2026-10-07"),
+    ("7 October 2026", "2026-10-07"),
+    ("Oct. 7th, 2026", "2026-10-07"),
+    ("25/10/2026", "2026-10-25"),          # only a day can be 25
+    ("10/25/2026", "2026-10-25"),
+    ("10/07/2026", None),                  # 10 July or 7 October: no guess
+    ("31.09.2026", None),                  # no such day
+])
+def test_a_date_written_another_way_is_hinted_with_the_iso_day_where_it_can_mean_only_one(atlas, written, meant):
+    write_network(atlas, last_verified=written)
+    d = only(atlas.diagnostics(), "bad-date")
+    assert d.hint == (f"write year-month-day with dashes: {meant}" if meant else
+                      "write year-month-day with dashes, e.g. 2026-10-01")
+    if meant:
+        write_network(atlas, last_verified=meant)
+        assert "bad-date" not in [d.code for d in atlas.diagnostics()]
+
+
 def test_an_impossible_date_is_a_bad_date(atlas):
     write_network(atlas, last_verified="2026-13-45")
     assert only(atlas.diagnostics(), "bad-date").line == 5

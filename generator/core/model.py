@@ -241,6 +241,38 @@ def _time_of_day(value: Any, checker: Checker, path: tuple) -> bool:
     return True
 
 
+MONTHS = {name: number for number, month in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"), start=1) for name in (month, month[:3], "sept" if month == "september" else month)}
+
+
+def _meant(value: Any) -> str | None:
+    """The ISO day a text writes another way, where it can mean only one: 07.12.2026 (day first, as Europe
+    writes it with dots), 2026/12/7, 7 December 2026, Dec. 7, 2026, 25/12/2026 (but not 12/07/2026)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    day = month = year = None
+    if found := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text):
+        year, month, day = found.groups()
+    elif found := re.fullmatch(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})", text):
+        day, month, year = found.groups()
+    elif found := re.fullmatch(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})", text):
+        first, second, year = found.groups()
+        if int(first) > 12 >= int(second):
+            day, month = first, second
+        elif int(second) > 12 >= int(first):
+            month, day = first, second
+    elif found := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\.?\s+([a-z]+)\.?,?\s+(\d{4})", text):
+        day, month, year = found.group(1), MONTHS.get(found.group(2)), found.group(3)
+    elif found := re.fullmatch(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", text):
+        month, day, year = MONTHS.get(found.group(1)), found.group(2), found.group(3)
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat() if day and month and year else None
+    except ValueError:
+        return None
+
+
 class Date(FieldType):
     label = "a date like 2026-10-01"
 
@@ -259,7 +291,9 @@ class Date(FieldType):
                 else:  # '2026-12-01': the date itself is right, its quotes make it text
                     return checker.report(path, "bad-date", f"expected a date, found the text {value!r} in quotes",
                                           f"remove the quotes: a date is written bare, e.g. {value.strip()}")
+            meant = _meant(value)
             return checker.report(path, "bad-date", f"expected an ISO date like 2026-10-01, found {describe(value)}",
+                                  f"write year-month-day with dashes: {meant}" if meant else
                                   "write year-month-day with dashes, e.g. 2026-10-01")
         if date > checker.today:
             checker.report(path, "future-date",
@@ -289,7 +323,9 @@ class PartialDate(FieldType):
             except ValueError:
                 date = None
         if date is None:
+            meant = _meant(value)
             return checker.report(path, "bad-date", f"expected {self.label}, found {describe(value)}",
+                                  f"write year-month-day with dashes: {meant}" if meant else
                                   "e.g. 2021 or 2021-06 or 2021-06-14")
         if date > checker.today:
             checker.report(path, "future-date", f"expected a date no later than today, found {value}")
