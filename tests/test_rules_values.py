@@ -178,10 +178,18 @@ def test_a_scope_not_in_the_vocabulary_is_an_error(atlas):
     assert "networks/scopes.yml" in d.message
 
 
-def test_a_population_as_formatted_text_gets_a_hint(atlas):
-    d = only(city(atlas, extra="population: {value: '184,754', year: 2022, source: https://example.org}\n"),
+@pytest.mark.parametrize("written, hint", [
+    ("'184,754'", "write the number alone, without separators or quotes: 184754"),
+    ("184 754", "write the number alone, without separators or quotes: 184754"),       # as French writes it
+    ("1'780'000", "write the number alone, without separators or quotes: 1780000"),    # as Swiss German does
+    ("'184754'", "write the number alone, without separators or quotes: 184754"),       # quoted
+    ("184754.0", "write it without the decimal point: 184754"),
+    ("'12.5'", "write the number without separators, e.g. 184754"),                    # no number to guess
+])
+def test_a_population_as_formatted_text_gets_the_number_to_write(atlas, written, hint):
+    d = only(city(atlas, extra=f"population: {{value: {written}, year: 2022, source: https://example.org}}\n"),
              "wrong-type")
-    assert "without separators" in d.hint
+    assert d.hint == hint
 
 
 @pytest.mark.parametrize("written", [".inf", "-.inf", ".nan", "1e400", "2.5"])

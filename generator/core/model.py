@@ -167,6 +167,9 @@ class Boolean(FieldType):
         return {"type": "boolean"}
 
 
+THOUSANDS = re.compile(r"[0-9]+|[0-9]{1,3}(?:([ ,.\u00a0\u202f'])[0-9]{3})(?:\1[0-9]{3})*")  # one separator throughout
+
+
 @dataclass
 class Integer(FieldType):
     minimum: int = 1
@@ -174,8 +177,13 @@ class Integer(FieldType):
     label = "a whole number"
 
     def check(self, value, checker, path):
-        if isinstance(value, str) and value.replace(",", "").replace(".", "").replace(" ", "").isdigit():
+        if isinstance(value, str) and THOUSANDS.fullmatch(value.strip()):  # 187 310, 187,310, 1.780.000, '187310'
+            self.wrong_type(value, checker, path, "write the number alone, without separators or quotes: "
+                            f"{re.sub(r'[^0-9]', '', value)}")
+        elif isinstance(value, str) and value.replace(",", "").replace(".", "").replace(" ", "").isdigit():
             self.wrong_type(value, checker, path, "write the number without separators, e.g. 184754")
+        elif isinstance(value, float) and value.is_integer() and value >= 1000:  # 187310.0
+            self.wrong_type(value, checker, path, f"write it without the decimal point: {int(value)}")
         elif isinstance(value, float) and 0 < value < 1000 and round(value * 1000) == value * 1000:  # (not .inf)
             # 1.780 is read as the decimal 1.78: a number of thousands written with a point or a comma
             self.wrong_type(value, checker, path, f"if this is {round(value * 1000):,} written with a thousands "
