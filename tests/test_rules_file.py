@@ -1,6 +1,7 @@
 """Rules about a file as a whole: encoding, front matter, YAML, size, name."""
 
 import json
+import re
 import time
 import tracemalloc
 
@@ -64,6 +65,16 @@ def test_a_yaml_syntax_error_names_its_line_and_column(atlas):
 
 def lines_of(text: str) -> list[str]:
     return text.splitlines()
+
+
+@pytest.mark.parametrize("field", ["name", "country", "last_verified"])
+def test_a_field_without_a_space_after_its_colon_is_reported_on_its_own_line_with_the_line_to_write(atlas, field):
+    # "country:DE" is text to YAML, not a field: it stops at the next line's colon, or at the end
+    path = atlas.write("cities/testville.md", re.sub(rf"(?m)^{field}: ", f"{field}:", CITY))
+    d = only(atlas.diagnostics(), "yaml-syntax")
+    line = lines_of(path.read_text())[d.line - 1]
+    assert line.startswith(f"{field}:") and "without a space after the colon" in d.message
+    assert d.hint == f"write a space after the colon: {line.replace(':', ': ', 1)}"
 
 
 def test_a_field_without_its_colon_is_reported_on_its_own_line_not_where_yaml_gives_up(atlas):

@@ -234,6 +234,11 @@ def _likely_mistake(front: str, first_line: int, error_line: int) -> tuple[str, 
         if not stripped or stripped.startswith("#"):
             continue
         item = stripped.removeprefix("- ").strip()
+        glued = re.fullmatch(r"([a-z_]+):([^\s/].*)", item)  # "country:ES", not "https://..."
+        if glued:
+            return (f"expected a field and its value, such as '{glued[1]}: ...', found {item[:60]!r} without a "
+                    "space after the colon", f"write a space after the colon: {glued[1]}: {glued[2][:40]}",
+                    number, len(text) - len(text.lstrip()) + 1)
         words = item.split(None, 1)
         if ": " not in item and not item.endswith(":") and len(words) == 2 and re.fullmatch(r"[a-z_]+", words[0]):
             return (f"expected a field and its value, such as '{words[0]}: ...', found {item[:60]!r} without a "
