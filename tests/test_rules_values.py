@@ -165,6 +165,19 @@ def test_a_membership_date_may_be_a_year_or_a_month(atlas):
     assert d.line == 7
 
 
+@pytest.mark.parametrize("written, meant", [
+    ("June 2021", "2021-06"), ("06/2021", "2021-06"), ("2021/6", "2021-06"),
+    ("seit 2015", "2015"), ("2015 (council vote)", "2015"), ("07.12.2021", "2021-12-07"),
+    ("ca. 2015", None), ("2015-2016", None), ("13/2021", None),   # roughly, a range, no such month: no guess
+])
+def test_a_membership_date_written_another_way_is_hinted_with_what_to_write(atlas, written, meant):
+    d = only(city(atlas, extra=f"networks:\n  - network: test-network\n    since: {written}\n"), "bad-date")
+    assert d.hint == (f"write it as {meant}" if meant else "e.g. 2021 or 2021-06 or 2021-06-14")
+    if meant:
+        assert "bad-date" not in [d.code for d in city(
+            atlas, extra=f"networks:\n  - network: test-network\n    since: {meant}\n")]
+
+
 def test_a_topic_not_in_the_vocabulary_is_an_error_suggesting_the_nearest(atlas):
     write_initiative(atlas, topics="\n  - political-participaton")
     d = only(atlas.diagnostics(), "unknown-topic")

@@ -281,6 +281,31 @@ def _meant(value: Any) -> str | None:
         return None
 
 
+APPROXIMATE = re.compile(r"~|\b(?:ca|c|circa|approx\w*|around|about|etwa|ungefähr|um|vers|environ|circa|około|"
+                         r"περίπου|aprox\w*|intorno)\b", re.IGNORECASE)
+
+
+def _month_meant(value: Any) -> str | None:
+    """The year-month or year a text writes another way, where it can mean only one: June 2021, 06/2021,
+    2021/6 (2021-06); "seit 2015", "since 2015" (2015)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    year = month = None
+    if found := re.fullmatch(r"([a-z]+)\.?,?\s+(\d{4})", text):
+        month, year = MONTHS.get(found.group(1)), found.group(2)
+    elif found := re.fullmatch(r"(\d{1,2})[-/.](\d{4})", text):
+        month, year = found.groups()
+    elif found := re.fullmatch(r"(\d{4})[/.](\d{1,2})", text):
+        year, month = found.groups()
+    if year and month and 1 <= int(month) <= 12:
+        return f"{year}-{int(month):02d}"
+    years = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)
+    if len(years) != 1 or re.search(r"\d", text.replace(years[0], "", 1)) or APPROXIMATE.search(text):
+        return None  # no year, several, other numbers, or one a source gives only roughly: no guess
+    return years[0]
+
+
 class Date(FieldType):
     label = "a date like 2026-10-01"
 
@@ -331,10 +356,9 @@ class PartialDate(FieldType):
             except ValueError:
                 date = None
         if date is None:
-            meant = _meant(value)
+            meant = _meant(value) or _month_meant(value)
             return checker.report(path, "bad-date", f"expected {self.label}, found {describe(value)}",
-                                  f"write year-month-day with dashes: {meant}" if meant else
-                                  "e.g. 2021 or 2021-06 or 2021-06-14")
+                                  f"write it as {meant}" if meant else "e.g. 2021 or 2021-06 or 2021-06-14")
         if date > checker.today:
             checker.report(path, "future-date", f"expected a date no later than today, found {value}")
         elif date.year < 1900:
