@@ -106,6 +106,25 @@ def test_a_message_given_twice_is_refused_at_the_second_as_msgfmt_would(tmp_path
     assert problems == [] and catalogue["Cities"].string == "Städte" and catalogue.get("Cities", context="map").string == "Orte"
 
 
+def test_a_translation_marked_fuzzy_is_a_warning_that_the_site_shows_the_english(tmp_path, monkeypatch):
+    # Poedit's "needs work", or a catalogue tool's guess: msgfmt and the build leave it out, without a word
+    po = tmp_path / "atlas.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "Home"\nmsgstr "Startseite"\n\n'
+                  '#, fuzzy\nmsgid "Cities"\nmsgstr "Städte"\n', encoding="utf-8")
+    _, problems = i18n.read_catalogue(po, "de", "x.po")
+    problem = only(problems, "fuzzy-translation")
+    assert not problem.is_error and problem.line == 9 and "'Cities' is marked fuzzy" in problem.message
+    # a warning, not an error: the other messages still show in German, and this one in English
+    monkeypatch.setattr(i18n, "catalogue_path", lambda language: po)
+    i18n.translations.cache_clear()
+    try:
+        german = i18n.translations("de")
+        assert (german.gettext("Home"), german.gettext("Cities")) == ("Startseite", "Cities")
+    finally:
+        i18n.translations.cache_clear()
+
+
 @pytest.mark.parametrize("charset", ["latin-1", "cp1252", "iso-8859-7", "no-such-encoding"])
 def test_a_catalogue_declaring_another_charset_is_refused_at_its_header_not_read_as_mojibake(tmp_path, charset):
     po = tmp_path / "atlas.po"

@@ -28,7 +28,7 @@ from babel.lists import format_list as babel_format_list
 from babel.numbers import format_decimal
 
 from .body import scan_html
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 
 LANGUAGES = ("en", "de", "it", "el", "pl", "fr", "es")  # the order of the language switcher
 SOURCE = "en"
@@ -99,6 +99,11 @@ def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[D
         if not message.id or not message.string:
             continue
         ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        if message.fuzzy:  # as msgfmt, the build leaves such a translation out: the English shows
+            problems.append(Diagnostic(display, message.lineno or 1, 1, "fuzzy-translation",
+                                       f"the translation of {ids[0][:60]!r} is marked fuzzy (#, fuzzy), so the site "
+                                       "shows the English message", Severity.WARNING,
+                                       hint="check the translation, then delete 'fuzzy' from its #, line"))
         strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
         wanted = _markup(ids[-1])
         for string in strings:
@@ -187,7 +192,7 @@ def translations(language: str) -> gettext.NullTranslations:
     if language == SOURCE:
         return gettext.NullTranslations()
     catalogue, problems = check_catalogue(language)
-    if catalogue is None or problems:
+    if catalogue is None or any(problem.is_error for problem in problems):
         return gettext.NullTranslations()  # validate() reports the problems and stops the build first
     buffer = io.BytesIO()
     write_mo(buffer, catalogue)
