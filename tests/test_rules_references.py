@@ -72,6 +72,37 @@ def test_a_link_to_an_atlas_page_that_does_not_exist_is_an_error(atlas):
     assert d.line == 9 and "cities/berlin" in d.message
 
 
+@pytest.mark.parametrize("page, link, hint", [
+    # from a city's text, at cities/testville.md: a link leaves from its folder
+    ("cities/testville.md", "/cities/testville/#sources", "write it relative to this page: testville.md#sources"),
+    ("cities/testville.md", "/networks/test-network/", "write it relative to this page: ../networks/test-network.md"),
+    ("cities/testville.md", "../networks/test-network/", "link to the file: ../networks/test-network.md"),
+    # from a hand-written page at the site's root
+    ("content/help.md", "/cities/testville/", "write it relative to this page: cities/testville.md"),
+    ("content/help.md", "/", "write it relative to this page: index.md"),
+    ("content/help.md", "cities/testville/", "link to the file: cities/testville.md"),
+    ("content/help.md", "/cities/nowhere/", "write it relative to this page, e.g. cities/berlin.md"),
+])
+def test_a_link_written_as_a_web_address_gets_the_file_to_link_from_this_page(atlas, page, link, hint):
+    text = f"See [it]({link})."
+    if page.startswith("content/"):
+        atlas.write("content/index.md", "# Home\n")
+        atlas.write(page, f"# Help\n\n{text}\n")
+        diagnostics = atlas.diagnostics()
+    else:
+        diagnostics = body(atlas, text)
+    d = only(diagnostics, "broken-link")
+    assert d.hint == hint
+    written = hint.rsplit(": ", 1)[-1]
+    if "e.g." not in hint:  # the link the hint gives is a good one
+        fixed = f"See [it]({written})."
+        if page.startswith("content/"):
+            atlas.write(page, f"# Help\n\n{fixed}\n")
+            assert "broken-link" not in [d.code for d in atlas.diagnostics()]
+        else:
+            assert "broken-link" not in [d.code for d in body(atlas, fixed)]
+
+
 def test_a_link_to_an_initiative_that_does_not_exist_suggests_the_nearest(atlas):
     d = only(body(atlas, "See [this](../initiatives/test-welcom.md)."), "broken-link")
     assert d.hint == "did you mean 'test-welcome'?"

@@ -299,9 +299,14 @@ def check_link(link: markdown_body.Link, page: str, context: Context) -> Iterato
         return
     parts = urlsplit(target)
     if target.startswith(("/", "\\")):
+        path = unquote(parts.path).strip("/\\")
+        meant = next((file for file in ((f"{path}.md", f"{path}/index.md", path) if path else ("index.md",))
+                      if file in context.site), None)
         yield markdown_body.Finding(link.offset, "broken-link",
                                     f"expected a relative {what}, found the absolute path {target[:60]!r}",
-                                    "write it relative to this page, e.g. ../cities/berlin.md")
+                                    f"write it relative to this page: {relative(page, meant)}"
+                                    + (f"#{parts.fragment}" if parts.fragment else "") if meant else
+                                    f"write it relative to this page, e.g. {relative(page, 'cities/berlin.md')}")
         return
     if not parts.path:  # #section of this page
         yield from check_anchor(link, page, parts.fragment, context)
@@ -310,10 +315,11 @@ def check_link(link: markdown_body.Link, page: str, context: Context) -> Iterato
     if resolved == ".." or resolved.startswith("../"):
         yield markdown_body.Finding(link.offset, "broken-link",
                                     f"the {what} {target[:60]!r} points outside the site",
-                                    "link to atlas pages as ../cities/berlin.md, ../initiatives/...md")
+                                    f"link to atlas pages as {relative(page, 'cities/berlin.md')}, "
+                                    f"{relative(page, 'initiatives/...md')}")
         return
     if resolved not in context.site:
-        yield markdown_body.Finding(link.offset, "broken-link", *missing_page(resolved, target, what, context))
+        yield markdown_body.Finding(link.offset, "broken-link", *missing_page(resolved, target, what, page, context))
         return
     if link.image and not re.search(r"\.(?:png|jpe?g|gif|webp|avif|svg)$", resolved, re.IGNORECASE):
         yield markdown_body.Finding(link.offset, "broken-link", f"expected an image file, found {target[:60]!r}")
@@ -321,19 +327,25 @@ def check_link(link: markdown_body.Link, page: str, context: Context) -> Iterato
         yield from check_anchor(link, resolved, parts.fragment, context)
 
 
-def missing_page(resolved: str, target: str, what: str, context: Context) -> tuple[str, str]:
+def relative(page: str, file: str) -> str:
+    """How a page links to a file of the site (MkDocs resolves a link from the page's own folder)."""
+    return posixpath.relpath(file, posixpath.dirname(page) or ".")
+
+
+def missing_page(resolved: str, target: str, what: str, page: str, context: Context) -> tuple[str, str]:
     folder, _, name = resolved.rpartition("/")
     slug = name[:-3] if name.endswith(".md") else name
     kind = KINDS.get(folder)
     if kind and not name.endswith(".md") and f"{folder}/{slug}.md" in context.site:
         return (f"the {what} {target[:60]!r} names a web address, not the page's file",
-                f"link to the file: {slug}.md relative to {folder}/, e.g. ../{folder}/{slug}.md")
+                f"link to the file: {relative(page, f'{folder}/{slug}.md')}")
     candidates = context.pages_in(folder)
     guess = nearest(slug, candidates) if candidates else None
     where = f"{folder}/{slug}" if folder else slug
     return (f"{what} to {where}, a page that does not exist" if name.endswith(".md") or not name else
             f"{what} to {resolved}, a file that does not exist",
-            f"did you mean '{guess}'?" if guess else "check the path; pages are linked as ../cities/berlin.md")
+            f"did you mean '{guess}'?" if guess else
+            f"check the path; pages are linked as {relative(page, 'cities/berlin.md')}")
 
 
 def check_anchor(link: markdown_body.Link, page: str, fragment: str, context: Context
