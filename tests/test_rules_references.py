@@ -103,6 +103,21 @@ def test_a_link_written_as_a_web_address_gets_the_file_to_link_from_this_page(at
             assert "broken-link" not in [d.code for d in body(atlas, fixed)]
 
 
+@pytest.mark.parametrize("written", ["Seebrücke Safe Harbours", "SEEBRÜCKE", "Seebrücke", "Sichere Häfen",
+                                     "Test-Network"])
+def test_a_network_named_instead_of_its_slug_gets_the_slug_as_hint(atlas, written):
+    # A contributor writes the network as they know it: its name, its short name, its first word, in capitals
+    for slug, names in (("seebruecke-safe-harbours", "name: Seebrücke Safe Harbours\n"),
+                        ("test-network", "name: Test network\nshort_name: Sichere Häfen\n")):
+        atlas.write(f"networks/{slug}.md", f"---\n{names}scope: european\nsources: [https://example.org]\n"
+                                           f"last_verified: {RECENT}\n---\n")
+    atlas.write("cities/testville.md", f"---\nname: Testville\ncountry: DE\ncoordinates: [52.52, 13.405]\n"
+                f"networks: ['{written}']\nsources: [https://example.org]\nlast_verified: {RECENT}\n---\n")
+    d = only(atlas.diagnostics(), "unknown-network")
+    meant = "test-network" if written in ("Sichere Häfen", "Test-Network") else "seebruecke-safe-harbours"
+    assert d.hint == f"did you mean '{meant}'?"
+
+
 def test_a_link_to_an_initiative_that_does_not_exist_suggests_the_nearest(atlas):
     d = only(body(atlas, "See [this](../initiatives/test-welcom.md)."), "broken-link")
     assert d.hint == "did you mean 'test-welcome'?"

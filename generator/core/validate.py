@@ -83,7 +83,7 @@ class Checker:
         if kind == self.source.kind and slug == self.source.slug:
             self.report(path, "self-reference", f"this {kind} refers to itself", "remove it")
         elif slug not in self.context.slugs[kind]:
-            guess = nearest(slug, self.context.slugs[kind])
+            guess = self.context.meant(kind, slug)
             hint = (f"did you mean '{guess}'?" if guess else
                     f"create {FOLDERS[kind]}/{slug}.md first, or check the spelling")
             self.report(path, "unknown-" + kind,
@@ -108,6 +108,37 @@ class Context:
     def site(self) -> set[str]:
         """Every file of the built site, as a Markdown link names it (docs paths)."""
         return site_paths(self.slugs, list(self.vocabularies["topics"])) | self.assets
+
+    def meant(self, kind: str, written: str) -> str | None:
+        """The slug a reference most likely means: the same letters (EUROCITIES, Gdańsk), an entity's name,
+        short name or other name (Seebrücke Safe Harbours, Städte Sicherer Häfen), the one name that begins
+        with what is written (Seebrücke), or the nearest slug."""
+        key = slugify(written)
+        if key in self.slugs[kind]:
+            return key
+        names = self._names(kind)
+        if key in names:
+            return names[key]
+        begun = {slug for name, slug in names.items() if key and name.startswith(key + "-")}
+        return begun.pop() if len(begun) == 1 else nearest(written, self.slugs[kind])
+
+    def _names(self, kind: str) -> dict[str, str]:
+        if kind not in self._named:
+            named: dict[str, str] = {}
+            for source in self.sources.values():
+                if source.kind != kind or source.language or not source.readable:
+                    continue
+                data = source.data
+                others = data.get("names") if isinstance(data.get("names"), dict) else {}
+                for name in (data.get(REGISTRY[kind].title), data.get("short_name"), *others.values()):
+                    if isinstance(name, str) and slugify(name):
+                        named.setdefault(slugify(name), source.slug)
+            self._named[kind] = named
+        return self._named[kind]
+
+    @cached_property
+    def _named(self) -> dict[str, dict[str, str]]:
+        return {}
 
     def pages_in(self, folder: str) -> list[str]:
         """The slugs of the site's pages in a folder (for "did you mean")."""
