@@ -281,7 +281,7 @@ def _meant(value: Any) -> str | None:
         return None
 
 
-APPROXIMATE = re.compile(r"~|\b(?:ca|c|circa|approx\w*|around|about|etwa|ungefähr|um|vers|environ|circa|około|"
+APPROXIMATE = re.compile(r"~|\b(?:ca|c|circa|approx\w*|around|about|etwa|ungefähr|um|vers|environ|około|"
                          r"περίπου|aprox\w*|intorno)\b", re.IGNORECASE)
 
 

@@ -129,8 +129,9 @@ class Context:
                 if source.kind != kind or source.language or not source.readable:
                     continue
                 data = source.data
-                others = data.get("names") if isinstance(data.get("names"), dict) else {}
-                for name in (data.get(REGISTRY[kind].title), data.get("short_name"), *others.values()):
+                others = data.get("names") if isinstance(data.get("names"), dict) else {}  # and their source
+                for name in (data.get(REGISTRY[kind].title), data.get("short_name"),
+                             *(name for key, name in others.items() if key != "source")):
                     if isinstance(name, str) and slugify(name):
                         named.setdefault(slugify(name), source.slug)
             self._named[kind] = named
