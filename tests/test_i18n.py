@@ -125,6 +125,20 @@ def test_a_translation_marked_fuzzy_is_a_warning_that_the_site_shows_the_english
         i18n.translations.cache_clear()
 
 
+def test_messages_not_yet_translated_are_one_warning_naming_the_first_and_how_many(tmp_path):
+    # After make messages adds the templates' new messages, or a translator skips some: English shows there
+    po = tmp_path / "atlas.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "Home"\nmsgstr "Startseite"\n\n'
+                  'msgid "Cities"\nmsgstr ""\n\n'
+                  'msgid "%(count)s city"\nmsgid_plural "%(count)s cities"\nmsgstr[0] "%(count)s Stadt"\n'
+                  'msgstr[1] ""\n', encoding="utf-8")
+    _, problems = i18n.read_catalogue(po, "de", "x.po")
+    problem = only(problems, "untranslated")
+    assert not problem.is_error and problem.line == 8
+    assert problem.message == "2 messages are not translated yet (the first: 'Cities'), so the site shows them in English"
+
+
 @pytest.mark.parametrize("charset", ["latin-1", "cp1252", "iso-8859-7", "no-such-encoding"])
 def test_a_catalogue_declaring_another_charset_is_refused_at_its_header_not_read_as_mojibake(tmp_path, charset):
     po = tmp_path / "atlas.po"

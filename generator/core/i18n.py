@@ -95,6 +95,16 @@ def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[D
     if (catalogue.charset or "").lower().replace("_", "-") not in ("utf-8", "utf8"):  # read so, text is mojibake
         return None, [_not_utf8(path, display)]
     problems = _twice(path.read_bytes().decode("utf-8", "replace"), display)
+    untranslated = [m for m in catalogue if m.id and not all(m.string if isinstance(m.string, (list, tuple))
+                                                             else (m.string,))]
+    if untranslated:  # new messages of the templates, not yet translated: one line for all of them
+        first = untranslated[0]
+        shown = first.id[0] if isinstance(first.id, (list, tuple)) else first.id
+        problems.append(Diagnostic(display, first.lineno or 1, 1, "untranslated",
+                                   f"{len(untranslated)} message{'s are' if len(untranslated) > 1 else ' is'} not "
+                                   f"translated yet (the first: {shown[:60]!r}), so the site shows "
+                                   f"{'them' if len(untranslated) > 1 else 'it'} in English", Severity.WARNING,
+                                   hint="translate each msgstr \"\" (atlas translations counts them)"))
     for message in catalogue:
         if not message.id or not message.string:
             continue
