@@ -150,6 +150,12 @@ def test_only_a_featured_city_gets_the_profile_sections_and_an_empty_section_is_
     assert code == 2 and "--featured is for cities" in err
 
 
+def test_new_with_a_country_name_instead_of_its_code_says_the_code(atlas, capsys):
+    code, _, err = run(atlas, "new", "city", "Graz", "--country", "Österreich", capsys=capsys)
+    assert code == 2 and "found 'Österreich' (hint: did you mean 'AT' (Austria)?)" in err
+    assert not (atlas.root / "cities/graz.md").exists()
+
+
 def test_new_refuses_a_name_too_long_for_a_file_name_with_a_message(atlas, capsys):
     code, _, err = run(atlas, "new", "city", "Long " * 60, "--country", "DE", capsys=capsys)
     assert code == 2 and "299 characters, more than 120" in err and "Traceback" not in err

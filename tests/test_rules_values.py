@@ -92,6 +92,21 @@ def test_urls_other_than_http_and_https_are_errors(atlas, written):
     assert "https://" in d.message
 
 
+@pytest.mark.parametrize("written, code", [
+    ("Deutschland", "DE"), ("Allemagne", "DE"), ("Ελλάδα", "GR"), ("Polska", "PL"), ("Espana", "ES"),
+    ("Schweiz", "CH"), ("Magyarország", "HU"), ("Germany", "DE"), ("DEU", "DE"),
+])
+def test_a_country_written_as_its_name_in_a_european_language_gets_its_code(atlas, written, code):
+    d = only(city(atlas, country=f"'{written}'"), "bad-country")
+    assert d.hint.startswith(f"did you mean '{code}' (")
+
+
+@pytest.mark.parametrize("written, code", [("EL", "GR"), ("UK", "GB")])
+def test_the_eus_codes_for_greece_and_the_united_kingdom_get_the_iso_code(atlas, written, code):
+    d = only(city(atlas, country=written), "bad-country")
+    assert d.hint == f"did you mean '{code}' ({'Greece' if code == 'GR' else 'United Kingdom'})? ISO 3166 writes it so"
+
+
 def test_a_bare_domain_gets_a_hint_with_https(atlas):
     d = only(city(atlas, extra="website: www.example.org\n"), "bad-url")
     assert d.hint == "did you mean 'https://www.example.org'?"

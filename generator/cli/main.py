@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from ..core.countries import is_country_code
+from ..core.countries import country_hint, is_country_code
 from ..core.diagnostics import format_github, format_json, format_text, one_line, summary_line
 from ..core.i18n import LANGUAGES, SOURCE
 from ..core.load import FOLDERS, MAX_SLUG, RESERVED_SLUGS, slugify
@@ -145,8 +145,8 @@ def cmd_new(args: argparse.Namespace) -> int:
             return 2
         if isinstance(fields[option].type, CountryType):
             if not is_country_code(value.upper()):
-                print(f"atlas: error: --country expects a two-letter ISO code such as DE, found {value!r}",
-                      file=sys.stderr)
+                print(f"atlas: error: --country expects a two-letter ISO code such as DE, found {value!r} "
+                      f"(hint: {country_hint(value)})", file=sys.stderr)
                 return 2
             value = value.upper()
         given[option] = value

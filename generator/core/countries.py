@@ -35,11 +35,27 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
+# Codes Europe writes that ISO does not: the EU's for Greece and the United Kingdom.
+ALIASES = {"EL": "GR", "UK": "GB"}
+# The languages whose names of countries a contributor may write: the atlas's, and Europe's other ones.
+NAME_LANGUAGES = ("en", "de", "it", "el", "pl", "fr", "es", "nl", "pt", "ca", "sv", "da", "nb", "fi", "cs", "sk", "hu",
+                  "ro", "bg", "hr", "sl", "sr", "bs", "mk", "sq", "lt", "lv", "et", "uk", "ru", "be", "tr", "ga", "mt",
+                  "is", "lb", "eu", "gl", "cy")
+
+
 def country_hint(value: str) -> str | None:
-    """What the contributor probably meant: 'Germany' or 'DEU' or 'de' -> 'DE'."""
+    """What the contributor probably meant: 'Germany', 'Deutschland', 'DEU', 'de' or 'EL' -> the code."""
     text = value.strip()
     if text.upper() in _codes():
         return f"write it in capitals: '{text.upper()}'"
+    if text.upper() in ALIASES:
+        code = ALIASES[text.upper()]
+        return f"did you mean '{code}' ({country_name(code)})? ISO 3166 writes it so"
+    from .load import fold  # (load reads the kinds, whose model reads this module)
+
+    code = _local_names().get(fold(text))
+    if code is not None:
+        return f"did you mean '{code}' ({country_name(code)})?"
     try:
         country = pycountry.countries.lookup(text)
     except LookupError:
@@ -52,6 +68,21 @@ def country_hint(value: str) -> str | None:
                 return "use the two-letter code, e.g. DE for Germany, IT for Italy"
             country = pycountry.countries.get(alpha_2=names[close[0]])
     return f"did you mean '{country.alpha_2}' ({country_name(country.alpha_2)})?"
+
+
+@lru_cache(maxsize=None)
+def _local_names() -> dict[str, str]:
+    """Each country's name in Europe's languages (the CLDR's, through Babel), folded: deutschland -> DE."""
+    from babel import Locale
+
+    from .load import fold
+
+    names: dict[str, str] = {}
+    for language in NAME_LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha() and code in _codes():
+                names.setdefault(fold(name), code)
+    return names
 
 
 @lru_cache(maxsize=None)
