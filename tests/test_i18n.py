@@ -329,6 +329,20 @@ def test_a_citys_names_in_other_languages_are_known_languages_each_once_with_the
     assert only(atlas.diagnostics(), "unpaired-mark").line == 4
 
 
+@pytest.mark.parametrize("key, hint", [
+    ("german", "did you mean 'de'?"), ("deu", "did you mean 'de'?"), ("Greek", "did you mean 'el'?"),
+    ("en", "the English name is the file's own name field"),
+    ("nl", "the atlas is published in de, it, el, pl, fr, es besides English: a name in Dutch goes under 'local' "
+           "if it is the city's own language, else it is left out"),
+])
+def test_a_name_under_a_language_written_another_way_is_told_its_code_or_where_it_goes(atlas, key, hint):
+    from .conftest import CITY
+
+    atlas.write("cities/testville.md", CITY.replace("name: Testville\n", f"name: Testville\nnames:\n  {key}: Teststad\n"
+                                                    "  source: https://www.geonames.org/1\n"))
+    assert only(atlas.diagnostics(), "unknown-field").hint == hint
+
+
 def test_a_name_in_another_language_is_text_on_every_page_never_markup(atlas):
     from generator.site.build import build
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from .model import (COMMITMENT, LAST_VERIFIED, MEMBERSHIP, SOURCES, WEBSITE, Boolean, Choice, Coordinates, Country, Date,
-                    Either, Field, Integer, ListOf, Number, OneOf, PartialDate, Record, Ref, Text, Url, Year)
+                    Either, Field, Integer, LanguageNames, ListOf, Number, OneOf, PartialDate, Record, Ref, Text, Url, Year)
 
 Derived = tuple[str, str, Callable[[Any], Any]]  # a download's column: name, what it holds, value
 
@@ -115,7 +115,7 @@ CITY = Kind(
     record=Record([
         Field("name", Text(max_length=200, paired=True), "The city's name as it is usually written in English.", required=True,
               example="Potsdam", on_map=True),
-        Field("names", Record([
+        Field("names", LanguageNames([
             *(Field(code, Text(max_length=200, paired=True), f"The name in {language}.") for code, language in (
                 ("de", "German"), ("it", "Italian"), ("el", "Greek"), ("pl", "Polish"), ("fr", "French"),
                 ("es", "Spanish"))),

@@ -611,6 +611,10 @@ class Record(FieldType):
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
+    def unknown_hint(self, name: str) -> str | None:
+        """A hint of this group's own for a field it does not know (None: the nearest known field's)."""
+        return None
+
     def check(self, value, checker, path):
         if not isinstance(value, dict):
             return self.wrong_type(value, checker, path)
@@ -623,7 +627,8 @@ class Record(FieldType):
                     hint = (f"'{name}' belongs to an item of '{lists[0]}': indent it to line up with the item's "
                             "first field on the line above (after '- ')")
                 else:
-                    hint = f"did you mean '{guess}'?" if guess else f"known fields: {', '.join(known)}"
+                    hint = self.unknown_hint(name) or (f"did you mean '{guess}'?" if guess else
+                                                       f"known fields: {', '.join(known)}")
                 checker.report(path + (name,), "unknown-field", f"unknown field '{name}'{_where(path, ' in')}", hint,
                                key=True)
         for f in self.fields:
@@ -643,6 +648,69 @@ class Record(FieldType):
                                     **({"examples": [f.example]} if f.example is not None else {})}
                            for f in self.fields},
         }
+
+
+@functools.lru_cache(maxsize=None)
+def _language_names() -> dict[str, str]:
+    """Two-letter language codes by their names in English, in the atlas's languages and in each language itself
+    (Babel's CLDR data), folded: german, deutsch, ελληνικα."""
+    from babel import Locale, UnknownLocaleError
+
+    from .load import fold
+
+    names: dict[str, str] = {}
+    english = Locale("en").languages
+    for language in ("en", "de", "it", "el", "pl", "fr", "es"):
+        for code, name in Locale.parse(language).languages.items():
+            if len(code) == 2 and code in english:
+                names.setdefault(fold(name), code)
+    for code in english:
+        if len(code) == 2:
+            try:
+                names.setdefault(fold(Locale.parse(code).languages.get(code, "")), code)
+            except (ValueError, UnknownLocaleError):  # a language the CLDR has no data of its own for
+                continue
+    names.pop("", None)
+    return names
+
+
+def _language_code(text: str) -> str | None:
+    """The two-letter code a contributor means by a language's code or name: de, DE, deu, ger, german, Deutsch."""
+    import pycountry
+
+    from .load import fold
+
+    text = text.strip()
+    if len(text) == 2 and pycountry.languages.get(alpha_2=text.lower()):  # lookup("en") finds a language called En
+        return text.lower()
+    if (code := _language_names().get(fold(text))) is not None:
+        return code
+    try:
+        return getattr(pycountry.languages.lookup(text), "alpha_2", None)
+    except LookupError:
+        return None
+
+
+@dataclass
+class LanguageNames(Record):
+    """A city's names by language code: a language written as its name or its three-letter code gets its code,
+    and one the atlas is not published in is told where its name may go."""
+
+    def unknown_hint(self, name: str) -> str | None:
+        code = _language_code(str(name))
+        known = self.field_names()
+        if code in known:
+            return f"did you mean '{code}'?"
+        if code == "en":
+            return "the English name is the file's own name field"
+        if code is None:
+            return None
+        from babel import Locale
+
+        published = [field for field in known if len(field) == 2]
+        return (f"the atlas is published in {', '.join(published)} besides English: a name in "
+                f"{Locale('en').languages.get(code, code)} goes under 'local' if it is the city's own language, else "
+                "it is left out")
 
 
 def _where(path: tuple, before: str = "") -> str:
