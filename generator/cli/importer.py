@@ -439,9 +439,7 @@ class Candidate:
 def place_row(given: dict[str, Any], row: Row, existing: SourceFile | None, today: dt.date) -> str | None:
     """--geonames: the row's point and its GeoNames source, from the gazetteer; the problem if none.
 
-    The source is dated with `retrieved`, the day this import read the gazetteer; a GeoNames entry gives no
-    date for its content (the copy read is named in the title), so it has no `published`, and the evidence
-    line of a page does not count coordinates as news of that year."""
+    The source is dated with `retrieved`, the day this import read the gazetteer (gazetteer.Place.source)."""
     if given.get("coordinates") != ["", ""]:
         return None  # the row gives its own point
     pinned = _text(row, "geonames")
@@ -457,9 +455,7 @@ def place_row(given: dict[str, Any], row: Row, existing: SourceFile | None, toda
         del given["coordinates"]  # placed from this very record already: keep the file's point as written
         return None
     given["coordinates"] = [place.latitude, place.longitude]
-    given["sources"] = [*given.get("sources", []), {
-        "title": f"{place.name} – GeoNames {place.id}, coordinates ({gazetteer.DATASET})",
-        "url": place.url, "retrieved": today}]
+    given["sources"] = [*given.get("sources", []), place.source(today)]
     return None
 
 

@@ -109,10 +109,10 @@ def _placed(args: argparse.Namespace, fields: dict, given: dict[str, str]) -> tu
                 "check the spelling as GeoNames writes it, or leave out --geonames and write the coordinates")
         print(f"atlas: error: {problem.reason} (hint: {hint})", file=sys.stderr)
         return 1
-    title = json.dumps(f"{place.name} – GeoNames {place.id}, coordinates ({gazetteer.DATASET})", ensure_ascii=False)
-    # retrieved: the day this command read the gazetteer (its copy is named in the title)
-    return (f"[{place.latitude}, {place.longitude}]",
-            [{"title": title, "url": place.url, "retrieved": dt.date.today().isoformat()}])
+    source = place.source(dt.date.today())
+    written = {**source, "title": json.dumps(source["title"], ensure_ascii=False),  # as YAML: the title quoted
+               "retrieved": source["retrieved"].isoformat()}
+    return f"[{place.latitude}, {place.longitude}]", [written]
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ one with its GeoNames id (a `geonames` column).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,6 +31,13 @@ class Place:
     @property
     def url(self) -> str:
         return f"https://www.geonames.org/{self.id}"
+
+    def source(self, retrieved: dt.date) -> dict:
+        """The place's GeoNames page as the source of a city's coordinates, dated the day the gazetteer was read
+        (a GeoNames entry gives no date for its content: the copy read is named in the title, and there is no
+        `published`, so that a page's evidence line does not count coordinates as news of that year)."""
+        return {"title": f"{self.name} – GeoNames {self.id}, coordinates ({DATASET})", "url": self.url,
+                "retrieved": retrieved}
 
     def describe(self) -> str:
         return (f"{self.name} (GeoNames {self.id}, region {self.region or '?'}, {self.population:,} inhabitants, "
