@@ -95,20 +95,15 @@ def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[D
     if (catalogue.charset or "").lower().replace("_", "-") not in ("utf-8", "utf8"):  # read so, text is mojibake
         return None, [_not_utf8(path, display)]
     problems = _twice(path.read_bytes().decode("utf-8", "replace"), display)
-    untranslated = [m for m in catalogue if m.id and not all(m.string if isinstance(m.string, (list, tuple))
-                                                             else (m.string,))]
-    if untranslated:  # new messages of the templates, not yet translated: one line for all of them
-        first = untranslated[0]
-        shown = first.id[0] if isinstance(first.id, (list, tuple)) else first.id
-        problems.append(Diagnostic(display, first.lineno or 1, 1, "untranslated",
-                                   f"{len(untranslated)} message{'s are' if len(untranslated) > 1 else ' is'} not "
-                                   f"translated yet (the first: {shown[:60]!r}), so the site shows "
-                                   f"{'them' if len(untranslated) > 1 else 'it'} in English", Severity.WARNING,
-                                   hint="translate each msgstr \"\" (atlas translations counts them)"))
+    untranslated = []
     for message in catalogue:
-        if not message.id or not message.string:
+        if not message.id:
             continue
         ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        if not is_translated(message):
+            untranslated.append((message.lineno or 1, ids[0]))
+        if not message.string:
+            continue
         if message.fuzzy:  # as msgfmt, the build leaves such a translation out: the English shows
             problems.append(Diagnostic(display, message.lineno or 1, 1, "fuzzy-translation",
                                        f"the translation of {ids[0][:60]!r} is marked fuzzy (#, fuzzy), so the site "
@@ -124,7 +119,18 @@ def read_catalogue(path: Path, language: str, display: str) -> tuple[Any, list[D
                                            f"of the English message {ids[0][:60]!r}, found "
                                            f"{' '.join(_markup(string)) or '(none)'}",
                                            hint="keep every <tag>, &entity; and %(name)s exactly as in msgid"))
+    if untranslated:  # new messages of the templates, not yet translated: one line for all of them
+        (line, first), count = untranslated[0], len(untranslated)
+        problems.append(Diagnostic(display, line, 1, "untranslated",
+                                   f"{count} message{'s are' if count > 1 else ' is'} not translated yet (the first: "
+                                   f"{first[:60]!r}), so the site shows {'them' if count > 1 else 'it'} in English",
+                                   Severity.WARNING, hint="translate each msgstr \"\" (atlas translations counts them)"))
     return catalogue, problems
+
+
+def is_translated(message: Any) -> bool:
+    """Every form of a catalogue message's translation is written (a plural has one for each form)."""
+    return all(message.string if isinstance(message.string, (list, tuple)) else (message.string,))
 
 
 _KEYWORD = re.compile(r'(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s*"(.*)"$')

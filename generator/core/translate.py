@@ -219,8 +219,7 @@ def completeness(report: "Report", docs_dir: Path) -> list[LanguageReport]:
         result = LanguageReport(language)
         catalogue, _ = i18n.check_catalogue(language)
         messages = [m for m in catalogue if m.id] if catalogue is not None else []
-        done = [m for m in messages if m.string and (all(m.string) if isinstance(m.string, tuple) else True)
-                and not m.fuzzy]
+        done = [m for m in messages if i18n.is_translated(m) and not m.fuzzy]
         result.parts.append(Part(N_("UI strings"), len(done), len(messages)))
         if catalogue is not None and "machine-assisted" in (catalogue.header_comment or "").lower():
             result.machine_assisted.append(f"generator/locale/{language}/LC_MESSAGES/{i18n.DOMAIN}.po")
