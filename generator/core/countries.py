@@ -53,8 +53,8 @@ def country_hint(value: str) -> str | None:
         return f"did you mean '{code}' ({country_name(code)})? ISO 3166 writes it so"
     from .load import fold  # (load reads the kinds, whose model reads this module)
 
-    code = _local_names().get(fold(text))
-    if code is not None:
+    code = european_names("territories").get(fold(text))
+    if code in _codes():
         return f"did you mean '{code}' ({country_name(code)})?"
     try:
         country = pycountry.countries.lookup(text)
@@ -71,16 +71,17 @@ def country_hint(value: str) -> str | None:
 
 
 @lru_cache(maxsize=None)
-def _local_names() -> dict[str, str]:
-    """Each country's name in Europe's languages (the CLDR's, through Babel), folded: deutschland -> DE."""
+def european_names(table: str) -> dict[str, str]:
+    """Two-letter codes by their names in Europe's languages, folded (Babel's CLDR `territories` or `languages`):
+    deutschland -> DE, ελλαδα -> GR; german, deutsch -> de."""
     from babel import Locale
 
     from .load import fold
 
     names: dict[str, str] = {}
     for language in NAME_LANGUAGES:
-        for code, name in Locale.parse(language).territories.items():
-            if len(code) == 2 and code.isalpha() and code in _codes():
+        for code, name in getattr(Locale.parse(language), table).items():
+            if len(code) == 2 and code.isalpha():
                 names.setdefault(fold(name), code)
     return names
 

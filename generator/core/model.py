@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Protocol
 import re
 from urllib.parse import quote, urlsplit
 
-from .countries import country_hint, is_country_code
+from .countries import country_hint, european_names, is_country_code
 
 
 class Checker(Protocol):
@@ -650,40 +650,16 @@ class Record(FieldType):
         }
 
 
-@functools.lru_cache(maxsize=None)
-def _language_names() -> dict[str, str]:
-    """Two-letter language codes by their names in English, in the atlas's languages and in each language itself
-    (Babel's CLDR data), folded: german, deutsch, ελληνικα."""
-    from babel import Locale, UnknownLocaleError
-
-    from .load import fold
-
-    names: dict[str, str] = {}
-    english = Locale("en").languages
-    for language in ("en", "de", "it", "el", "pl", "fr", "es"):
-        for code, name in Locale.parse(language).languages.items():
-            if len(code) == 2 and code in english:
-                names.setdefault(fold(name), code)
-    for code in english:
-        if len(code) == 2:
-            try:
-                names.setdefault(fold(Locale.parse(code).languages.get(code, "")), code)
-            except (ValueError, UnknownLocaleError):  # a language the CLDR has no data of its own for
-                continue
-    names.pop("", None)
-    return names
-
-
 def _language_code(text: str) -> str | None:
     """The two-letter code a contributor means by a language's code or name: de, DE, deu, ger, german, Deutsch."""
     import pycountry
 
-    from .load import fold
+    from .load import fold  # (load reads the kinds, which read this module)
 
     text = text.strip()
     if len(text) == 2 and pycountry.languages.get(alpha_2=text.lower()):  # lookup("en") finds a language called En
         return text.lower()
-    if (code := _language_names().get(fold(text))) is not None:
+    if (code := european_names("languages").get(fold(text))) is not None:
         return code
     try:
         return getattr(pycountry.languages.lookup(text), "alpha_2", None)
